@@ -1,0 +1,24 @@
+@{
+    RootModule           = 'Scylla.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f8d3c1e-2b7a-4f0e-9a51-3c2d7e8b9f14'
+    Author               = 'Scylla.PowerShell contributors'
+    Description          = 'Find broken runs of ProjectScylla AI-agent evaluation experiments, inspect and edit their checkpoints, and re-run them from the pipeline.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('Scylla.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-ScyllaRun'
+        'Get-ScyllaCheckpoint'
+        'Set-ScyllaCheckpoint'
+        'New-ScyllaSampleExperiment'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags = @('Scylla', 'ProjectScylla', 'Evaluation', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+        }
+    }
+}

@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Scylla.Core.Experiments;
+using Scylla.Core.Json;
+
+namespace Scylla.Core.Checkpoints;
+
+/// <summary>
+/// <c>checkpoint.json</c>, loaded with upstream's migrations (formats.md §3.6) and held as v3.1. Fields we do not model
+/// are kept and written after the known ones.
+/// </summary>
+public sealed class Checkpoint
+{
+    public const string FileName = "checkpoint.json";
+
+    public static readonly IReadOnlyList<string> SupportedVersions = ["2.0", "3.0", "3.1"];
+
+    /// <summary>The run states that make a run count as complete (formats.md §3.7), in sequence order.</summary>
+    private static readonly string[] s_completeRunStates = ["run_complete", "run_finalized", "report_written", "checkpointed", "worktree_cleaned"];
+
+    private static readonly Dictionary<string, string> s_v30RunStateRenames = new(StringComparer.Ordinal)
+    {
+        ["workspace_configured"] = "config_committed",
+        ["agent_ready"] = "replay_generated",
+        ["judge_ready"] = "judge_prompt_built",
+        ["run_complete"] = "report_written",
+    };
+
+    /// <summary>v3.1 fields in upstream's order, with the defaults a missing key takes.</summary>
+    private static readonly (string Key, Func<JsonNode?> Default)[] s_fields =
+    [
+        ("version", () => "3.1"),
+        ("experiment_id", () => ""),
+        ("experiment_dir", () => ""),
+        ("config_hash", () => ""),
+        ("experiment_state", () => "initializing"),
+        ("tier_states", () => new JsonObject()),
+        ("subtest_states", () => new JsonObject()),
+        ("run_states", () => new JsonObject()),
+        ("completed_runs", () => new JsonObject()),
+        ("started_at", () => ""),
+        ("last_updated_at", () => ""),
+        ("last_heartbeat", () => ""),
+        ("status", () => "running"),
+        ("rate_limit_source", () => null),
+        ("rate_limit_until", () => null),
+        ("pause_count", () => 0),
+        ("pid", () => null),
+    ];
+
+    private readonly JsonObject _data;
+
+    private Checkpoint(JsonObject data, string sourceVersion)
+    {
+        _data = data;
+        SourceVersion = sourceVersion;
+    }
+
+    /// <summary>The version the file had on disk before migration.</summary>
+    public string SourceVersion { get; }
+
+    public string ExperimentId => Text("experiment_id");
+
+    public string ExperimentDirectory => Text("experiment_dir");
+
+    public string ConfigHash => Text("config_hash");
+
+    public string ExperimentState => Text("experiment_state");
+
+    public string Status => Text("status");
+
+    public string StartedAt => Text("started_at");
+
+    public string LastUpdatedAt => Text("last_updated_at");
+
+    public string LastHeartbeat => Text("last_heartbeat");
+
+    public int? Pid => _data["pid"] is JsonValue v && v.TryGetValue(out int pid) ? pid : null;
+
+    /// <summary>Every <c>completed_runs</c> entry, in file order.</summary>
+    public IEnumerable<(string Tier, string Subtest, int RunNumber, string Status)> CompletedRuns =>
+        from tier in Map("completed_runs")
+        from subtest in (tier.Value as JsonObject ?? [])
+        from run in (subtest.Value as JsonObject ?? [])
+        select (tier.Key, subtest.Key, int.Parse(run.Key, CultureInfo.InvariantCulture), run.Value?.ToString() ?? string.Empty);
+
+    public static Checkpoint Parse(string json, string path)
+    {
+        JsonNode? node;
+        try
+        {
+            node = PythonJson.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw Invalid(path, $"it is not valid JSON ({e.Message})", e);
+        }
+
+        if (node is not JsonObject data)
+        {
+            throw Invalid(path, "it is not a JSON object");
+        }
+
+        var versionNode = data["version"];
+        var version = versionNode == null ? "1.0" : versionNode.GetValueKind() == JsonValueKind.String ? versionNode.GetValue<string>() : versionNode.ToJsonString();
+        if (versionNode?.GetValueKind() is not (null or JsonValueKind.String) || !SupportedVersions.Contains(version))
+        {
+            throw new ScyllaException("UnsupportedCheckpointVersion", ScyllaErrorKind.InvalidData,
+                $"Incompatible checkpoint version {version} in '{path}'. Supported versions are \"2.0\", \"3.0\" and \"3.1\" (as JSON strings).", path);
+        }
+
+        try
+        {
+            Migrate(data, version);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException)
+        {
+            throw Invalid(path, e.Message, e);
+        }
+
+        return new Checkpoint(Normalize(data), version);
+    }
+
+    /// <summary>A new checkpoint as upstream's rerun tool creates one when none exists (formats.md §5.5).</summary>
+    public static Checkpoint CreateNew(ExperimentConfig config, string experimentDirectory)
+    {
+        var now = PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
+        var data = new JsonObject
+        {
+            ["experiment_id"] = config.ExperimentId,
+            ["experiment_dir"] = experimentDirectory,
+            ["config_hash"] = Checkpoints.ConfigHash.ForHead(config),
+            ["started_at"] = now,
+            ["last_updated_at"] = now,
+            ["status"] = "rerunning",
+            ["pid"] = Environment.ProcessId,
+        };
+        return new Checkpoint(Normalize(data), "3.1");
+    }
+
+    public string? GetRunStatus(string tier, string subtest, int runNumber) =>
+        Level(Level(Map("completed_runs"), tier), subtest)?[Key(runNumber)]?.ToString();
+
+    public string? GetRunState(string tier, string subtest, int runNumber) =>
+        Level(Level(Map("run_states"), tier), subtest)?[Key(runNumber)]?.ToString();
+
+    /// <summary>
+    /// Records a run's outcome and moves its run state to match (formats.md §3.7): <c>agent_complete</c> to the state
+    /// of that name; <c>passed</c>/<c>failed</c> to <c>report_written</c>, unless the run is already at a later complete state.
+    /// </summary>
+    public void MarkRunCompleted(string tier, string subtest, int runNumber, CompletedRunStatus status)
+    {
+        EnsureLevel(EnsureLevel(Map("completed_runs"), tier), subtest)[Key(runNumber)] = status.ToWire();
+        var currentState = GetRunState(tier, subtest, runNumber);
+        var state = status == CompletedRunStatus.AgentComplete ? "agent_complete"
+            : Array.IndexOf(s_completeRunStates, currentState) >= Array.IndexOf(s_completeRunStates, "report_written") ? currentState!
+            : "report_written";
+        SetRunState(tier, subtest, runNumber, state);
+    }
+
+    /// <summary>
+    /// Forgets a run's outcome: removes its <c>completed_runs</c> entry and sets it back to <c>pending</c>, with its subtest,
+    /// tier and the experiment reopened the way upstream's reset does (formats.md §3.10).
+    /// </summary>
+    public void ClearRun(string tier, string subtest, int runNumber)
+    {
+        Level(Level(Map("completed_runs"), tier), subtest)?.Remove(Key(runNumber));
+        SetRunState(tier, subtest, runNumber, "pending");
+        EnsureLevel(Map("subtest_states"), tier)[subtest] = "pending";
+        Map("tier_states")[tier] = "pending";
+        _data["experiment_state"] = "tiers_running";
+    }
+
+    /// <summary>Serializes as v3.1 and stamps <c>last_updated_at</c>, as upstream's save does.</summary>
+    public string ToJson()
+    {
+        _data["last_updated_at"] = PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
+        return PythonJson.Serialize(_data);
+    }
+
+    private void SetRunState(string tier, string subtest, int runNumber, string state)
+    {
+        EnsureLevel(EnsureLevel(Map("run_states"), tier), subtest)[Key(runNumber)] = state;
+        _data["last_updated_at"] = PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
+    }
+
+    private static void Migrate(JsonObject data, string version)
+    {
+        NormalizeRunKeys(data);
+        if (version == "2.0")
+        {
+            foreach (var (tier, subtests) in Map(data, "completed_runs"))
+            {
+                foreach (var (subtest, runs) in subtests!.AsObject())
+                {
+                    foreach (var (run, status) in runs!.AsObject())
+                    {
+                        var state = status?.ToString() == "agent_complete" ? "agent_complete" : "run_complete";
+                        EnsureLevel(EnsureLevel(Map(data, "run_states"), tier), subtest)[run] = state;
+                        EnsureLevel(Map(data, "subtest_states"), tier)[subtest] = "runs_in_progress";
+                        Map(data, "tier_states")[tier] = "subtests_running";
+                    }
+                }
+            }
+
+            data["experiment_state"] = "tiers_running";
+            data["last_heartbeat"] = data["last_updated_at"]?.DeepClone() ?? "";
+            version = "3.0";
+        }
+
+        if (version == "3.0")
+        {
+            foreach (var subtests in Map(data, "run_states").Select(t => t.Value!.AsObject()))
+            {
+                foreach (var runs in subtests.Select(s => s.Value!.AsObject()))
+                {
+                    foreach (var run in runs.Select(r => r.Key).ToList())
+                    {
+                        if (s_v30RunStateRenames.TryGetValue(runs[run]?.ToString() ?? string.Empty, out var renamed))
+                        {
+                            runs[run] = renamed;
+                        }
+                    }
+                }
+            }
+        }
+
+        data["version"] = "3.1";
+    }
+
+    /// <summary>Run keys are integers (older files wrote "01" or repeated a key); rewrite each once, last value winning.</summary>
+    private static void NormalizeRunKeys(JsonObject data)
+    {
+        foreach (var subtests in Map(data, "completed_runs").Select(t => t.Value?.AsObject() ?? throw new FormatException("completed_runs must map tiers to objects")))
+        {
+            foreach (var (subtest, runs) in subtests.ToList())
+            {
+                var normalized = new JsonObject();
+                foreach (var (run, status) in runs?.AsObject() ?? throw new FormatException("completed_runs must map subtests to objects"))
+                {
+                    var number = int.Parse(run, NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture);
+                    normalized[Key(number)] = status?.DeepClone();
+                }
+
+                subtests[subtest] = normalized;
+            }
+        }
+    }
+
+    /// <summary>Known fields first, in upstream's order, with defaults for missing ones; then the fields we do not model.</summary>
+    private static JsonObject Normalize(JsonObject data)
+    {
+        var result = new JsonObject();
+        foreach (var (key, defaultValue) in s_fields)
+        {
+            result[key] = data.TryGetPropertyValue(key, out var value) ? value?.DeepClone() : defaultValue();
+        }
+
+        foreach (var (key, value) in data.Where(p => !result.ContainsKey(p.Key)))
+        {
+            result[key] = value?.DeepClone();
+        }
+
+        return result;
+    }
+
+    private string Text(string key) => _data[key]?.ToString() ?? string.Empty;
+
+    private JsonObject Map(string key) => Map(_data, key);
+
+    private static JsonObject Map(JsonObject data, string key) =>
+        data[key] as JsonObject ?? (JsonObject)(data[key] = new JsonObject());
+
+    private static JsonObject? Level(JsonObject? parent, string key) => parent?[key] as JsonObject;
+
+    private static JsonObject EnsureLevel(JsonObject parent, string key) =>
+        parent[key] as JsonObject ?? (JsonObject)(parent[key] = new JsonObject());
+
+    private static string Key(int runNumber) => runNumber.ToString(CultureInfo.InvariantCulture);
+
+    private static ScyllaException Invalid(string path, string reason, Exception? inner = null) =>
+        new("InvalidCheckpoint", ScyllaErrorKind.InvalidData, $"Checkpoint '{path}' cannot be read: {reason}.", path, inner);
+}

@@ -1,0 +1,46 @@
+using Scylla.Core.Experiments;
+using Scylla.Core.IO;
+
+namespace Scylla.Core.Checkpoints;
+
+/// <summary>
+/// Reads and updates an experiment's <c>checkpoint.json</c>. Every update holds a lock file, re-reads the file, applies the
+/// change and replaces the file atomically, so concurrent processes updating different runs lose nothing.
+/// </summary>
+public static class CheckpointStore
+{
+    public const string LockFileName = ".checkpoint.lock";
+
+    private static readonly TimeSpan s_lockTimeout = TimeSpan.FromSeconds(60);
+
+    public static string PathFor(string experimentDirectory) => Path.Combine(experimentDirectory, Checkpoint.FileName);
+
+    /// <summary>The checkpoint, or null when the experiment has none.</summary>
+    public static Checkpoint? TryLoad(string experimentDirectory)
+    {
+        var path = PathFor(experimentDirectory);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+
+        return Checkpoint.Parse(text, path);
+    }
+
+    /// <summary>Applies <paramref name="change"/> under the lock; a missing checkpoint is created from <paramref name="config"/>.</summary>
+    public static Checkpoint Update(string experimentDirectory, ExperimentConfig config, Action<Checkpoint> change, CancellationToken cancellationToken = default)
+    {
+        using var fileLock = FileLock.Acquire(Path.Combine(experimentDirectory, LockFileName), s_lockTimeout, cancellationToken);
+        var checkpoint = TryLoad(experimentDirectory) ?? Checkpoint.CreateNew(config, experimentDirectory);
+        change(checkpoint);
+        var path = PathFor(experimentDirectory);
+        var tempPath = Path.Combine(experimentDirectory, $"checkpoint.tmp.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.json");
+        AtomicFile.WriteAllText(path, checkpoint.ToJson(), tempPath);
+        return checkpoint;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Scylla.Core.Experiments;
+using Scylla.Core.Json;
+
+namespace Scylla.Core.Checkpoints;
+
+/// <summary>The checkpoint's <c>config_hash</c> (formats.md §3.9): SHA-256 of Python's sorted <c>json.dumps</c>, first 16 hex digits.</summary>
+public static class ConfigHash
+{
+    public static string Compute(JsonObject input)
+    {
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(PythonJson.SerializeSorted(input)));
+        return Convert.ToHexString(digest).ToLowerInvariant()[..16];
+    }
+
+    /// <summary>HEAD's hash: every model field except the ephemeral ones (what a new v3.1 checkpoint carries).</summary>
+    public static string ForHead(ExperimentConfig config) => Compute(new JsonObject
+    {
+        ["experiment_id"] = config.ExperimentId,
+        ["task_repo"] = config.TaskRepo,
+        ["task_commit"] = config.TaskCommit,
+        ["task_prompt_file"] = NormalizePath(config.TaskPromptFile),
+        ["language"] = config.Language,
+        ["models"] = ExperimentConfig.StringArray(config.Models),
+        ["runs_per_subtest"] = config.RunsPerSubtest,
+        ["judge_models"] = ExperimentConfig.StringArray(config.JudgeModels),
+        ["timeout_seconds"] = config.TimeoutSeconds,
+        ["max_turns"] = config.MaxTurns,
+        ["skip_agent_teams"] = config.SkipAgentTeams,
+        ["thinking_mode"] = config.ThinkingMode,
+        ["use_containers"] = config.UseContainers,
+        ["criteria_file"] = null,
+        ["rubric_file"] = null,
+        ["off_peak"] = false,
+    });
+
+    /// <summary>JAN's hash: the persisted keys without <c>parallel_subtests</c> and <c>max_subtests</c>.</summary>
+    public static string ForJan(ExperimentConfig config) => Compute(new JsonObject
+    {
+        ["experiment_id"] = config.ExperimentId,
+        ["task_repo"] = config.TaskRepo,
+        ["task_commit"] = config.TaskCommit,
+        ["task_prompt_file"] = NormalizePath(config.TaskPromptFile),
+        ["language"] = config.Language,
+        ["models"] = ExperimentConfig.StringArray(config.Models),
+        ["runs_per_subtest"] = config.RunsPerSubtest,
+        ["tiers_to_run"] = ExperimentConfig.StringArray(config.TiersToRun),
+        ["judge_models"] = ExperimentConfig.StringArray(config.JudgeModels),
+        ["timeout_seconds"] = config.TimeoutSeconds,
+        ["max_turns"] = config.MaxTurns,
+        ["thinking_mode"] = config.ThinkingMode,
+        ["use_containers"] = config.UseContainers,
+    });
+
+    /// <summary>What Python's <c>str(Path(p))</c> does to a POSIX path: drops empty and '.' parts, keeps '..'.</summary>
+    public static string NormalizePath(string path)
+    {
+        if (path.Length == 0)
+        {
+            return ".";
+        }
+
+        // POSIX keeps exactly two leading slashes; one, or three and more, become one.
+        var root = path.StartsWith("//", StringComparison.Ordinal) && !path.StartsWith("///", StringComparison.Ordinal) ? "//"
+            : path.StartsWith('/') ? "/" : string.Empty;
+        var parts = path.Split('/').Where(p => p.Length > 0 && p != ".");
+        var joined = root + string.Join('/', parts);
+        return joined.Length == 0 ? "." : joined;
+    }
+}

@@ -1,0 +1,242 @@
+using System.Text.Json.Nodes;
+using Scylla.Core.Checkpoints;
+using Scylla.Core.Experiments;
+using Scylla.Core.IO;
+using Scylla.Core.Json;
+using Scylla.Core.Runs;
+using Scylla.Core.Tiers;
+
+namespace Scylla.Core.Samples;
+
+/// <summary>What to generate: tiers x subtests x runs, with run statuses taken in turn from <see cref="StatusPattern"/>.</summary>
+public sealed class SampleExperimentSpec
+{
+    public required string Path { get; init; }
+
+    public string ExperimentId { get; init; } = "sample-001";
+
+    public ExperimentLayout Layout { get; init; } = ExperimentLayout.Flat;
+
+    public int TierCount { get; init; } = 7;
+
+    public int SubtestsPerTier { get; init; } = 2;
+
+    public int RunsPerSubtest { get; init; } = 3;
+
+    public int JudgeCount { get; init; } = 3;
+
+    public IReadOnlyList<RunStatus> StatusPattern { get; init; } = Enum.GetValues<RunStatus>();
+
+    public int WorkspaceFiles { get; init; } = 3;
+}
+
+/// <summary>
+/// Writes a small but realistic experiment: the files each status leaves behind in a real run (formats.md §4, §5.2),
+/// a checkpoint, and a few workspace files per started run.
+/// </summary>
+public static class SampleExperimentGenerator
+{
+    public const string TaskPrompt = "Create hello.py that prints exactly 'Hello, World!' and exits with code 0.\n";
+
+    public static void Generate(SampleExperimentSpec spec)
+    {
+        if (spec.TierCount is < 1 or > 7 || spec.SubtestsPerTier < 1 || spec.RunsPerSubtest < 1 || spec.JudgeCount < 1 || spec.StatusPattern.Count == 0)
+        {
+            throw new ScyllaException("InvalidSampleSpec", ScyllaErrorKind.InvalidArgument,
+                "A sample experiment needs 1 to 7 tiers, at least one subtest, run and judge, and at least one status.");
+        }
+
+        var root = System.IO.Path.GetFullPath(spec.Path);
+        if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
+        {
+            throw new ScyllaException("SampleTargetNotEmpty", ScyllaErrorKind.InvalidOperation, $"'{root}' already exists and is not empty.", root);
+        }
+
+        var tiers = TierId.All.Take(spec.TierCount).ToArray();
+        var judgeModels = Enumerable.Range(1, spec.JudgeCount).Select(k => $"claude-judge-{k}").ToArray();
+        Directory.CreateDirectory(System.IO.Path.Combine(root, "config"));
+        WriteJson(System.IO.Path.Combine(root, ExperimentConfig.RelativePath), new JsonObject
+        {
+            ["experiment_id"] = spec.ExperimentId,
+            ["task_repo"] = "https://example.invalid/hello-world",
+            ["task_commit"] = "0000000000000000000000000000000000000000",
+            ["task_prompt_file"] = "prompt.md",
+            ["language"] = "python",
+            ["models"] = ExperimentConfig.StringArray(["claude-sonnet-4-6"]),
+            ["runs_per_subtest"] = spec.RunsPerSubtest,
+            ["tiers_to_run"] = ExperimentConfig.StringArray(tiers),
+            ["judge_models"] = ExperimentConfig.StringArray(judgeModels),
+            ["timeout_seconds"] = 300,
+            ["max_turns"] = null,
+            ["max_subtests"] = null,
+            ["skip_agent_teams"] = false,
+            ["thinking_mode"] = "None",
+            ["use_containers"] = false,
+        });
+        File.WriteAllText(System.IO.Path.Combine(root, "prompt.md"), TaskPrompt);
+
+        var experiment = Experiment.Open(root);
+        var checkpoint = Checkpoint.CreateNew(experiment.Config, root);
+        var index = 0;
+        foreach (var tier in tiers)
+        {
+            for (var s = 0; s < spec.SubtestsPerTier; s++)
+            {
+                var subtest = (tier == "T0" ? s : s + 1).ToString("00");
+                var subtestHome = spec.Layout == ExperimentLayout.Flat ? System.IO.Path.Combine(root, tier, subtest) : System.IO.Path.Combine(root, Experiment.InProgressFolder, tier, subtest);
+                Directory.CreateDirectory(subtestHome);
+                for (var n = 1; n <= spec.RunsPerSubtest; n++, index++)
+                {
+                    var status = spec.StatusPattern[index % spec.StatusPattern.Count];
+                    var folder = spec.Layout == ExperimentLayout.Flat ? System.IO.Path.Combine(root, tier)
+                        : System.IO.Path.Combine(root, status == RunStatus.Completed ? Experiment.CompletedFolder : Experiment.InProgressFolder, tier);
+                    var runDirectory = System.IO.Path.Combine(folder, subtest, Experiment.RunDirectoryName(n));
+                    var score = (index * 37 % 61) / 60.0;
+                    WriteRun(runDirectory, status, n, score, judgeModels, spec.WorkspaceFiles);
+                    if (status == RunStatus.Completed)
+                    {
+                        checkpoint.MarkRunCompleted(tier, subtest, n, score >= 0.5 ? CompletedRunStatus.Passed : CompletedRunStatus.Failed);
+                    }
+                }
+            }
+        }
+
+        AtomicFile.WriteAllText(CheckpointStore.PathFor(root), checkpoint.ToJson());
+    }
+
+    private static void WriteRun(string runDirectory, RunStatus status, int runNumber, double score, string[] judgeModels, int workspaceFiles)
+    {
+        if (status == RunStatus.Missing)
+        {
+            return;
+        }
+
+        var agent = System.IO.Path.Combine(runDirectory, "agent");
+        Directory.CreateDirectory(agent);
+        WriteWorkspace(System.IO.Path.Combine(runDirectory, "workspace"), workspaceFiles);
+        File.WriteAllText(System.IO.Path.Combine(agent, "prompt.md"), TaskPrompt);
+        if (status == RunStatus.Partial)
+        {
+            File.WriteAllText(System.IO.Path.Combine(agent, "replay.sh"), "#!/bin/bash\nclaude --print agent/prompt.md");
+            return;
+        }
+
+        WriteJson(System.IO.Path.Combine(agent, "timing.json"), new JsonObject { ["agent_duration_seconds"] = 12.5, ["measured_at"] = "2026-01-20T06:13:51+00:00" });
+        WriteJson(System.IO.Path.Combine(agent, "command_log.json"), new JsonObject
+        {
+            ["generated_at"] = "2026-01-20T06:13:51+00:00",
+            ["total_commands"] = 1,
+            ["commands"] = new JsonArray(new JsonObject
+            {
+                ["timestamp"] = "2026-01-20T06:13:51+00:00",
+                ["command"] = ExperimentConfig.StringArray(["claude", "--print", "--output-format", "json", "agent/prompt.md"]),
+                ["cwd"] = System.IO.Path.Combine(runDirectory, "workspace"),
+                ["env_vars"] = new JsonObject(),
+                ["exit_code"] = status == RunStatus.Failed ? 1 : 0,
+                ["stdout_file"] = "cmd_0000_stdout.log",
+                ["stderr_file"] = "cmd_0000_stderr.log",
+                ["duration_seconds"] = 12.5,
+            }),
+        });
+        if (status == RunStatus.Failed)
+        {
+            File.WriteAllText(System.IO.Path.Combine(agent, "stderr.log"), "+ claude --print agent/prompt.md\nError: the agent process crashed\n");
+            File.WriteAllText(System.IO.Path.Combine(agent, "output.txt"), string.Empty);
+            return;
+        }
+
+        var stdout = $"{{\"type\": \"result\", \"subtype\": \"success\", \"num_turns\": 4, \"total_cost_usd\": 0.12, \"usage\": {{\"input_tokens\": 30, \"output_tokens\": 600, \"cache_creation_input_tokens\": 2000, \"cache_read_input_tokens\": 9000}}, \"result\": \"Created hello.py\"}}";
+        File.WriteAllText(System.IO.Path.Combine(agent, "output.txt"), stdout);
+        File.WriteAllText(System.IO.Path.Combine(agent, "stdout.log"), stdout);
+        File.WriteAllText(System.IO.Path.Combine(agent, "stderr.log"), "+ claude --print agent/prompt.md\n");
+        var tokens = new JsonObject { ["input_tokens"] = 30, ["output_tokens"] = 600, ["cache_creation_tokens"] = 2000, ["cache_read_tokens"] = 9000 };
+        WriteJson(System.IO.Path.Combine(agent, "result.json"), new JsonObject
+        {
+            ["exit_code"] = 0,
+            ["stdout"] = stdout,
+            ["stderr"] = "+ claude --print agent/prompt.md\n",
+            ["token_stats"] = tokens.DeepClone(),
+            ["cost_usd"] = 0.12,
+            ["api_calls"] = 4,
+        });
+
+        var judges = WriteJudges(System.IO.Path.Combine(runDirectory, "judge"), score, judgeModels);
+        if (status == RunStatus.Completed)
+        {
+            var passed = score >= 0.5;
+            WriteJson(System.IO.Path.Combine(runDirectory, "run_result.json"), new JsonObject
+            {
+                ["run_number"] = runNumber,
+                ["exit_code"] = 0,
+                ["token_stats"] = tokens,
+                ["tokens_input"] = 9030,
+                ["tokens_output"] = 600,
+                ["cost_usd"] = 0.12,
+                ["duration_seconds"] = 42.5,
+                ["agent_duration_seconds"] = 12.5,
+                ["judge_duration_seconds"] = 30.0,
+                ["judge_score"] = score,
+                ["judge_passed"] = passed,
+                ["judge_grade"] = Grades.FromScore(score),
+                ["judge_reasoning"] = "Sample judgment.",
+                ["judges"] = judges,
+                ["workspace_path"] = System.IO.Path.Combine(runDirectory, "workspace"),
+                ["logs_path"] = agent,
+                ["command_log_path"] = System.IO.Path.Combine(agent, "command_log.json"),
+                ["criteria_scores"] = new JsonObject(),
+            });
+        }
+    }
+
+    private static JsonArray WriteJudges(string judgeDirectory, double score, string[] judgeModels)
+    {
+        var entries = new JsonArray();
+        for (var k = 1; k <= judgeModels.Length; k++)
+        {
+            var slot = System.IO.Path.Combine(judgeDirectory, $"judge_{k:00}");
+            Directory.CreateDirectory(slot);
+            var judgment = new JsonObject
+            {
+                ["score"] = score,
+                ["passed"] = score >= 0.5,
+                ["grade"] = Grades.FromScore(score),
+                ["reasoning"] = "Sample judgment.",
+                ["is_valid"] = true,
+                ["criteria_scores"] = null,
+            };
+            WriteJson(System.IO.Path.Combine(slot, "judgment.json"), judgment);
+            File.WriteAllText(System.IO.Path.Combine(slot, "MODEL.md"), $"# Judge Model Information\n\n**Model**: {judgeModels[k - 1]}\n");
+            WriteJson(System.IO.Path.Combine(slot, "timing.json"), new JsonObject { ["judge_duration_seconds"] = 10.0, ["measured_at"] = "2026-01-20T06:14:51+00:00" });
+            entries.Add(new JsonObject
+            {
+                ["model"] = judgeModels[k - 1],
+                ["score"] = score,
+                ["passed"] = score >= 0.5,
+                ["grade"] = Grades.FromScore(score),
+                ["reasoning"] = "Sample judgment.",
+                ["judge_number"] = k,
+            });
+        }
+
+        WriteJson(System.IO.Path.Combine(judgeDirectory, "result.json"), new JsonObject
+        {
+            ["score"] = score,
+            ["passed"] = score >= 0.5,
+            ["grade"] = Grades.FromScore(score),
+            ["reasoning"] = "Sample judgment.",
+        });
+        WriteJson(System.IO.Path.Combine(judgeDirectory, "timing.json"), new JsonObject { ["judge_duration_seconds"] = 30.0, ["measured_at"] = "2026-01-20T06:14:51+00:00" });
+        return entries;
+    }
+
+    private static void WriteWorkspace(string workspace, int fileCount)
+    {
+        Directory.CreateDirectory(workspace);
+        for (var i = 0; i < fileCount; i++)
+        {
+            File.WriteAllText(System.IO.Path.Combine(workspace, i == 0 ? "hello.py" : $"notes_{i}.md"), i == 0 ? "print('Hello, World!')\n" : $"Note {i}\n");
+        }
+    }
+
+    private static void WriteJson(string path, JsonObject content) => File.WriteAllText(path, PythonJson.Serialize(content));
+}

@@ -1,0 +1,101 @@
+using System.Management.Automation;
+using Scylla.Core;
+using Scylla.Core.Experiments;
+using Scylla.Core.Runs;
+using Scylla.PowerShell.Completion;
+using Scylla.PowerShell.Infrastructure;
+
+namespace Scylla.PowerShell.Commands.Runs;
+
+/// <summary>
+/// <para type="synopsis">Lists the runs of one or more experiments with their true state on disk.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ScyllaRun", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(ScyllaRun))]
+public sealed class GetScyllaRunCommand : PSCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    #region Parameters
+
+    [Parameter(ParameterSetName = PathSet, Position = 0, ValueFromPipeline = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = ["."];
+
+    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
+
+    [Parameter]
+    [ArgumentCompleter(typeof(TierCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Tier { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(SubtestCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Subtest { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(RunNumberCompleter))]
+    [ValidateRange(1, int.MaxValue)]
+    public int[]? RunNumber { get; set; }
+
+    [Parameter]
+    public RunStatus[]? Status { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TierConfigPath { get; set; }
+
+    #endregion
+
+    #region Overrides
+
+    protected override void ProcessRecord()
+    {
+        var query = new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = Status };
+        var tierConfig = TierConfigPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(TierConfigPath);
+        var literal = ParameterSetName == LiteralPathSet;
+        foreach (var (path, fromWildcard) in ExperimentPaths.Resolve(this, literal ? LiteralPath : Path, literal))
+        {
+            if (fromWildcard && !File.Exists(System.IO.Path.Combine(path, ExperimentConfig.RelativePath)))
+            {
+                WriteVerbose($"Skipping '{path}': it matched the wildcard but has no {ExperimentConfig.RelativePath}.");
+                continue;
+            }
+
+            Experiment experiment;
+            try
+            {
+                experiment = Experiment.Open(path, tierConfig);
+            }
+            catch (ScyllaException e)
+            {
+                WriteError(ErrorRecords.From(e, path));
+                continue;
+            }
+
+            WriteVerbose($"Scanning '{experiment.Path}': {experiment.Layout} layout, subtests from {Describe(experiment)}.");
+            foreach (var run in RunScanner.Scan(experiment, query, issue => WriteWarning(issue.Message)))
+            {
+                WriteObject(run);
+            }
+        }
+    }
+
+    #endregion
+
+    #region Private
+
+    private static string Describe(Experiment experiment) => experiment.Catalog.Source switch
+    {
+        Core.Tiers.TierCatalogSource.Disk => "the subtest folders on disk (no tier configuration found)",
+        var source => $"the {source.ToString().ToLowerInvariant()} tier configuration '{experiment.Catalog.Directory}'",
+    };
+
+    #endregion
+}

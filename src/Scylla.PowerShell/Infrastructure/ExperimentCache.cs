@@ -1,0 +1,21 @@
+using Scylla.Core.Experiments;
+
+namespace Scylla.PowerShell.Infrastructure;
+
+/// <summary>Opens each experiment once per pipeline, however many of its runs come through.</summary>
+internal sealed class ExperimentCache
+{
+    private readonly Dictionary<string, Experiment> _experiments = new(StringComparer.Ordinal);
+
+    public Experiment Open(string path, string? tierConfigPath = null)
+    {
+        var full = Path.GetFullPath(path);
+        if (!_experiments.TryGetValue(full, out var experiment))
+        {
+            experiment = Experiment.Open(full, tierConfigPath);
+            _experiments[full] = experiment;
+        }
+
+        return experiment;
+    }
+}

@@ -1,0 +1,185 @@
+using System.Text.Json.Nodes;
+using Scylla.Core.Checkpoints;
+using Scylla.Core.Experiments;
+using Scylla.Core.Json;
+
+namespace Scylla.Core.Tests;
+
+public class CheckpointTests
+{
+    private static JsonObject Reparse(Checkpoint checkpoint) => PythonJson.Parse(checkpoint.ToJson())!.AsObject();
+
+    [Fact]
+    public void Dryrun_v2_migrates_to_v31_as_upstream_does()
+    {
+        var path = Path.Combine(Fixtures.Dryrun, "checkpoint.json");
+        var checkpoint = Checkpoint.Parse(File.ReadAllText(path), path);
+        var json = Reparse(checkpoint);
+
+        Assert.Equal("2.0", checkpoint.SourceVersion);
+        Assert.Equal("3.1", json["version"]!.GetValue<string>());
+        Assert.Equal("tiers_running", json["experiment_state"]!.GetValue<string>());
+        Assert.Equal("completed", json["status"]!.GetValue<string>());
+        Assert.Equal("subtests_running", json["tier_states"]!["T0"]!.GetValue<string>());
+        Assert.Equal("runs_in_progress", json["subtest_states"]!["T0"]!["00"]!.GetValue<string>());
+        Assert.Equal("report_written", json["run_states"]!["T0"]!["00"]!["1"]!.GetValue<string>());
+        Assert.Equal("passed", json["completed_runs"]!["T6"]!["01"]!["1"]!.GetValue<string>());
+        Assert.Equal("2026-01-20T06:22:17.394618+00:00", json["last_heartbeat"]!.GetValue<string>());
+        Assert.Equal(275043, json["pid"]!.GetValue<int>());
+        string[] order = ["version", "experiment_id", "experiment_dir", "config_hash", "experiment_state", "tier_states", "subtest_states", "run_states",
+            "completed_runs", "started_at", "last_updated_at", "last_heartbeat", "status", "rate_limit_source", "rate_limit_until", "pause_count", "pid"];
+        Assert.Equal(order, json.Select(p => p.Key));
+    }
+
+    [Fact]
+    public void V2_agent_complete_runs_become_agent_complete_states()
+    {
+        var checkpoint = Checkpoint.Parse("{\"version\": \"2.0\", \"completed_runs\": {\"T1\": {\"01\": {\"2\": \"agent_complete\"}}}}", "c.json");
+
+        Assert.Equal("agent_complete", checkpoint.GetRunState("T1", "01", 2));
+        Assert.Equal("agent_complete", checkpoint.GetRunStatus("T1", "01", 2));
+    }
+
+    [Fact]
+    public void V30_run_states_are_renamed_and_other_states_untouched()
+    {
+        var checkpoint = Checkpoint.Parse(
+            "{\"version\": \"3.0\", \"tier_states\": {\"T0\": \"config_loaded\"}, \"run_states\": {\"T0\": {\"00\": {\"1\": \"workspace_configured\", \"2\": \"agent_ready\", \"3\": \"judge_ready\", \"4\": \"run_complete\", \"5\": \"agent_complete\"}}}}",
+            "c.json");
+
+        Assert.Equal("config_committed", checkpoint.GetRunState("T0", "00", 1));
+        Assert.Equal("replay_generated", checkpoint.GetRunState("T0", "00", 2));
+        Assert.Equal("judge_prompt_built", checkpoint.GetRunState("T0", "00", 3));
+        Assert.Equal("report_written", checkpoint.GetRunState("T0", "00", 4));
+        Assert.Equal("agent_complete", checkpoint.GetRunState("T0", "00", 5));
+        Assert.Equal("config_loaded", Reparse(checkpoint)["tier_states"]!["T0"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Jan_duplicate_run_keys_keep_the_last_value_and_are_written_once()
+    {
+        const string jan = "{\"version\": \"2.0\", \"completed_runs\": {\"T0\": {\"00\": {\"1\": \"failed\", \"2\": \"failed\", \"1\": \"passed\"}}}}";
+        var checkpoint = Checkpoint.Parse(jan, "c.json");
+
+        Assert.Equal("passed", checkpoint.GetRunStatus("T0", "00", 1));
+        Assert.Equal(2, checkpoint.CompletedRuns.Count());
+        using var written = System.Text.Json.JsonDocument.Parse(checkpoint.ToJson()); // JsonDocument keeps duplicate keys
+        var runs = written.RootElement.GetProperty("completed_runs").GetProperty("T0").GetProperty("00").EnumerateObject();
+        Assert.Equal(["1", "2"], runs.Select(p => p.Name).Order());
+    }
+
+    [Fact]
+    public void Padded_run_keys_become_integers_in_file_order_like_python_int()
+    {
+        var checkpoint = Checkpoint.Parse("{\"version\": \"3.1\", \"completed_runs\": {\"T0\": {\"00\": {\"1\": \"passed\", \"01\": \"failed\"}}}}", "c.json");
+
+        Assert.Equal("failed", checkpoint.GetRunStatus("T0", "00", 1));
+        Assert.DoesNotContain("\"01\"", checkpoint.ToJson());
+    }
+
+    [Fact]
+    public void V31_unknown_fields_are_kept_after_the_known_ones()
+    {
+        var checkpoint = Checkpoint.Parse("{\"version\": \"3.1\", \"future_field\": {\"x\": 1}, \"status\": \"running\"}", "c.json");
+        var json = Reparse(checkpoint);
+
+        Assert.Equal(1, json["future_field"]!["x"]!.GetValue<int>());
+        Assert.Equal("future_field", json.Last().Key);
+        Assert.Equal("initializing", json["experiment_state"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("{}", "1.0")]
+    [InlineData("{\"version\": \"1.0\"}", "1.0")]
+    [InlineData("{\"version\": 3.1}", "3.1")]
+    [InlineData("{\"version\": \"4.0\"}", "4.0")]
+    public void Other_versions_are_refused_naming_the_supported_ones(string json, string version)
+    {
+        var error = Assert.Throws<ScyllaException>(() => Checkpoint.Parse(json, "/e/checkpoint.json"));
+
+        Assert.Equal("UnsupportedCheckpointVersion", error.ErrorId);
+        Assert.Contains($"Incompatible checkpoint version {version}", error.Message);
+        Assert.Contains("\"2.0\", \"3.0\" and \"3.1\"", error.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"version\": \"3.1\", \"completed_runs\": {\"T0\": {\"00\": {\"one\": \"passed\"}}}}")]
+    [InlineData("{\"version\": \"3.1\", \"completed_runs\": {\"T0\": 5}}")]
+    [InlineData("{\"version\": \"3.1\", ")]
+    public void Malformed_checkpoints_are_refused_as_invalid(string json) =>
+        Assert.Equal("InvalidCheckpoint", Assert.Throws<ScyllaException>(() => Checkpoint.Parse(json, "c.json")).ErrorId);
+
+    [Fact]
+    public void The_invalid_status_completed_is_refused_with_upstreams_message()
+    {
+        var error = Assert.Throws<ScyllaException>(() => CompletedRunStatuses.Parse("completed"));
+
+        Assert.Equal("Invalid status: completed. Must be 'passed', 'failed', or 'agent_complete'.", error.Message);
+        Assert.Equal(CompletedRunStatus.AgentComplete, CompletedRunStatuses.Parse("agent_complete"));
+    }
+
+    [Fact]
+    public void Marking_a_run_keeps_run_states_consistent()
+    {
+        var checkpoint = Checkpoint.Parse("{\"version\": \"3.1\", \"run_states\": {\"T1\": {\"01\": {\"3\": \"worktree_cleaned\"}}}}", "c.json");
+
+        checkpoint.MarkRunCompleted("T1", "01", 1, CompletedRunStatus.Passed);
+        checkpoint.MarkRunCompleted("T1", "01", 2, CompletedRunStatus.AgentComplete);
+        checkpoint.MarkRunCompleted("T1", "01", 3, CompletedRunStatus.Failed);
+
+        Assert.Equal(("passed", "report_written"), (checkpoint.GetRunStatus("T1", "01", 1), checkpoint.GetRunState("T1", "01", 1)));
+        Assert.Equal(("agent_complete", "agent_complete"), (checkpoint.GetRunStatus("T1", "01", 2), checkpoint.GetRunState("T1", "01", 2)));
+        Assert.Equal(("failed", "worktree_cleaned"), (checkpoint.GetRunStatus("T1", "01", 3), checkpoint.GetRunState("T1", "01", 3)));
+    }
+
+    [Fact]
+    public void Clearing_a_run_sets_it_pending_and_reopens_its_subtest_and_tier()
+    {
+        var path = Path.Combine(Fixtures.Dryrun, "checkpoint.json");
+        var checkpoint = Checkpoint.Parse(File.ReadAllText(path), path);
+
+        checkpoint.ClearRun("T2", "01", 1);
+        var json = Reparse(checkpoint);
+
+        Assert.Null(checkpoint.GetRunStatus("T2", "01", 1));
+        Assert.Equal("pending", checkpoint.GetRunState("T2", "01", 1));
+        Assert.Equal("pending", json["subtest_states"]!["T2"]!["01"]!.GetValue<string>());
+        Assert.Equal("pending", json["tier_states"]!["T2"]!.GetValue<string>());
+        Assert.Equal("tiers_running", json["experiment_state"]!.GetValue<string>());
+        Assert.Equal(6, checkpoint.CompletedRuns.Count());
+    }
+
+    [Fact]
+    public void A_missing_checkpoint_is_created_with_the_head_config_hash()
+    {
+        using var temp = new TempDirectory();
+        var experiment = Fixtures.CopyDryrun(temp);
+        File.Delete(Path.Combine(experiment, "checkpoint.json"));
+        var config = ExperimentConfig.Load(experiment);
+
+        CheckpointStore.Update(experiment, config, c => c.MarkRunCompleted("T0", "00", 1, CompletedRunStatus.Failed));
+        var json = PythonJson.Parse(File.ReadAllText(Path.Combine(experiment, "checkpoint.json")))!.AsObject();
+
+        Assert.Equal("a3ce7392db88aa85", json["config_hash"]!.GetValue<string>());
+        Assert.Equal("rerunning", json["status"]!.GetValue<string>());
+        Assert.Equal("3.1", json["version"]!.GetValue<string>());
+        Assert.Equal(experiment, json["experiment_dir"]!.GetValue<string>());
+        Assert.Equal("failed", json["completed_runs"]!["T0"]!["00"]!["1"]!.GetValue<string>());
+        Assert.Empty(Directory.GetFiles(experiment, "checkpoint.tmp.*.json"));
+    }
+
+    [Fact]
+    public void Concurrent_updates_of_different_runs_lose_nothing()
+    {
+        using var temp = new TempDirectory();
+        var experiment = Fixtures.CopyDryrun(temp);
+        var config = ExperimentConfig.Load(experiment);
+
+        Parallel.For(1, 101, new ParallelOptions { MaxDegreeOfParallelism = 8 }, n =>
+            CheckpointStore.Update(experiment, config, c => c.MarkRunCompleted("T3", "02", n, CompletedRunStatus.Passed)));
+
+        var reloaded = CheckpointStore.TryLoad(experiment)!;
+        Assert.Equal(107, reloaded.CompletedRuns.Count());
+        Assert.All(Enumerable.Range(1, 100), n => Assert.Equal("passed", reloaded.GetRunStatus("T3", "02", n)));
+    }
+}

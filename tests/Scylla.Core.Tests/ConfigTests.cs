@@ -1,0 +1,163 @@
+using Scylla.Core.Checkpoints;
+using Scylla.Core.Experiments;
+using Scylla.Core.Json;
+using System.Text.Json.Nodes;
+
+namespace Scylla.Core.Tests;
+
+public class ConfigTests
+{
+    private const string Minimal = "{\"experiment_id\": \"e\", \"task_repo\": \"r\", \"task_commit\": \"c\", \"task_prompt_file\": \"p.md\", \"language\": \"python\"";
+
+    [Fact]
+    public void Dryrun_config_loads_with_its_values()
+    {
+        var config = ExperimentConfig.Load(Fixtures.Dryrun);
+
+        Assert.Equal("test-001", config.ExperimentId);
+        Assert.Equal(["T0", "T1", "T2", "T3", "T4", "T5", "T6"], config.TiersToRun);
+        Assert.Equal(3, config.JudgeModels.Count);
+        Assert.Equal(1, config.MaxSubtests);
+        Assert.Equal(300, config.TimeoutSeconds);
+        Assert.Equal("None", config.ThinkingMode);
+    }
+
+    [Fact]
+    public void Missing_keys_take_upstream_defaults_and_missing_tiers_mean_none()
+    {
+        var config = ExperimentConfig.Parse(Minimal + "}");
+
+        Assert.Equal(["claude-sonnet-4-6"], config.Models);
+        Assert.Equal(["claude-opus-4-6"], config.JudgeModels);
+        Assert.Equal(10, config.RunsPerSubtest);
+        Assert.Empty(config.TiersToRun);
+        Assert.Equal(3600, config.TimeoutSeconds);
+        Assert.Null(config.MaxTurns);
+        Assert.Null(config.MaxSubtests);
+        Assert.False(config.SkipAgentTeams);
+        Assert.Equal("None", config.ThinkingMode);
+        Assert.False(config.UseContainers);
+    }
+
+    [Fact]
+    public void Legacy_judge_model_is_used_only_without_judge_models()
+    {
+        Assert.Equal(["claude-haiku-4-5"], ExperimentConfig.Parse(Minimal + ", \"judge_model\": \"haiku\"}").JudgeModels);
+        Assert.Equal(["x"], ExperimentConfig.Parse(Minimal + ", \"judge_model\": \"haiku\", \"judge_models\": [\"x\"]}").JudgeModels);
+    }
+
+    [Fact]
+    public void Model_aliases_are_normalized_and_unknown_ids_kept_unstripped()
+    {
+        var config = ExperimentConfig.Parse(Minimal + ", \"models\": [\" Sonnet \", \"opus-4.5\"], \"judge_models\": [\" custom-model \", \"HAIKU-4.5\"]}");
+
+        Assert.Equal(["claude-sonnet-4-6", "claude-opus-4-5"], config.Models);
+        Assert.Equal([" custom-model ", "claude-haiku-4-5"], config.JudgeModels);
+    }
+
+    [Fact]
+    public void Tier_ids_are_upper_cased_and_invalid_ones_refused()
+    {
+        Assert.Equal(["T1"], ExperimentConfig.Parse(Minimal + ", \"tiers_to_run\": [\"t1\"]}").TiersToRun);
+        var error = Assert.Throws<ScyllaException>(() => ExperimentConfig.Parse(Minimal + ", \"tiers_to_run\": [\"T9\"]}", "x.json"));
+        Assert.Equal("InvalidExperimentConfig", error.ErrorId);
+        Assert.Contains("'T9' is not a valid TierID", error.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"task_repo\": \"r\"}", "'experiment_id' is missing")]
+    [InlineData("[1]", "not a JSON object")]
+    [InlineData("{\"experiment_id\": ", "not valid JSON")]
+    public void Invalid_files_are_refused_with_the_reason(string json, string reason)
+    {
+        var error = Assert.Throws<ScyllaException>(() => ExperimentConfig.Parse(json, "/e/config/experiment.json"));
+
+        Assert.Equal("InvalidExperimentConfig", error.ErrorId);
+        Assert.Contains(reason, error.Message);
+        Assert.Contains("/e/config/experiment.json", error.Message);
+    }
+
+    [Fact]
+    public void A_value_of_the_wrong_type_names_the_key()
+    {
+        var error = Assert.Throws<ScyllaException>(() => ExperimentConfig.Parse(Minimal + ", \"runs_per_subtest\": \"ten\"}"));
+
+        Assert.Contains("'runs_per_subtest' has the wrong type", error.Message);
+    }
+
+    [Fact]
+    public void Rewriting_keeps_unknown_keys_after_the_known_ones()
+    {
+        var rewritten = PythonJson.Parse(ExperimentConfig.Load(Fixtures.Dryrun).ToJson())!.AsObject();
+
+        Assert.Equal(6, rewritten["parallel_subtests"]!.GetValue<int>());
+        Assert.Equal("experiment_id", rewritten.First().Key);
+        Assert.Equal("parallel_subtests", rewritten.Last().Key);
+        Assert.Equal("None", rewritten["thinking_mode"]!.GetValue<string>());
+    }
+
+    // formats.md §3.9 and Appendix A.
+    [Fact]
+    public void Jan_hash_of_the_dryrun_file_as_written_is_the_stored_hash()
+    {
+        var raw = PythonJson.Parse(File.ReadAllText(Path.Combine(Fixtures.Dryrun, ExperimentConfig.RelativePath)))!.AsObject();
+        raw.Remove("parallel_subtests");
+        raw.Remove("max_subtests");
+
+        Assert.Equal("8553442b41f0adc8", ConfigHash.Compute(raw));
+        Assert.Contains("\"config_hash\": \"8553442b41f0adc8\"", File.ReadAllText(Path.Combine(Fixtures.Dryrun, "checkpoint.json")));
+    }
+
+    [Fact]
+    public void Jan_hash_after_loading_adds_thinking_mode() =>
+        Assert.Equal("83759c4abe4d4859", ConfigHash.ForJan(ExperimentConfig.Load(Fixtures.Dryrun)));
+
+    [Fact]
+    public void Head_hash_of_the_dryrun_config() =>
+        Assert.Equal("a3ce7392db88aa85", ConfigHash.ForHead(ExperimentConfig.Load(Fixtures.Dryrun)));
+
+    [Theory]
+    [InlineData("a//b", "a/b")]
+    [InlineData("./a", "a")]
+    [InlineData("a/./b", "a/b")]
+    [InlineData("a/b/", "a/b")]
+    [InlineData("../a/../b", "../a/../b")]
+    [InlineData("/abs//x", "/abs/x")]
+    [InlineData("//net/x", "//net/x")]
+    [InlineData("///x", "/x")]
+    [InlineData(".", ".")]
+    public void Prompt_paths_are_normalized_like_python_Path(string input, string expected) =>
+        Assert.Equal(expected, ConfigHash.NormalizePath(input));
+
+    [Fact]
+    public void Head_hash_normalizes_the_prompt_path()
+    {
+        var plain = ExperimentConfig.Parse(Minimal.Replace("p.md", "dir/p.md") + "}");
+        var messy = ExperimentConfig.Parse(Minimal.Replace("p.md", "./dir//p.md") + "}");
+
+        Assert.Equal(ConfigHash.ForHead(plain), ConfigHash.ForHead(messy));
+    }
+
+    [Fact]
+    public void Tier_definitions_load_from_tiers_yaml()
+    {
+        var tiers = Tiers.TierCatalog.Locate(Fixtures.Dryrun, Fixtures.TierConfig).LoadTierDefinitions();
+
+        Assert.Equal(7, tiers.Count);
+        Assert.Equal("Prompts", tiers["T0"].Name);
+        Assert.Null(tiers["T0"].ToolsEnabled);
+        Assert.True(tiers["T3"].DelegationEnabled);
+    }
+
+    [Fact]
+    public void A_tiers_yaml_without_every_tier_is_refused()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("subtests"));
+        File.WriteAllText(temp.Combine("tiers.yaml"), "tiers:\n  T0: {name: a, description: b}\n");
+
+        var error = Assert.Throws<ScyllaException>(() => Tiers.TierCatalog.Locate(temp.Path, temp.Path).LoadTierDefinitions());
+
+        Assert.Contains("Missing required tier definitions: T1, T2, T3, T4, T5, T6", error.Message);
+    }
+}

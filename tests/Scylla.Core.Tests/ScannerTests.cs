@@ -1,0 +1,225 @@
+using Scylla.Core.Experiments;
+using Scylla.Core.Runs;
+using Scylla.Core.Tiers;
+
+namespace Scylla.Core.Tests;
+
+public sealed class ScannerTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Dryrun_lists_seven_completed_runs_with_scores()
+    {
+        var runs = Fixtures.Scan(Fixtures.Dryrun);
+
+        Assert.Equal(["T0/00/run_01", "T1/01/run_01", "T2/01/run_01", "T3/01/run_01", "T4/01/run_01", "T5/01/run_01", "T6/01/run_01"], runs.Select(r => r.RunId));
+        Assert.All(runs, r => Assert.Equal(RunStatus.Completed, r.Status));
+        Assert.All(runs, r => Assert.Equal("passed", r.CheckpointStatus));
+        Assert.All(runs, r => Assert.Equal("report_written", r.RunState));
+        Assert.Equal(0.9733333333333333, runs[0].Score);
+        Assert.Equal((true, "A", 0.1351093, 203.132624), (runs[0].Passed!.Value, runs[0].Grade, runs[0].CostUsd!.Value, runs[0].DurationSeconds!.Value));
+        Assert.Equal(TierCatalogSource.Disk, Experiment.Open(Fixtures.Dryrun).Catalog.Source);
+    }
+
+    [Fact]
+    public void Sample_statuses_are_classified_back_in_both_layouts()
+    {
+        RunStatus[] pattern = [RunStatus.Completed, RunStatus.Missing, RunStatus.Failed, RunStatus.Partial, RunStatus.Results];
+        foreach (var layout in new[] { ExperimentLayout.Flat, ExperimentLayout.Phase })
+        {
+            var runs = Fixtures.Scan(Fixtures.Generate(_temp, pattern, layout, tiers: 2, subtests: 2, runs: 5));
+
+            Assert.Equal(20, runs.Count);
+            Assert.Equal(Enumerable.Range(0, 20).Select(i => pattern[i % 5]), runs.Select(r => r.Status));
+            Assert.All(runs.Where(r => r.Status == RunStatus.Completed), r => Assert.Equal(layout == ExperimentLayout.Flat ? RunLocation.Flat : RunLocation.Completed, r.Location));
+        }
+    }
+
+    [Fact]
+    public void Phase_layout_prefers_the_run_in_completed()
+    {
+        var experiment = Fixtures.Generate(_temp, [RunStatus.Completed], ExperimentLayout.Phase, tiers: 1, subtests: 1, runs: 1);
+        var stale = Path.Combine(experiment, "in_progress", "T0", "00", "run_01", "agent");
+        Directory.CreateDirectory(stale);
+        File.WriteAllText(Path.Combine(stale, "stderr.log"), "crash");
+
+        var run = Assert.Single(Fixtures.Scan(experiment));
+
+        Assert.Equal((RunStatus.Completed, RunLocation.Completed), (run.Status, run.Location));
+        Assert.Equal(Path.Combine(experiment, "completed", "T0", "00", "run_01"), run.Path);
+    }
+
+    [Fact]
+    public void A_tree_with_both_layouts_is_refused_naming_both()
+    {
+        var experiment = Fixtures.Generate(_temp, [RunStatus.Completed], ExperimentLayout.Flat, tiers: 1, subtests: 1, runs: 1);
+        Directory.CreateDirectory(Path.Combine(experiment, "completed"));
+
+        var error = Assert.Throws<ScyllaException>(() => Experiment.Open(experiment));
+
+        Assert.Equal("MixedExperimentLayout", error.ErrorId);
+        Assert.Contains("T0", error.Message);
+        Assert.Contains("completed", error.Message);
+    }
+
+    [Fact]
+    public void Runs_subtests_and_tiers_on_disk_but_not_configured_are_listed_as_unexpected()
+    {
+        var experiment = Fixtures.Generate(_temp, [RunStatus.Completed], tiers: 1, subtests: 1, runs: 2);
+        Directory.CreateDirectory(Path.Combine(experiment, "T0", "00", "run_12", "agent"));
+        Directory.CreateDirectory(Path.Combine(experiment, "T0", "00", "run_100"));
+        Directory.CreateDirectory(Path.Combine(experiment, "T0", "00", "run_1"));
+        Directory.CreateDirectory(Path.Combine(experiment, "T0", "00", ".failed", "run_01"));
+        Directory.CreateDirectory(Path.Combine(experiment, "T3", "05", "run_01"));
+
+        var runs = Fixtures.Scan(experiment);
+
+        Assert.Equal(["T0/00/run_01", "T0/00/run_02", "T0/00/run_12", "T0/00/run_100", "T3/05/run_01"], runs.Select(r => r.RunId));
+        Assert.Equal([true, true, false, false, false], runs.Select(r => r.IsExpected));
+        Assert.Equal(RunStatus.Partial, runs[2].Status);
+    }
+
+    [Fact]
+    public void Expected_runs_that_never_started_are_missing()
+    {
+        var experiment = Fixtures.Generate(_temp, [RunStatus.Missing], tiers: 1, subtests: 1, runs: 3);
+
+        var runs = Fixtures.Scan(experiment);
+
+        Assert.Equal(3, runs.Count);
+        Assert.All(runs, r => Assert.Equal((RunStatus.Missing, "Run never started"), (r.Status, r.Reason)));
+    }
+
+    [Fact]
+    public void Explicit_tier_config_gives_the_subtests_with_max_subtests_applied()
+    {
+        var runs = Fixtures.Scan(Fixtures.Dryrun, tierConfig: Fixtures.TierConfig);
+
+        Assert.Equal(7, runs.Count);
+        Assert.Equal("T0/00/run_01", runs[0].RunId);
+    }
+
+    [Theory]
+    [InlineData(null, 24)]
+    [InlineData(3, 3)]
+    [InlineData(0, 0)]
+    [InlineData(-1, 23)]
+    public void Max_subtests_is_a_python_slice(int? maxSubtests, int expected)
+    {
+        var experiment = Fixtures.Generate(_temp, [RunStatus.Missing], tiers: 1, subtests: 1, runs: 1);
+        var configPath = Path.Combine(experiment, ExperimentConfig.RelativePath);
+        File.WriteAllText(configPath, File.ReadAllText(configPath).Replace("\"max_subtests\": null", $"\"max_subtests\": {(maxSubtests?.ToString() ?? "null")}"));
+
+        var expectedRuns = Fixtures.Scan(experiment, tierConfig: Fixtures.TierConfig).Where(r => r.IsExpected).ToList();
+
+        Assert.Equal(expected, expectedRuns.Count);
+    }
+
+    [Fact]
+    public void Tier_config_is_auto_detected_beside_the_experiment_as_upstream_does()
+    {
+        var root = _temp.Combine("project");
+        Directory.CreateDirectory(Path.Combine(root, "tests", "fixtures", "tests", "test-002"));
+        Directory.CreateDirectory(Path.Combine(root, "tests", "fixtures", "tests", "test-001"));
+        var shared = Path.Combine(root, "tests", "claude-code", "shared");
+        Directory.CreateDirectory(Path.Combine(shared, "subtests", "t0"));
+        File.WriteAllText(Path.Combine(shared, "subtests", "t0", "00-empty.yaml"), "name: x\n");
+        File.WriteAllText(Path.Combine(shared, "subtests", "t0", "07-other.yaml"), "name: y\n");
+        var experiment = Path.Combine(root, "results", "2026-01-20T06-13-07-exp");
+        Directory.CreateDirectory(Path.GetDirectoryName(experiment)!);
+        Directory.Move(Fixtures.Generate(_temp, [RunStatus.Completed], tiers: 1, subtests: 1, runs: 1), experiment);
+
+        var opened = Experiment.Open(experiment);
+        var runs = Fixtures.Scan(experiment);
+
+        Assert.Equal((TierCatalogSource.AutoDetected, shared), (opened.Catalog.Source, opened.Catalog.Directory));
+        Assert.Equal(["T0/00/run_01", "T0/07/run_01"], runs.Select(r => r.RunId));
+    }
+
+    [Fact]
+    public void Filters_select_tiers_subtests_runs_and_statuses()
+    {
+        var experiment = Fixtures.Generate(_temp, [RunStatus.Completed, RunStatus.Failed], tiers: 3, subtests: 2, runs: 2);
+
+        var runs = Fixtures.Scan(experiment, new RunQuery { Tiers = ["t1", "T2"], Subtests = ["01"], RunNumbers = [2], Statuses = [RunStatus.Failed] });
+
+        Assert.Equal(["T1/01/run_02", "T2/01/run_02"], runs.Select(r => r.RunId));
+    }
+
+    [Fact]
+    public void The_workspace_is_never_read()
+    {
+        var experiment = Fixtures.Generate(_temp, [RunStatus.Completed], tiers: 1, subtests: 1, runs: 1);
+        var workspace = Path.Combine(experiment, "T0", "00", "run_01", "workspace");
+        Directory.CreateDirectory(Path.Combine(workspace, "T0", "00", "run_05", "agent"));
+        File.WriteAllText(Path.Combine(workspace, "run_result.json"), "{ broken");
+        Directory.CreateSymbolicLink(Path.Combine(workspace, "loop"), workspace);
+        var issues = new List<ScanIssue>();
+
+        var runs = Fixtures.Scan(experiment, issues: issues);
+
+        Assert.Equal("T0/00/run_01", Assert.Single(runs).RunId);
+        Assert.Empty(issues);
+    }
+
+    [Fact]
+    public void Runs_are_streamed_as_the_scan_goes()
+    {
+        var experiment = Fixtures.Generate(_temp, [RunStatus.Completed], tiers: 2, subtests: 1, runs: 1);
+
+        using var runs = RunScanner.Scan(Experiment.Open(experiment), RunQuery.All, _ => { }).GetEnumerator();
+        Assert.True(runs.MoveNext());
+        Assert.Equal(RunStatus.Completed, runs.Current.Status);
+        Directory.Delete(Path.Combine(experiment, "T1", "01", "run_01"), true); // read after the first run was yielded
+        Assert.True(runs.MoveNext());
+
+        Assert.Equal(RunStatus.Missing, runs.Current.Status);
+    }
+
+    [Fact]
+    public void Broken_run_result_and_checkpoint_are_reported_once_and_runs_still_listed()
+    {
+        var experiment = Fixtures.Generate(_temp, [RunStatus.Completed], tiers: 1, subtests: 1, runs: 2);
+        var runResult = Path.Combine(experiment, "T0", "00", "run_01", "run_result.json");
+        File.WriteAllText(runResult, "{\"judge_score\": 0.");
+        File.WriteAllText(Path.Combine(experiment, "checkpoint.json"), "not json");
+        var issues = new List<ScanIssue>();
+
+        var runs = Fixtures.Scan(experiment, issues: issues);
+
+        Assert.Equal(2, runs.Count);
+        Assert.Null(runs[0].Score);
+        Assert.NotNull(runs[1].Score);
+        Assert.All(runs, r => Assert.Null(r.CheckpointStatus));
+        Assert.Equal([Path.Combine(experiment, "checkpoint.json"), runResult], issues.Select(i => i.Path));
+    }
+
+    [Fact]
+    public void Unsupported_checkpoint_version_is_reported_not_fatal()
+    {
+        var experiment = Fixtures.Generate(_temp, [RunStatus.Completed], tiers: 1, subtests: 1, runs: 1);
+        File.WriteAllText(Path.Combine(experiment, "checkpoint.json"), "{\"version\": \"9.9\"}");
+        var issues = new List<ScanIssue>();
+
+        Assert.Single(Fixtures.Scan(experiment, issues: issues));
+        Assert.Contains("Incompatible checkpoint version 9.9", Assert.Single(issues).Message);
+    }
+
+    [Fact]
+    public void Missing_experiment_and_missing_config_have_distinct_errors()
+    {
+        Assert.Equal("ExperimentNotFound", Assert.Throws<ScyllaException>(() => Experiment.Open(_temp.Combine("nope"))).ErrorId);
+        Assert.Equal("ExperimentConfigNotFound", Assert.Throws<ScyllaException>(() => Experiment.Open(_temp.Path)).ErrorId);
+    }
+
+    [Theory]
+    [InlineData("T1", "..")]
+    [InlineData("T1", "a/b")]
+    [InlineData("..", "01")]
+    [InlineData("T9", "01")]
+    public void Run_ids_that_could_escape_the_experiment_are_refused(string tier, string subtest) =>
+        Assert.Equal("InvalidRunId", Assert.Throws<ScyllaException>(() => Experiment.ValidateIds(tier, subtest)).ErrorId);
+}
