@@ -25,9 +25,11 @@ function Build-Module {
 
 # Runs one xunit project and returns its totals, read from the TRX file it writes.
 function Invoke-XunitSuite([string] $Project) {
-    $results = Join-Path $root "out/test-results/$((Split-Path $Project -Leaf)).trx"
+    $resultsDir = Join-Path $root 'out/test-results'
+    $name = "$(Split-Path $Project -Leaf).trx"
+    $results = Join-Path $resultsDir $name
     Remove-Item $results -ErrorAction Ignore
-    dotnet test (Join-Path $root $Project) -c Release --nologo --logger "trx;LogFilePath=$results" --logger 'console;verbosity=minimal' | Out-Host
+    dotnet test (Join-Path $root $Project) -c Release --nologo --results-directory $resultsDir --logger "trx;LogFileName=$name" --logger 'console;verbosity=minimal' | Out-Host
     if (-not (Test-Path $results)) { throw "$Project produced no test results (did it build?)." }
     $counters = ([xml](Get-Content $results -Raw)).TestRun.ResultSummary.Counters
     [pscustomobject]@{ Suite = $Project; Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout }

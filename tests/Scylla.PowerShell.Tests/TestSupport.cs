@@ -1,0 +1,45 @@
+using Scylla.Core.Runs;
+using Scylla.Core.Samples;
+
+namespace Scylla.PowerShell.Tests;
+
+public sealed class TempDirectory : IDisposable
+{
+    public TempDirectory()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "scylla-cmdlet-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+
+    /// <summary>A sample experiment: 2 tiers x 2 subtests x 5 runs, one of each status per subtest.</summary>
+    public string Sample(string name = "exp")
+    {
+        var path = Combine(name);
+        SampleExperimentGenerator.Generate(new SampleExperimentSpec { Path = path, TierCount = 2, SubtestsPerTier = 2, RunsPerSubtest = 5, StatusPattern = Enum.GetValues<RunStatus>() });
+        return path;
+    }
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
+
+public static class Fixtures
+{
+    public static string Dryrun { get; } = Find("fixtures/dryrun-experiment");
+
+    private static string Find(string relative)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir?.Parent != null; dir = dir.Parent)
+        {
+            if (dir.GetFiles("Scylla.PowerShell.sln").Length > 0)
+            {
+                return System.IO.Path.Combine(dir.Parent.FullName, "shared", relative);
+            }
+        }
+
+        throw new DirectoryNotFoundException(relative);
+    }
+}
