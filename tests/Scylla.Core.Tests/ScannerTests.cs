@@ -168,15 +168,20 @@ public sealed class ScannerTests : IDisposable
     [Fact]
     public void Runs_are_streamed_as_the_scan_goes()
     {
-        var experiment = Fixtures.Generate(_temp, [RunStatus.Completed], tiers: 2, subtests: 1, runs: 1);
+        var experiment = Fixtures.Generate(_temp, [RunStatus.Completed], tiers: 1, subtests: 1, runs: 400);
 
         using var runs = RunScanner.Scan(Experiment.Open(experiment), RunQuery.All, _ => { }).GetEnumerator();
         Assert.True(runs.MoveNext());
-        Assert.Equal(RunStatus.Completed, runs.Current.Status);
-        Directory.Delete(Path.Combine(experiment, "T1", "01", "run_01"), true); // read after the first run was yielded
-        Assert.True(runs.MoveNext());
+        Assert.Equal("T0/00/run_01", runs.Current.RunId);
+        Directory.Delete(Path.Combine(experiment, "T0", "00", "run_400"), true); // not read yet when the first run came out
+        var rest = new List<ScyllaRun>();
+        while (runs.MoveNext())
+        {
+            rest.Add(runs.Current);
+        }
 
-        Assert.Equal(RunStatus.Missing, runs.Current.Status);
+        Assert.Equal(RunStatus.Missing, rest[^1].Status);
+        Assert.All(rest.SkipLast(1), r => Assert.Equal(RunStatus.Completed, r.Status));
     }
 
     [Fact]

@@ -48,6 +48,10 @@ public sealed class TierCatalogTests : IDisposable
     }
 
     [Fact]
+    public void An_empty_explicit_path_means_none_given_as_PowerShell_passes_null_strings_as_empty() =>
+        Assert.Equal(TierCatalogSource.Disk, TierCatalog.Locate(Fixtures.Dryrun, string.Empty).Source);
+
+    [Fact]
     public void Subtest_yaml_keys_and_defaults()
     {
         var t0Empty = _fixture.GetSubtests("T0")[0].Load();

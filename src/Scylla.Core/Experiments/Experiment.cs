@@ -62,19 +62,8 @@ public sealed class Experiment
     {
         ValidateIds(tier, subtest);
         var name = RunDirectoryName(runNumber);
-        (string, RunLocation)? fallback = null;
-        foreach (var (directory, location) in TierDirectories(tier))
-        {
-            var candidate = System.IO.Path.Combine(directory, subtest, name);
-            if (Directory.Exists(candidate) || File.Exists(candidate))
-            {
-                return (candidate, location);
-            }
-
-            fallback = (candidate, location);
-        }
-
-        return fallback!.Value;
+        var candidates = TierDirectories(tier).Select(d => (Path: System.IO.Path.Combine(d.Directory, subtest, name), d.Location)).ToList();
+        return candidates.SkipLast(1).FirstOrDefault(c => Directory.Exists(c.Path) || File.Exists(c.Path), candidates[^1]);
     }
 
     /// <summary>Refuses ids that could name a path outside the experiment ('..', separators).</summary>

@@ -3,16 +3,26 @@ using System.IO.Enumeration;
 namespace Scylla.Core.IO;
 
 /// <summary>
-/// The entries of one directory, read with a single enumeration. Existence and size follow symbolic links (like Python's
-/// <c>exists()</c> and <c>stat()</c>), so a dangling or looping link counts as absent.
+/// The entry names of one directory, read with a single enumeration and no per-entry stat (the run scan reads thousands).
+/// Existence and size follow symbolic links like Python's <c>exists()</c> and <c>stat()</c>: a dangling or looping link
+/// counts as absent. Only the names asked about are resolved.
 /// </summary>
 internal sealed class DirectoryListing
 {
-    public static readonly DirectoryListing Empty = new([]);
+    public static readonly DirectoryListing Empty = new(string.Empty, []);
 
-    private readonly Dictionary<string, (bool IsDirectory, long Length)> _entries;
+    private readonly string _path;
 
-    private DirectoryListing(Dictionary<string, (bool, long)> entries) => _entries = entries;
+    /// <summary>Name to "is a directory" (from the directory entry type; a link to a directory counts as one).</summary>
+    private readonly Dictionary<string, bool> _entries;
+
+    private readonly Dictionary<string, string?> _finalTargets = new(StringComparer.Ordinal);
+
+    private DirectoryListing(string path, Dictionary<string, bool> entries)
+    {
+        _path = path;
+        _entries = entries;
+    }
 
     /// <summary>
     /// The listing, or null when <paramref name="path"/> is not a directory or cannot be read; in the latter case
@@ -20,23 +30,16 @@ internal sealed class DirectoryListing
     /// </summary>
     public static DirectoryListing? Read(string path, Action<string, string>? reportUnreadable = null)
     {
-        var entries = new Dictionary<string, (bool, long)>(StringComparer.Ordinal);
+        var entries = new Dictionary<string, bool>(StringComparer.Ordinal);
         try
         {
-            var enumerable = new FileSystemEnumerable<(string Name, bool IsDirectory, long Length, bool IsLink)>(
+            var enumerable = new FileSystemEnumerable<(string Name, bool IsDirectory)>(
                 path,
-                (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory, e.IsDirectory ? 0 : e.Length, (e.Attributes & FileAttributes.ReparsePoint) != 0),
+                (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory),
                 new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false });
-            foreach (var (name, isDirectory, length, isLink) in enumerable)
+            foreach (var (name, isDirectory) in enumerable)
             {
-                if (!isLink)
-                {
-                    entries[name] = (isDirectory, length);
-                }
-                else if (ResolveLink(Path.Combine(path, name)) is { } target)
-                {
-                    entries[name] = target;
-                }
+                entries[name] = isDirectory;
             }
         }
         catch (DirectoryNotFoundException)
@@ -53,30 +56,37 @@ internal sealed class DirectoryListing
             return null;
         }
 
-        return new DirectoryListing(entries);
+        return new DirectoryListing(path, entries);
     }
 
-    public bool Exists(string name) => _entries.ContainsKey(name);
+    public bool Exists(string name) => _entries.TryGetValue(name, out var isDirectory) && (isDirectory || FinalTarget(name) != null);
 
-    public bool IsDirectory(string name) => _entries.TryGetValue(name, out var entry) && entry.IsDirectory;
+    public bool IsDirectory(string name) => _entries.TryGetValue(name, out var isDirectory) && isDirectory;
 
-    public long Size(string name) => _entries.TryGetValue(name, out var entry) ? entry.Length : 0;
+    /// <summary>The size of the file <paramref name="name"/> (of its final target if it is a link); 0 when absent.</summary>
+    public long Size(string name) => !IsDirectory(name) && _entries.ContainsKey(name) && FinalTarget(name) is { } target && new FileInfo(target) is { Exists: true } file
+        ? file.Length
+        : 0;
 
-    public IEnumerable<string> Directories => _entries.Where(e => e.Value.IsDirectory).Select(e => e.Key);
+    public IEnumerable<string> Directories => _entries.Where(e => e.Value).Select(e => e.Key);
 
-    /// <summary>What a link finally points at; null when it dangles or loops (.NET's own Exists says true for both).</summary>
-    private static (bool, long)? ResolveLink(string path)
+    /// <summary>The path a name finally resolves to, or null when it is a dangling or looping link.</summary>
+    private string? FinalTarget(string name)
+    {
+        if (!_finalTargets.TryGetValue(name, out var target))
+        {
+            _finalTargets[name] = target = ResolveFinalTarget(Path.Combine(_path, name));
+        }
+
+        return target;
+    }
+
+    private static string? ResolveFinalTarget(string path)
     {
         try
         {
-            var target = File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
-            if (Directory.Exists(target))
-            {
-                return (true, 0);
-            }
-
-            var file = new FileInfo(target);
-            return file.Exists ? (false, file.Length) : null;
+            var target = File.ResolveLinkTarget(path, returnFinalTarget: true);
+            return target == null ? path : target.Exists ? target.FullName : null;
         }
         catch (IOException)
         {

@@ -6,12 +6,16 @@ namespace Scylla.Core.Runs;
 /// <summary>A file that could not be read while classifying; the run is still classified from what could be read.</summary>
 public sealed record ScanIssue(string Path, string Message);
 
-/// <summary>What the classifier found in one run directory.</summary>
-public sealed record RunClassification(RunStatus Status, string Reason, IReadOnlyList<JudgeSlotStatus> JudgeSlots, IReadOnlyList<ScanIssue> Issues);
+/// <summary>What the classifier found in one run directory, with the values of its <c>run_result.json</c> when present.</summary>
+public sealed record RunClassification(RunStatus Status, string Reason, IReadOnlyList<JudgeSlotStatus> JudgeSlots, RunResultValues? Result, IReadOnlyList<ScanIssue> Issues);
+
+/// <summary>The <c>run_result.json</c> values a run listing shows.</summary>
+public sealed record RunResultValues(double? Score, bool? Passed, string? Grade, double? CostUsd, double? DurationSeconds);
 
 /// <summary>
 /// Upstream's classification rules, exactly: the agent side (formats.md §5.2) and the judge slots (§5.7, HEAD rules).
-/// Only the run directory, <c>agent/</c> and <c>judge/</c> are looked at; <c>workspace/</c> never is.
+/// Only the run directory, <c>agent/</c> and <c>judge/</c> are listed, and only files the listings show are read;
+/// <c>workspace/</c> never is.
 /// </summary>
 public static class RunClassifier
 {
@@ -37,19 +41,22 @@ public static class RunClassifier
         var issues = new List<ScanIssue>();
         Action<string, string> unreadable = (path, message) => issues.Add(new ScanIssue(path, message));
         var run = DirectoryListing.Read(runDirectory, unreadable);
-        var status = ClassifyAgentSide(run, runDirectory, unreadable);
-        var slots = ClassifyJudgeSlots(run, runDirectory, judgeCount, issues);
-        return new RunClassification(status, ReasonFor(status), slots, issues);
-    }
-
-    private static RunStatus ClassifyAgentSide(DirectoryListing? run, string runDirectory, Action<string, string> unreadable)
-    {
         if (run == null)
         {
-            return RunStatus.Missing;
+            return new RunClassification(RunStatus.Missing, ReasonFor(RunStatus.Missing), Enumerable.Repeat(JudgeSlotStatus.AgentFailed, judgeCount).ToArray(), null, issues);
         }
 
         var agent = run.IsDirectory("agent") ? DirectoryListing.Read(Path.Combine(runDirectory, "agent"), unreadable) ?? DirectoryListing.Empty : DirectoryListing.Empty;
+        var status = ClassifyAgentSide(run, agent);
+        var agentValid = agent.Exists("result.json") && IsValidAgentResult(Path.Combine(runDirectory, "agent", "result.json"), issues);
+        var judge = agentValid && run.IsDirectory("judge") ? DirectoryListing.Read(Path.Combine(runDirectory, "judge"), unreadable) ?? DirectoryListing.Empty : DirectoryListing.Empty;
+        var slots = Enumerable.Range(1, judgeCount).Select(k => ClassifySlot(agentValid, judge, runDirectory, k, issues)).ToArray();
+        var result = run.Exists("run_result.json") ? ReadRunResult(Path.Combine(runDirectory, "run_result.json"), issues) : null;
+        return new RunClassification(status, ReasonFor(status), slots, result, issues);
+    }
+
+    private static RunStatus ClassifyAgentSide(DirectoryListing run, DirectoryListing agent)
+    {
         var hasOutput = agent.Exists("output.txt") && agent.Size("output.txt") > 0;
         var hasAgentResult = agent.Exists("result.json");
         var hasRunResult = run.Exists("run_result.json");
@@ -78,87 +85,77 @@ public static class RunClassifier
         return RunStatus.Missing;
     }
 
-    private static JudgeSlotStatus[] ClassifyJudgeSlots(DirectoryListing? run, string runDirectory, int judgeCount, List<ScanIssue> issues)
+    private static JudgeSlotStatus ClassifySlot(bool agentValid, DirectoryListing judge, string runDirectory, int slot, List<ScanIssue> issues)
     {
-        var slots = new JudgeSlotStatus[judgeCount];
-        if (run == null || !IsValidAgentResult(Path.Combine(runDirectory, "agent", "result.json"), issues))
+        var slotName = $"judge_{slot:00}";
+        if (!agentValid)
         {
-            Array.Fill(slots, JudgeSlotStatus.AgentFailed);
-            return slots;
+            return JudgeSlotStatus.AgentFailed;
         }
 
-        var judge = run.IsDirectory("judge") ? DirectoryListing.Read(Path.Combine(runDirectory, "judge"), (path, message) => issues.Add(new ScanIssue(path, message))) ?? DirectoryListing.Empty : DirectoryListing.Empty;
-        for (var k = 1; k <= judgeCount; k++)
+        if (!judge.Exists(slotName))
         {
-            var slotName = $"judge_{k:00}";
-            slots[k - 1] = !judge.Exists(slotName) ? JudgeSlotStatus.Missing
-                : IsValidJudgment(Path.Combine(runDirectory, "judge", slotName, "judgment.json"), issues) ? JudgeSlotStatus.Complete
-                : JudgeSlotStatus.Failed;
+            return JudgeSlotStatus.Missing;
         }
 
-        return slots;
+        return IsValidJudgment(Path.Combine(runDirectory, "judge", slotName, "judgment.json"), issues) ? JudgeSlotStatus.Complete : JudgeSlotStatus.Failed;
     }
+
+    private static RunResultValues? ReadRunResult(string path, List<ScanIssue> issues) => ReadJsonObject(path, issues, root =>
+    {
+        double? Number(string key) => root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+        return new RunResultValues(
+            Number("judge_score"),
+            root.TryGetProperty("judge_passed", out var passed) && passed.ValueKind is JsonValueKind.True or JsonValueKind.False ? passed.GetBoolean() : null,
+            root.TryGetProperty("judge_grade", out var grade) && grade.ValueKind == JsonValueKind.String ? grade.GetString() : null,
+            Number("cost_usd"),
+            Number("duration_seconds"));
+    });
 
     /// <summary>
     /// formats.md §4.2: the file parses, has <c>exit_code</c>, <c>token_stats</c> and <c>cost_usd</c>, and is not an
     /// infrastructure failure (exit code -1 with all four canonical token counts 0).
     /// </summary>
-    internal static bool IsValidAgentResult(string path, List<ScanIssue> issues)
+    internal static bool IsValidAgentResult(string path, List<ScanIssue> issues) => ReadJsonObject(path, issues, root =>
     {
-        if (ReadJsonObject(path, issues) is not { } root)
-        {
-            return false;
-        }
-
         if (!root.TryGetProperty("exit_code", out var exitCode) || !root.TryGetProperty("token_stats", out var tokens) || !root.TryGetProperty("cost_usd", out _))
         {
             return false;
         }
 
         var isInfrastructureFailure = exitCode.ValueKind == JsonValueKind.Number && exitCode.GetDouble() == -1;
-        if (!isInfrastructureFailure)
-        {
-            return true;
-        }
-
         string[] canonical = ["input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens"];
-        return tokens.ValueKind == JsonValueKind.Object && canonical.Any(key =>
-            tokens.TryGetProperty(key, out var count) && count.ValueKind == JsonValueKind.Number && count.GetDouble() != 0);
-    }
+        return !isInfrastructureFailure || (tokens.ValueKind == JsonValueKind.Object && canonical.Any(key =>
+            tokens.TryGetProperty(key, out var count) && count.ValueKind == JsonValueKind.Number && count.GetDouble() != 0));
+    });
 
     /// <summary>formats.md §5.7 (HEAD): the file parses as an object with a <c>score</c> key and <c>is_valid</c> is not literally false.</summary>
-    internal static bool IsValidJudgment(string path, List<ScanIssue> issues) =>
-        ReadJsonObject(path, issues) is { } root
-        && root.TryGetProperty("score", out _)
-        && !(root.TryGetProperty("is_valid", out var isValid) && isValid.ValueKind == JsonValueKind.False);
+    internal static bool IsValidJudgment(string path, List<ScanIssue> issues) => ReadJsonObject(path, issues, root =>
+        root.TryGetProperty("score", out _) && !(root.TryGetProperty("is_valid", out var isValid) && isValid.ValueKind == JsonValueKind.False));
 
-    /// <summary>The file's root object; null (with an issue for malformed JSON) when it is absent, unreadable or not an object.</summary>
-    internal static JsonElement? ReadJsonObject(string path, List<ScanIssue> issues)
+    /// <summary>
+    /// <paramref name="read"/> applied to the file's root object; default when the file is absent or not an object, with an
+    /// issue naming the file when it cannot be read or is not JSON.
+    /// </summary>
+    private static T? ReadJsonObject<T>(string path, List<ScanIssue> issues, Func<JsonElement, T> read)
     {
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return SmallFile.ReadJson(path, root => root.ValueKind == JsonValueKind.Object ? read(root) : default);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            issues.Add(new ScanIssue(path, $"Cannot read '{path}': {e.Message}"));
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(bytes);
-            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+            // absent: the caller's classification rule says what that means
         }
         catch (JsonException e)
         {
             issues.Add(new ScanIssue(path, $"'{path}' is not valid JSON: {e.Message}"));
-            return null;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            issues.Add(new ScanIssue(path, $"Cannot read '{path}': {e.Message}"));
+        }
+
+        return default;
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Scylla.Core.Checkpoints;
 using Scylla.Core.Experiments;
@@ -18,18 +17,42 @@ public sealed record RunAddress(string Tier, string Subtest, int RunNumber, bool
 /// </summary>
 public static partial class RunScanner
 {
-    /// <summary>Yields the runs matching <paramref name="query"/>. <paramref name="report"/> is called on the enumerating thread.</summary>
+    /// <summary>How many runs are classified ahead of the consumer: enough to keep every core busy, little enough to stream.</summary>
+    private static readonly int s_readAhead = Environment.ProcessorCount * 8;
+
+    /// <summary>
+    /// Yields the runs matching <paramref name="query"/>, in scan order, as they are classified. Classification runs on
+    /// worker threads a bounded distance ahead; <paramref name="report"/> is always called on the enumerating thread.
+    /// </summary>
     public static IEnumerable<ScyllaRun> Scan(Experiment experiment, RunQuery query, Action<ScanIssue> report)
     {
         var checkpoint = LoadCheckpoint(experiment.Path, report);
+        var pending = new Queue<(RunAddress Address, Task<(string Path, RunLocation Location, RunClassification Classification)> Work)>();
         foreach (var address in EnumerateAddresses(experiment, query, report))
         {
-            var run = Read(experiment, checkpoint, address, report);
-            if (query.IncludesStatus(run.Status))
+            pending.Enqueue((address, Task.Run(() => Classify(experiment, address))));
+            if (pending.Count >= s_readAhead && Next(pending, experiment, checkpoint, query, report) is { } run)
             {
                 yield return run;
             }
         }
+
+        while (pending.Count > 0)
+        {
+            if (Next(pending, experiment, checkpoint, query, report) is { } run)
+            {
+                yield return run;
+            }
+        }
+    }
+
+    private static ScyllaRun? Next(
+        Queue<(RunAddress Address, Task<(string Path, RunLocation Location, RunClassification Classification)> Work)> pending,
+        Experiment experiment, Checkpoint? checkpoint, RunQuery query, Action<ScanIssue> report)
+    {
+        var (address, work) = pending.Dequeue();
+        var (path, location, classification) = work.GetAwaiter().GetResult();
+        return query.IncludesStatus(classification.Status) ? ToRun(experiment, checkpoint, address, path, location, classification, report) : null;
     }
 
     /// <summary>The runs a scan would visit, without classifying them (the status filter is not applied).</summary>
@@ -61,21 +84,26 @@ public static partial class RunScanner
         var expected = experiment.Config.TiersToRun.Contains(tier)
             && ExpectedSubtests(experiment, tier, report).Contains(subtest)
             && runNumber >= 1 && runNumber <= experiment.Config.RunsPerSubtest;
-        return Read(experiment, checkpoint, new RunAddress(tier, subtest, runNumber, expected), report);
+        var address = new RunAddress(tier, subtest, runNumber, expected);
+        var (path, location, classification) = Classify(experiment, address);
+        return ToRun(experiment, checkpoint, address, path, location, classification, report);
     }
 
-    private static ScyllaRun Read(Experiment experiment, Checkpoint? checkpoint, RunAddress address, Action<ScanIssue> report)
+    private static (string Path, RunLocation Location, RunClassification Classification) Classify(Experiment experiment, RunAddress address)
     {
-        var (tier, subtest, runNumber, expected) = address;
-        var (path, location) = experiment.LocateRun(tier, subtest, runNumber);
-        var classification = RunClassifier.Classify(path, experiment.Config.JudgeModels.Count);
-        var issues = new List<ScanIssue>(classification.Issues);
-        var result = RunClassifier.ReadJsonObject(Path.Combine(path, "run_result.json"), issues);
-        foreach (var issue in issues)
+        var (path, location) = experiment.LocateRun(address.Tier, address.Subtest, address.RunNumber);
+        return (path, location, RunClassifier.Classify(path, experiment.Config.JudgeModels.Count));
+    }
+
+    private static ScyllaRun ToRun(Experiment experiment, Checkpoint? checkpoint, RunAddress address, string path, RunLocation location, RunClassification classification, Action<ScanIssue> report)
+    {
+        foreach (var issue in classification.Issues)
         {
             report(issue);
         }
 
+        var (tier, subtest, runNumber, expected) = address;
+        var result = classification.Result;
         return new ScyllaRun
         {
             ExperimentId = experiment.Config.ExperimentId,
@@ -90,17 +118,14 @@ public static partial class RunScanner
             JudgeSlots = string.Join(',', classification.JudgeSlots),
             CheckpointStatus = checkpoint?.GetRunStatus(tier, subtest, runNumber),
             RunState = checkpoint?.GetRunState(tier, subtest, runNumber),
-            Score = Number(result, "judge_score"),
-            Passed = result?.TryGetProperty("judge_passed", out var passed) == true && passed.ValueKind is JsonValueKind.True or JsonValueKind.False ? passed.GetBoolean() : null,
-            Grade = result?.TryGetProperty("judge_grade", out var grade) == true && grade.ValueKind == JsonValueKind.String ? grade.GetString() : null,
-            CostUsd = Number(result, "cost_usd"),
-            DurationSeconds = Number(result, "duration_seconds"),
+            Score = result?.Score,
+            Passed = result?.Passed,
+            Grade = result?.Grade,
+            CostUsd = result?.CostUsd,
+            DurationSeconds = result?.DurationSeconds,
             Path = path,
         };
     }
-
-    private static double? Number(JsonElement? result, string key) =>
-        result?.TryGetProperty(key, out var value) == true && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 
     private static Checkpoint? LoadCheckpoint(string experimentPath, Action<ScanIssue> report)
     {

@@ -91,7 +91,7 @@ public static class SampleExperimentGenerator
                     var folder = spec.Layout == ExperimentLayout.Flat ? System.IO.Path.Combine(root, tier)
                         : System.IO.Path.Combine(root, status == RunStatus.Completed ? Experiment.CompletedFolder : Experiment.InProgressFolder, tier);
                     var runDirectory = System.IO.Path.Combine(folder, subtest, Experiment.RunDirectoryName(n));
-                    var score = (index * 37 % 61) / 60.0;
+                    var score = (uint)(index * 2654435761u) % 101 / 100.0; // spread over [0, 1] whatever the pattern
                     WriteRun(runDirectory, status, n, score, judgeModels, spec.WorkspaceFiles);
                     if (status == RunStatus.Completed)
                     {

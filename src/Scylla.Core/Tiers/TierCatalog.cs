@@ -39,7 +39,7 @@ public sealed class TierCatalog
 
     public static TierCatalog Locate(string experimentDirectory, string? explicitDirectory)
     {
-        if (explicitDirectory != null)
+        if (!string.IsNullOrEmpty(explicitDirectory))
         {
             var full = Path.GetFullPath(explicitDirectory);
             return System.IO.Directory.Exists(Path.Combine(full, "subtests"))
