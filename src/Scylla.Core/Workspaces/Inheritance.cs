@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Scylla.Core.Experiments;
+using Scylla.Core.Json;
+
+namespace Scylla.Core.Workspaces;
+
+/// <summary>
+/// T5's <c>inherit_best_from</c> (formats.md §7.2, HEAD rules): the resources of the best subtest of each parent tier,
+/// looked up in completed/, then in_progress/, then the flat layout.
+/// </summary>
+public static class Inheritance
+{
+    public static JsonObject BuildMergedResources(Experiment experiment, IReadOnlyList<string> parentTiers)
+    {
+        var merged = new JsonObject();
+        var failed = new List<string>();
+        foreach (var tier in parentTiers)
+        {
+            var tierDirectories = new[] { Path.Combine(experiment.Path, Experiment.CompletedFolder, tier), Path.Combine(experiment.Path, Experiment.InProgressFolder, tier), Path.Combine(experiment.Path, tier) }
+                .Where(Directory.Exists).ToList();
+            var best = tierDirectories.Select(BestSubtest).FirstOrDefault(b => !string.IsNullOrEmpty(b));
+            if (best == null)
+            {
+                failed.Add(tier);
+                continue;
+            }
+
+            var manifest = tierDirectories.Select(d => Path.Combine(d, best, "config_manifest.json")).FirstOrDefault(File.Exists)
+                ?? tierDirectories.SelectMany(d => Directory.GetDirectories(d).Order(StringComparer.Ordinal))
+                    .Select(d => Path.Combine(d, "config_manifest.json")).FirstOrDefault(File.Exists);
+            if (manifest != null && ReadObject(manifest)?["resources"] is JsonObject resources)
+            {
+                ResourceMerge.Into(merged, resources);
+            }
+        }
+
+        if (failed.Count > 0 && failed.Count == parentTiers.Count)
+        {
+            var tiers = string.Join(", ", failed);
+            throw new ScyllaException("ParentTiersIncomplete", ScyllaErrorKind.InvalidOperation,
+                $"Cannot build merged baseline: all required tiers failed ({tiers}). At least one must complete for T5: parent tiers must complete first ({tiers} have no best subtest yet).");
+        }
+
+        return merged;
+    }
+
+    /// <summary><c>result.json</c>'s <c>best_subtest</c>; when that is empty, <c>best_subtest.json</c>'s <c>winning_subtest</c>.</summary>
+    private static string? BestSubtest(string tierDirectory)
+    {
+        var best = ReadObject(Path.Combine(tierDirectory, "result.json"))?["best_subtest"];
+        if (best?.GetValueKind() == JsonValueKind.String && best.GetValue<string>().Length > 0)
+        {
+            return best.GetValue<string>();
+        }
+
+        var winner = ReadObject(Path.Combine(tierDirectory, "best_subtest.json"))?["winning_subtest"];
+        return winner?.GetValueKind() == JsonValueKind.String ? winner.GetValue<string>() : null;
+    }
+
+    private static JsonObject? ReadObject(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? PythonJson.Parse(File.ReadAllText(path)) as JsonObject : null;
+        }
+        catch (JsonException)
+        {
+            return null; // an unreadable result counts as no result
+        }
+    }
+}
