@@ -12,6 +12,9 @@
         'Get-ScyllaCheckpoint'
         'Set-ScyllaCheckpoint'
         'New-ScyllaSampleExperiment'
+        'New-ScyllaWorkspace'
+        'Get-ScyllaWorkspace'
+        'Remove-ScyllaWorkspace'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
