@@ -15,6 +15,7 @@
         'New-ScyllaWorkspace'
         'Get-ScyllaWorkspace'
         'Remove-ScyllaWorkspace'
+        'Invoke-ScyllaRerun'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -212,9 +212,12 @@ public sealed class WorkspaceTests : IDisposable
         var e = Create(_temp);
         Git(e.Repository, "branch", "T3_01_run_01", "HEAD");
 
+        var leftoverTip = Git(e.Repository, "rev-parse", "T3_01_run_01");
+
         WorkspaceManager.Create(e.Open(), "T3", "01", 1, s_defaults);
 
         Assert.Equal(e.TaskCommit, Git(Workspace(e, "T3", "01"), "rev-parse", "HEAD~1"));
+        Assert.Equal(leftoverTip, Git(e.Repository, "rev-parse", "scylla-archive/T3_01_run_01/1^{commit}")); // its commits stay reachable
     }
 
     [Fact]

@@ -179,6 +179,24 @@ public sealed class Checkpoint
         return PythonJson.Serialize(_data);
     }
 
+    /// <summary>
+    /// Moves a run to <paramref name="state"/> and syncs <c>completed_runs</c> as upstream's <c>set_run_state</c> does (formats.md §3.7):
+    /// a complete state keeps an existing passed/failed (else passed), <c>agent_complete</c> and <c>failed</c> set their own status.
+    /// </summary>
+    public void AdvanceRun(string tier, string subtest, int runNumber, string state)
+    {
+        SetRunState(tier, subtest, runNumber, state);
+        var existing = GetRunStatus(tier, subtest, runNumber);
+        var status = s_completeRunStates.Contains(state) ? (existing is "passed" or "failed" ? existing : "passed")
+            : state == "agent_complete" ? "agent_complete"
+            : state == "failed" ? "failed"
+            : null;
+        if (status != null)
+        {
+            EnsureLevel(EnsureLevel(Map("completed_runs"), tier), subtest)[Key(runNumber)] = status;
+        }
+    }
+
     private void SetRunState(string tier, string subtest, int runNumber, string state)
     {
         EnsureLevel(EnsureLevel(Map("run_states"), tier), subtest)[Key(runNumber)] = state;

@@ -28,6 +28,9 @@ public sealed class SampleExperimentSpec
     public IReadOnlyList<RunStatus> StatusPattern { get; init; } = Enum.GetValues<RunStatus>();
 
     public int WorkspaceFiles { get; init; } = 3;
+
+    /// <summary>Also create a git base repository (<c>repo/</c>, whose commit becomes <c>task_commit</c>) and a tier configuration (<c>tier-config/</c>).</summary>
+    public bool WithRepository { get; init; }
 }
 
 /// <summary>
@@ -74,6 +77,13 @@ public static class SampleExperimentGenerator
             ["use_containers"] = false,
         });
         File.WriteAllText(System.IO.Path.Combine(root, "prompt.md"), TaskPrompt);
+        if (spec.WithRepository)
+        {
+            var commit = CreateRepository(System.IO.Path.Combine(root, "repo"));
+            var configPath = System.IO.Path.Combine(root, ExperimentConfig.RelativePath);
+            File.WriteAllText(configPath, File.ReadAllText(configPath).Replace("0000000000000000000000000000000000000000", commit, StringComparison.Ordinal));
+            CreateTierConfig(System.IO.Path.Combine(root, TierConfigFolder), tiers, spec.SubtestsPerTier);
+        }
 
         var experiment = Experiment.Open(root);
         var checkpoint = Checkpoint.CreateNew(experiment.Config, root);
@@ -102,6 +112,40 @@ public static class SampleExperimentGenerator
         }
 
         AtomicFile.WriteAllText(CheckpointStore.PathFor(root), checkpoint.ToJson());
+    }
+
+    /// <summary>The sample's tier configuration folder, inside the experiment (pass it as -TierConfigPath).</summary>
+    public const string TierConfigFolder = "tier-config";
+
+    /// <summary>A one-commit repository with a README for the task; returns the commit id.</summary>
+    private static string CreateRepository(string path)
+    {
+        LibGit2Sharp.Repository.Init(path);
+        using var repository = new LibGit2Sharp.Repository(path);
+        File.WriteAllText(System.IO.Path.Combine(path, "README.md"), "# hello-world\n\nA tiny task repository for Scylla samples.\n");
+        LibGit2Sharp.Commands.Stage(repository, "*");
+        var author = new LibGit2Sharp.Signature("Scylla Sample", "sample@localhost", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        return repository.Commit("Initial commit", author, author, new LibGit2Sharp.CommitOptions()).Sha;
+    }
+
+    /// <summary>tiers.yaml, one block and the subtests the sample uses: T0/00 and T0/01 are the empty baselines, the rest use the block.</summary>
+    private static void CreateTierConfig(string path, string[] tiers, int subtestsPerTier)
+    {
+        Directory.CreateDirectory(System.IO.Path.Combine(path, "blocks"));
+        File.WriteAllText(System.IO.Path.Combine(path, "blocks", "B01-python.md"), "## Python\n\nWrite plain, idiomatic Python 3.\n");
+        File.WriteAllText(System.IO.Path.Combine(path, "tiers.yaml"), "tiers:\n" + string.Concat(TierId.All.Select(t => $"  {t}:\n    name: \"Sample {t}\"\n    description: \"Sample tier {t}\"\n    tools_enabled: null\n    delegation_enabled: false\n")));
+        foreach (var tier in tiers)
+        {
+            var folder = Directory.CreateDirectory(System.IO.Path.Combine(path, "subtests", tier.ToLowerInvariant())).FullName;
+            for (var s = 0; s < subtestsPerTier; s++)
+            {
+                var id = (tier == "T0" ? s : s + 1).ToString("00");
+                var body = tier == "T0" && s < 2
+                    ? $"name: \"Baseline {id}\"\nsystem_prompt_mode: {(s == 0 ? "none" : "default")}\nresources:\n  claude_md:\n    blocks: []\n"
+                    : $"name: \"Python block {id}\"\nresources:\n  claude_md:\n    blocks: [B01]\n";
+                File.WriteAllText(System.IO.Path.Combine(folder, $"{id}-sample.yaml"), body);
+            }
+        }
     }
 
     private static void WriteRun(string runDirectory, RunStatus status, int runNumber, double score, string[] judgeModels, int workspaceFiles)

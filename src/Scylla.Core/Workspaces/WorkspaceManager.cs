@@ -142,7 +142,61 @@ public static class WorkspaceManager
         });
     }
 
-    private static SubtestDefinition FindSubtest(Experiment experiment, string tier, string subtest)
+    /// <summary>Stages everything in the worktree and commits it (empty commits allowed), under the repository lock.</summary>
+    public static void CommitAll(Experiment experiment, string workspace, string message, WorkspaceOptions options, CancellationToken cancellationToken = default) =>
+        UnderLock(experiment, options, cancellationToken, repository =>
+        {
+            using var worktree = GitRepositories.Open(workspace);
+            Commands.Stage(worktree, "*");
+            var signature = GitRepositories.Signature(repository);
+            worktree.Commit(message, signature, signature, new CommitOptions { AllowEmptyCommit = true });
+            return true;
+        });
+
+    /// <summary>
+    /// Moves a run folder and points its worktree's registration at the new place (what <c>git worktree repair</c> does), so
+    /// the worktree still works and can be removed after a promotion.
+    /// </summary>
+    public static void MoveRun(Experiment experiment, string from, string to, WorkspaceOptions options, CancellationToken cancellationToken = default) =>
+        UnderLock(experiment, options, cancellationToken, repository =>
+        {
+            var registration = WorktreeRegistrations.Read(repository.Info.Path).FirstOrDefault(r => SamePath(r.WorkspacePath, Path.Combine(from, "workspace")));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            Directory.Move(from, to);
+            if (registration != null)
+            {
+                File.WriteAllText(Path.Combine(registration.AdminDirectory, "gitdir"), Path.Combine(to, "workspace", ".git") + "\n");
+            }
+
+            return true;
+        });
+
+    /// <summary>Removes a finished run's worktree and keeps its branch (its commits hold everything the agent did).</summary>
+    public static void Release(Experiment experiment, string workspace, WorkspaceOptions options, CancellationToken cancellationToken = default) =>
+        UnderLock(experiment, options, cancellationToken, repository =>
+        {
+            var registration = WorktreeRegistrations.Read(repository.Info.Path).FirstOrDefault(r => SamePath(r.WorkspacePath, workspace));
+            if (registration != null)
+            {
+                RemoveWorktree(repository, registration.Name, workspace, keepBranch: true);
+            }
+
+            return true;
+        });
+
+    private static T UnderLock<T>(Experiment experiment, WorkspaceOptions options, CancellationToken cancellationToken, Func<Repository, T> action)
+    {
+        var baseRepository = BaseRepository.Locate(experiment, options.RepositoryPath);
+        using var repositoryLock = FileLock.Acquire(baseRepository.LockPath, s_lockTimeout, cancellationToken);
+        return GitRepositories.WithOwnershipCheck(options.SkipOwnershipCheck, () =>
+        {
+            using var repository = GitRepositories.Open(baseRepository.Path);
+            return action(repository);
+        });
+    }
+
+    /// <summary>The subtest's definition from the experiment's tier configuration.</summary>
+    public static SubtestDefinition FindSubtest(Experiment experiment, string tier, string subtest)
     {
         if (experiment.Catalog.Source == TierCatalogSource.Disk)
         {
@@ -174,9 +228,12 @@ public static class WorkspaceManager
                 $"The branch or worktree name '{branch}' is in use by the worktree '{holder.WorkspacePath}'{(holder.IsLocked ? " (locked)" : string.Empty)}. Remove that worktree first.", holder.WorkspacePath);
         }
 
-        if (repository.Branches[branch] != null)
+        if (repository.Branches[branch] is { } leftover)
         {
-            repository.Branches.Remove(branch); // left by a crashed run: nothing has it checked out
+            // Left by a crashed or archived run, checked out nowhere: tag its tip so its commits stay reachable, then reuse the name.
+            var tag = Enumerable.Range(1, int.MaxValue).Select(k => $"scylla-archive/{branch}/{k}").First(t => repository.Tags[t] == null);
+            repository.ApplyTag(tag, leftover.Tip.Sha);
+            repository.Branches.Remove(branch);
         }
 
         if (Directory.Exists(workspace))

@@ -48,6 +48,10 @@ public sealed class NewScyllaSampleExperimentCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public RunStatus[] Status { get; set; } = Enum.GetValues<RunStatus>();
 
+    /// <summary>Also create a git base repository (repo/) at the task commit and a tier configuration (tier-config/).</summary>
+    [Parameter]
+    public SwitchParameter WithRepository { get; set; }
+
     #endregion
 
     #region Overrides
@@ -73,6 +77,7 @@ public sealed class NewScyllaSampleExperimentCommand : PSCmdlet
                 RunsPerSubtest = RunCount,
                 JudgeCount = JudgeCount,
                 StatusPattern = Status,
+                WithRepository = WithRepository,
             });
             WriteObject(new DirectoryInfo(target));
         }

@@ -1,0 +1,270 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using LibGit2Sharp;
+using Scylla.Core.Json;
+using Scylla.Core.Runs;
+
+namespace Scylla.Core.Execution;
+
+/// <summary>A rate limit met by the agent or a judge: the run's outcome is RateLimited, not Failed.</summary>
+public sealed class RateLimitException(string source, string message) : Exception($"Rate limit ({source}): {message}")
+{
+    public string LimitedBy { get; } = source;
+}
+
+/// <summary>One judge's verdict, or the consensus (formats.md §4.4).</summary>
+public sealed record Judgment(double Score, bool Passed, string Grade, string Reasoning, bool IsValid, JsonNode? CriteriaScores)
+{
+    public static Judgment Failed(string error) => new(0.0, false, "F", $"Judge failed: {error}", false, new JsonObject());
+
+    public JsonObject ToJson(bool withCriteria = true) => new()
+    {
+        ["score"] = Score,
+        ["passed"] = Passed,
+        ["grade"] = Grade,
+        ["reasoning"] = Reasoning,
+        ["is_valid"] = IsValid,
+        ["criteria_scores"] = withCriteria ? CriteriaScores?.DeepClone() : null,
+    };
+}
+
+/// <summary>What the judges are given and how their answers become a consensus (run-flow §7).</summary>
+public static partial class Judging
+{
+    private const string ParseReminder = "\n\nReply with one JSON object and nothing else.";
+
+    /// <summary>The changes the agent committed (HEAD~1..HEAD), without CLAUDE.md and .claude/, truncated like upstream past 500 lines.</summary>
+    public static string CapturePatch(string workspace)
+    {
+        using var repository = new Repository(workspace);
+        var head = repository.Head.Tip;
+        var parent = head?.Parents.FirstOrDefault();
+        if (head == null || parent == null)
+        {
+            return "(no changes detected)";
+        }
+
+        var patch = repository.Diff.Compare<Patch>(parent.Tree, head.Tree);
+        var text = string.Concat(patch.Where(p => p.Path != "CLAUDE.md" && p.Path != ".claude" && !p.Path.StartsWith(".claude/", StringComparison.Ordinal)).Select(p => p.Patch));
+        if (text.Length == 0)
+        {
+            return "(no changes detected)";
+        }
+
+        var lines = ("## Committed Changes\n" + text).TrimEnd('\n').Split('\n');
+        return lines.Length <= 500 ? string.Join('\n', lines) : string.Join('\n', lines[..250].Concat(["", "... (truncated)", ""]).Concat(lines[^250..]));
+    }
+
+    /// <summary>The judge prompt: rubric, task, the agent's output, the workspace state and its patch.</summary>
+    public static string BuildPrompt(string experimentPath, string taskPrompt, string agentOutput, string patch)
+    {
+        var sections = new List<string>();
+        var rubric = Path.Combine(experimentPath, "rubric.yaml");
+        if (File.Exists(rubric))
+        {
+            sections.Add($"## Rubric\n\n```yaml\n{File.ReadAllText(rubric)}\n```");
+        }
+
+        sections.Add($"## Task given to the agent\n\n{taskPrompt}");
+        sections.Add($"## The agent's output\n\n{agentOutput}");
+        sections.Add("## The workspace after the agent\n\nThe agent's changes are committed on the run's branch; nothing is left uncommitted.");
+        if (patch != "(no changes detected)")
+        {
+            sections.Add($"## The agent's changes (patch)\n\nFiles the agent created are in the patch too; read the workspace for more.\n\n```diff\n{patch}\n```");
+        }
+
+        sections.Add("---\n\nJudge the agent's work against the rubric and the criteria of your system prompt.");
+        return string.Join("\n\n", sections);
+    }
+
+    /// <summary>
+    /// Runs one judge slot and writes its files (run-flow §7.3). A parse failure is retried once with a reminder; a rate
+    /// limit propagates; any other failure is recorded in the slot and returned as an invalid judgment.
+    /// </summary>
+    public static Judgment RunSlot(string slotDirectory, string judgeExecutable, string model, string systemPromptPath, string prompt, string workingDirectory, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(slotDirectory);
+        var stopwatch = Stopwatch.StartNew();
+        string[] arguments = ["--model", model, "--print", "--output-format", "stream-json", "--verbose", "--dangerously-skip-permissions", "--allowedTools", "", "--system-prompt-file", systemPromptPath];
+        string stdout = string.Empty, stderr = string.Empty;
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var outcome = ProcessRunner.Run(judgeExecutable, arguments, workingDirectory, Path.Combine(slotDirectory, "stdout.log"), Path.Combine(slotDirectory, "stderr.log"),
+                    timeout, cancellationToken, attempt == 1 ? prompt : prompt + ParseReminder);
+                stdout = AgentRun.ReadBounded(Path.Combine(slotDirectory, "stdout.log"));
+                stderr = AgentRun.ReadBounded(Path.Combine(slotDirectory, "stderr.log"));
+                if (RateLimits.Detect(stdout, outcome.ExitCode == 0 ? string.Empty : stderr) is { } limit)
+                {
+                    throw new RateLimitException("judge", limit);
+                }
+
+                if (outcome.ExitCode != 0)
+                {
+                    throw new InvalidOperationException(outcome.TimedOut ? $"Judge timed out after {timeout.TotalSeconds:0} seconds" : $"Judge CLI failed (exit {outcome.ExitCode}): {ErrorMessage(stdout, stderr)}");
+                }
+
+                var response = ResponseText(stdout);
+                try
+                {
+                    var judgment = ParseVerdict(response);
+                    File.WriteAllText(Path.Combine(slotDirectory, "response.txt"), response);
+                    AgentRun.WriteJson(Path.Combine(slotDirectory, "judgment.json"), judgment.ToJson());
+                    WriteSlotFiles(slotDirectory, judgeExecutable, model, new JsonObject { ["judge_duration_seconds"] = stopwatch.Elapsed.TotalSeconds, ["measured_at"] = Now() });
+                    return judgment;
+                }
+                catch (FormatException) when (attempt == 1)
+                {
+                    // one more try, reminding the judge of the format
+                }
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or IOException)
+        {
+            File.WriteAllText(Path.Combine(slotDirectory, "error.log"), $"Judge failed: {e.Message}\n");
+            WriteSlotFiles(slotDirectory, judgeExecutable, model, new JsonObject { ["judge_duration_seconds"] = 0.0, ["measured_at"] = Now(), ["failed"] = true, ["error"] = e.Message });
+            return Judgment.Failed(e.Message);
+        }
+        finally
+        {
+            DeleteIfEmpty(Path.Combine(slotDirectory, "stdout.log"));
+            DeleteIfEmpty(Path.Combine(slotDirectory, "stderr.log"));
+        }
+    }
+
+    /// <summary>The text of a stream-json answer: the assistant's text blocks, or the last non-blank <c>result</c>.</summary>
+    public static string ResponseText(string ndjson)
+    {
+        var text = new StringBuilder();
+        string? result = null;
+        foreach (var line in ndjson.Split('\n'))
+        {
+            if (RateLimits.ParseObject(line) is not { } evt || !evt.TryGetProperty("type", out var type))
+            {
+                continue;
+            }
+
+            if (type.GetString() == "assistant" && evt.TryGetProperty("message", out var message) && message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var block in content.EnumerateArray().Where(b => b.TryGetProperty("type", out var t) && t.GetString() == "text" && b.TryGetProperty("text", out _)))
+                {
+                    text.Append(block.GetProperty("text").GetString());
+                }
+            }
+            else if (type.GetString() == "result" && evt.TryGetProperty("result", out var r) && r.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(r.GetString()))
+            {
+                result = r.GetString();
+            }
+        }
+
+        return result ?? text.ToString();
+    }
+
+    /// <summary>The verdict in a judge's answer (run-flow §7.3): the grade always comes from the score.</summary>
+    public static Judgment ParseVerdict(string response)
+    {
+        response = response.Trim();
+        if (response.Length == 0)
+        {
+            throw new FormatException("Judge returned an empty response.");
+        }
+
+        var fenced = FencedJson().Match(response);
+        var json = fenced.Success && fenced.Groups[1].Value.Trim().StartsWith('{') ? fenced.Groups[1].Value.Trim() : FirstBraced(response);
+        if (json == null || RateLimits.ParseObject(json) is not { } verdict)
+        {
+            throw new FormatException($"Judge response does not contain valid JSON. Response: {response[..Math.Min(500, response.Length)]}");
+        }
+
+        if (!verdict.TryGetProperty("score", out var scoreElement))
+        {
+            throw new FormatException($"Judge response has no 'score'. Response: {response[..Math.Min(500, response.Length)]}");
+        }
+
+        var score = Math.Clamp(scoreElement.ValueKind == JsonValueKind.Number ? scoreElement.GetDouble() : 0.0, 0.0, 1.0);
+        var passed = verdict.TryGetProperty("passed", out var p) && p.ValueKind == JsonValueKind.True;
+        var reasoning = verdict.TryGetProperty("reasoning", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "No reasoning provided";
+        JsonNode? criteria = verdict.TryGetProperty("categories", out var categories) && RateLimits.IsTruthy(verdict, "categories") ? JsonNode.Parse(categories.GetRawText())
+            : verdict.TryGetProperty("criteria_scores", out var criteriaScores) ? JsonNode.Parse(criteriaScores.GetRawText()) : null;
+        return new Judgment(score, passed, Grades.FromScore(score), reasoning, true, criteria);
+    }
+
+    /// <summary>
+    /// The consensus (run-flow §7.4): mean of the valid scores, strict majority of passes, grade from the mean, reasoning and
+    /// criteria of the judge closest to the mean (first on a tie), valid only when every judge is.
+    /// </summary>
+    public static Judgment Consensus(IReadOnlyList<Judgment> judges)
+    {
+        var valid = judges.Where(j => j.IsValid).ToList();
+        if (valid.Count == 0)
+        {
+            return new Judgment(0.0, false, "F", "All judges failed to produce valid results", false, new JsonObject());
+        }
+
+        var score = valid.Average(j => j.Score);
+        var closest = judges.MinBy(j => Math.Abs(j.Score - score))!;
+        return new Judgment(score, valid.Count(j => j.Passed) > valid.Count / 2.0, Grades.FromScore(score), closest.Reasoning, judges.All(j => j.IsValid), closest.CriteriaScores);
+    }
+
+    internal static string Now() => PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
+
+    private static void WriteSlotFiles(string slotDirectory, string judgeExecutable, string model, JsonObject timing)
+    {
+        File.WriteAllText(Path.Combine(slotDirectory, "MODEL.md"), $"# Judge Model Information\n\n**Model**: {model}\n**Claude Code Version**: {AgentRun.Version(judgeExecutable)}\n**Timestamp**: {Now()}\n");
+        var replay = Path.Combine(slotDirectory, "replay.sh");
+        File.WriteAllText(replay, $"#!/usr/bin/env bash\nset -euo pipefail\nJUDGE_DIR=\"$(cd \"$(dirname \"${{BASH_SOURCE[0]}}\")\" && pwd)\"\n{Workspaces.WorkspaceManager.ShellQuote(judgeExecutable)} --model {Workspaces.WorkspaceManager.ShellQuote(model)} --print --output-format stream-json --verbose < \"$JUDGE_DIR/../../judge_prompt.md\" > \"$JUDGE_DIR/response.txt\"\n");
+        AgentRun.MakeExecutable(replay);
+        AgentRun.WriteJson(Path.Combine(slotDirectory, "timing.json"), timing);
+    }
+
+    private static string ErrorMessage(string stdout, string stderr)
+    {
+        foreach (var line in stdout.Split('\n'))
+        {
+            if (RateLimits.ParseObject(line) is { } evt && RateLimits.IsTruthy(evt, "is_error") && RateLimits.ErrorText(evt) is { } text)
+            {
+                return text;
+            }
+        }
+
+        return stderr.Trim().Length > 0 ? stderr.Trim() : "No error message";
+    }
+
+    /// <summary>From the first '{' to its matching '}' by counting braces (as upstream: braces in strings are not special).</summary>
+    private static string? FirstBraced(string text)
+    {
+        var start = text.IndexOf('{');
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var depth = 0;
+        for (var i = start; i < text.Length; i++)
+        {
+            depth += text[i] == '{' ? 1 : text[i] == '}' ? -1 : 0;
+            if (depth == 0)
+            {
+                return text[start..(i + 1)];
+            }
+        }
+
+        return null;
+    }
+
+    private static void DeleteIfEmpty(string path)
+    {
+        if (File.Exists(path) && new FileInfo(path).Length == 0)
+        {
+            File.Delete(path);
+        }
+    }
+
+    [GeneratedRegex(@"```(?:json)?\s*\n?(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex FencedJson();
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Scylla.Core.Execution;
+
+/// <summary>Upstream's rate-limit classification (run-flow §6.6): the same output must give the same rate_limited/failed outcome.</summary>
+public static partial class RateLimits
+{
+    private static readonly string[] s_resultWords =
+        ["rate limit", "rate_limit", "ratelimit", "overloaded", "429", "hit your limit", "resets", "weekly usage limit", "upgrade to continue", "failed to configure provider"];
+
+    private static readonly (string Text, bool Raw, string Message)[] s_stderrPatterns =
+    [
+        ("weekly usage limit", false, "Weekly usage limit reached"),
+        ("upgrade to continue", false, "Usage limit - upgrade required"),
+        ("failed to configure provider", false, "Provider configuration failed"),
+        ("429", true, "HTTP 429: Rate limit exceeded"),
+        ("rate limit", false, "Rate limit detected in stderr"),
+        ("ratelimit", false, "Rate limit detected in stderr"),
+        ("hit your limit", false, "API limit hit"),
+        ("overloaded", false, "API overloaded"),
+        ("resets ", false, "Usage limit with scheduled reset"),
+    ];
+
+    /// <summary>The rate-limit message, or null when the output shows none.</summary>
+    public static string? Detect(string stdout, string stderr)
+    {
+        if (!string.IsNullOrWhiteSpace(stdout))
+        {
+            var candidates = ParseObject(stdout) is { } whole ? [whole] : stdout.Split('\n').Select(ParseObject).OfType<JsonElement>().ToList();
+            foreach (var candidate in candidates)
+            {
+                if (IsTruthy(candidate, "is_error") && ErrorText(candidate) is { } text && s_resultWords.Any(text.ToLowerInvariant().Contains))
+                {
+                    return text;
+                }
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(stderr))
+        {
+            var lower = stderr.ToLowerInvariant();
+            foreach (var (text, raw, message) in s_stderrPatterns)
+            {
+                if ((raw ? stderr : lower).Contains(text, StringComparison.Ordinal))
+                {
+                    return message;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Seconds to wait from a <c>Retry-After: N</c> hint (x 1.1, as upstream), or null.</summary>
+    public static double? RetryAfterSeconds(string text) =>
+        RetryAfter().Match(text) is { Success: true } match ? double.Parse(match.Groups[1].Value) * 1.1 : null;
+
+    internal static string? ErrorText(JsonElement element) =>
+        element.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.String ? result.GetString()
+        : element.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String ? error.GetString()
+        : null;
+
+    internal static bool IsTruthy(JsonElement element, string key) =>
+        element.TryGetProperty(key, out var value) && value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.Number => value.GetDouble() != 0,
+            JsonValueKind.String => value.GetString()!.Length > 0,
+            JsonValueKind.Object or JsonValueKind.Array => true,
+            _ => false,
+        };
+
+    internal static JsonElement? ParseObject(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text.Trim());
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex(@"Retry-After:\s*(\d+)", RegexOptions.IgnoreCase)]
+    private static partial Regex RetryAfter();
+}

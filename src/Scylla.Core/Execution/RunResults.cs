@@ -1,0 +1,180 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Scylla.Core.Json;
+using Scylla.Core.Runs;
+
+namespace Scylla.Core.Execution;
+
+/// <summary>One judge slot in <c>run_result.json</c>.</summary>
+public sealed record JudgeEntry(int Slot, string Model, Judgment Judgment);
+
+/// <summary>
+/// Writes a run's result files: <c>run_result.json</c> in JAN <c>RunResult</c> key order (read by JAN and HEAD alike),
+/// <c>report.json</c> and <c>report.md</c>; and regenerates missing result files from a run's logs (formats.md §6.4).
+/// </summary>
+public static class RunResults
+{
+    public static JsonObject Build(string runDirectory, int runNumber, AgentResult agent, double agentSeconds, double judgeSeconds, Judgment consensus, IReadOnlyList<JudgeEntry> judges) => new()
+    {
+        ["run_number"] = runNumber,
+        ["exit_code"] = agent.ExitCode,
+        ["token_stats"] = agent.Tokens.ToJson(),
+        ["tokens_input"] = agent.Tokens.Input + agent.Tokens.CacheRead,
+        ["tokens_output"] = agent.Tokens.Output,
+        ["cost_usd"] = agent.CostUsd,
+        ["duration_seconds"] = agentSeconds + judgeSeconds,
+        ["agent_duration_seconds"] = agentSeconds,
+        ["judge_duration_seconds"] = judgeSeconds,
+        ["judge_score"] = consensus.Score,
+        ["judge_passed"] = consensus.Passed,
+        ["judge_grade"] = consensus.Grade,
+        ["judge_reasoning"] = consensus.Reasoning,
+        ["judges"] = new JsonArray(judges.Select(j => (JsonNode)new JsonObject
+        {
+            ["model"] = j.Model,
+            ["score"] = j.Judgment.Score,
+            ["passed"] = j.Judgment.Passed,
+            ["grade"] = j.Judgment.Grade,
+            ["reasoning"] = j.Judgment.Reasoning,
+            ["judge_number"] = j.Slot,
+            ["is_valid"] = j.Judgment.IsValid,
+            ["criteria_scores"] = j.Judgment.CriteriaScores?.DeepClone(),
+        }).ToArray()),
+        ["workspace_path"] = Path.Combine(runDirectory, "workspace"),
+        ["logs_path"] = Path.Combine(runDirectory, "agent"),
+        ["command_log_path"] = Path.Combine(runDirectory, "agent", "command_log.json"),
+        ["criteria_scores"] = consensus.CriteriaScores?.DeepClone() ?? new JsonObject(),
+    };
+
+    /// <summary>Writes <c>run_result.json</c>, <c>report.json</c> and <c>report.md</c>.</summary>
+    public static void Write(string runDirectory, string runId, JsonObject runResult)
+    {
+        AgentRun.WriteJson(Path.Combine(runDirectory, "run_result.json"), runResult);
+        var score = runResult["judge_score"]!.GetValue<double>();
+        var passed = runResult["judge_passed"]!.GetValue<bool>();
+        var cost = runResult["cost_usd"]!.GetValue<double>();
+        var duration = runResult["duration_seconds"]!.GetValue<double>();
+        AgentRun.WriteJson(Path.Combine(runDirectory, "report.json"), new JsonObject
+        {
+            ["run_number"] = runResult["run_number"]!.DeepClone(),
+            ["score"] = score,
+            ["grade"] = runResult["judge_grade"]!.DeepClone(),
+            ["passed"] = passed,
+            ["cost_usd"] = cost,
+            ["duration_seconds"] = duration,
+            ["generated_at"] = Judging.Now(),
+        });
+        var judges = (runResult["judges"] as JsonArray ?? []).OfType<JsonObject>()
+            .Select(j => $"| {j["judge_number"]} | {j["model"]} | {j["score"]?.GetValue<double>():0.000} | {j["grade"]} | [judgment](./judge/judge_{j["judge_number"]!.GetValue<int>():00}/judgment.json) |");
+        File.WriteAllText(Path.Combine(runDirectory, "report.md"), string.Join('\n',
+        [
+            $"# Run Report: {runId}", "",
+            "| | |", "|---|---|",
+            $"| Score | {score.ToString("0.000", CultureInfo.InvariantCulture)} |",
+            $"| Grade | {runResult["judge_grade"]} |",
+            $"| Result | {(passed ? "✓ PASS" : "✗ FAIL")} |",
+            $"| Cost | ${cost.ToString("0.0000", CultureInfo.InvariantCulture)} |",
+            $"| Duration | {duration.ToString("0.0", CultureInfo.InvariantCulture)} s |",
+            $"| Exit code | {runResult["exit_code"]} |", "",
+            "## Judges", "", "| Slot | Model | Score | Grade | |", "|---|---|---|---|---|", .. judges, "",
+            "## Reasoning", "", runResult["judge_reasoning"]?.ToString() ?? string.Empty, "",
+            "Task: [task_prompt.md](./task_prompt.md) · Agent output: [output.txt](./agent/output.txt) · Agent result: [result.json](./agent/result.json)", "",
+        ]));
+    }
+
+    /// <summary>The judge entries recorded in the slots on disk (numeric <c>judge_NN</c> only, with <c>judgment.json</c> and <c>MODEL.md</c>).</summary>
+    public static List<JudgeEntry> ReadJudges(string runDirectory, IReadOnlyList<string> judgeModels)
+    {
+        var entries = new List<JudgeEntry>();
+        for (var k = 1; k <= judgeModels.Count; k++)
+        {
+            var slot = Path.Combine(runDirectory, "judge", $"judge_{k:00}");
+            var judgment = ReadObject(Path.Combine(slot, "judgment.json"));
+            if (judgment?["score"] is JsonValue score && score.TryGetValue(out double value))
+            {
+                entries.Add(new JudgeEntry(k, ModelOf(Path.Combine(slot, "MODEL.md")) ?? judgeModels[k - 1], new Judgment(
+                    value,
+                    judgment["passed"]?.GetValueKind() == JsonValueKind.True,
+                    Grades.FromScore(Math.Clamp(value, 0, 1)),
+                    judgment["reasoning"]?.ToString() ?? string.Empty,
+                    judgment["is_valid"]?.GetValueKind() != JsonValueKind.False,
+                    judgment["criteria_scores"]?.DeepClone())));
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>
+    /// Regenerates what a Results run is missing, in one pass (formats.md §6.4): <c>agent/result.json</c> from the agent's
+    /// logs (canonical token keys, <c>api_calls</c> from <c>num_turns</c>), then <c>run_result.json</c> from the agent
+    /// result, <c>judge/result.json</c> and the timings. Returns the run result.
+    /// </summary>
+    public static JsonObject Regenerate(string runDirectory, int runNumber, IReadOnlyList<string> judgeModels)
+    {
+        var agentDirectory = Path.Combine(runDirectory, "agent");
+        var agentResultPath = Path.Combine(agentDirectory, "result.json");
+        if (!File.Exists(agentResultPath))
+        {
+            var stdoutPath = File.Exists(Path.Combine(agentDirectory, "stdout.log")) ? Path.Combine(agentDirectory, "stdout.log") : Path.Combine(agentDirectory, "output.txt");
+            var stdout = File.ReadAllText(stdoutPath);
+            var stderr = File.Exists(Path.Combine(agentDirectory, "stderr.log")) ? File.ReadAllText(Path.Combine(agentDirectory, "stderr.log")) : string.Empty;
+            var commands = ReadObject(Path.Combine(agentDirectory, "command_log.json"))?["commands"] as JsonArray ?? [];
+            var agentCommand = commands.OfType<JsonObject>().FirstOrDefault(c => c["command"]?[0]?.ToString().Contains("claude", StringComparison.Ordinal) == true) ?? commands.OfType<JsonObject>().LastOrDefault();
+            var exitCode = agentCommand?["exit_code"] is JsonValue e && e.TryGetValue(out int code) ? code : 0;
+            AgentRun.WriteJson(agentResultPath, AgentResult.Parse(exitCode, stdout, stderr).ToJson());
+        }
+
+        var runResultPath = Path.Combine(runDirectory, "run_result.json");
+        if (ReadObject(runResultPath) is { } existing)
+        {
+            return existing;
+        }
+
+        var judgeResult = ReadObject(Path.Combine(runDirectory, "judge", "result.json"))
+            ?? throw new ScyllaException("JudgeResultMissing", ScyllaErrorKind.InvalidOperation,
+                $"'{Path.Combine(runDirectory, "judge", "result.json")}' is missing, so run_result.json cannot be rebuilt from the logs. Re-run the judges with -JudgeOnly.", runDirectory);
+        var agentJson = ReadObject(agentResultPath)!;
+        var agent = new AgentResult(
+            agentJson["exit_code"] is JsonValue x && x.TryGetValue(out int exit) ? exit : 1,
+            agentJson["stdout"]?.ToString() ?? string.Empty,
+            agentJson["stderr"]?.ToString() ?? string.Empty,
+            TokenStats.From(agentJson["token_stats"]),
+            agentJson["cost_usd"] is JsonValue c && c.TryGetValue(out double cost) ? cost : 0.0,
+            agentJson["api_calls"] is JsonValue a && a.TryGetValue(out int calls) ? calls : 0);
+        var agentSeconds = Seconds(ReadObject(Path.Combine(agentDirectory, "timing.json")), "agent_duration_seconds");
+        var judgeSeconds = ReadObject(Path.Combine(runDirectory, "judge", "timing.json")) is { } judgeTiming
+            ? Seconds(judgeTiming, "judge_duration_seconds")
+            : Enumerable.Range(1, judgeModels.Count).Sum(k => Seconds(ReadObject(Path.Combine(runDirectory, "judge", $"judge_{k:00}", "timing.json")), "judge_duration_seconds"));
+        var score = judgeResult["score"] is JsonValue s && s.TryGetValue(out double sc) ? sc : 0.0;
+        var consensus = new Judgment(
+            score,
+            judgeResult["passed"]?.GetValueKind() == JsonValueKind.True,
+            judgeResult["grade"]?.ToString() ?? "F",
+            judgeResult["reasoning"]?.ToString() ?? string.Empty,
+            judgeResult["is_valid"]?.GetValueKind() != JsonValueKind.False,
+            judgeResult["criteria_scores"]?.DeepClone());
+        var runResult = Build(runDirectory, runNumber, agent, agentSeconds, judgeSeconds, consensus, ReadJudges(runDirectory, judgeModels));
+        AgentRun.WriteJson(runResultPath, runResult);
+        return runResult;
+    }
+
+    internal static JsonObject? ReadObject(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? PythonJson.Parse(File.ReadAllText(path)) as JsonObject : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static double Seconds(JsonObject? timing, string key) => timing?[key] is JsonValue v && v.TryGetValue(out double seconds) ? seconds : 0.0;
+
+    private static string? ModelOf(string modelFile) => File.Exists(modelFile)
+        ? File.ReadLines(modelFile).FirstOrDefault(l => l.StartsWith("**Model**:", StringComparison.Ordinal))?["**Model**:".Length..].Trim()
+        : null;
+}
