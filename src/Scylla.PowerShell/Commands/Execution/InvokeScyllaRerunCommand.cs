@@ -158,11 +158,14 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
             interrupted.AddRange(RunBatch(batch, options, progress));
         }
 
-        WriteProgress(new ProgressRecord(OverallActivity, "Re-running runs", "Done") { RecordType = ProgressRecordType.Completed });
-        if (interrupted.Count > 0)
+        if (_cancellation.IsCancellationRequested)
         {
-            Host.UI.WriteWarningLine($"Interrupted: {string.Join(", ", interrupted)}. Each keeps the checkpoint state of its last completed stage; run Invoke-ScyllaRerun again to complete them.");
+            // The pipeline is stopping, so only the host can still be written to.
+            Host.UI.WriteWarningLine($"Interrupted: {(interrupted.Count > 0 ? string.Join(", ", interrupted) : "no run had started")}. Each keeps the checkpoint state of its last completed stage; run Invoke-ScyllaRerun again to complete them.");
+            return;
         }
+
+        WriteProgress(new ProgressRecord(OverallActivity, "Re-running runs", "Done") { RecordType = ProgressRecordType.Completed });
     }
 
     protected override void StopProcessing() => _cancellation.Cancel();
