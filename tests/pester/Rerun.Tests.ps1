@@ -7,9 +7,9 @@ BeforeAll {
     $agent = Join-Path $fakes 'agent.sh'
     $judge = Join-Path $fakes 'judge.sh'
 
-    function New-RerunExperiment([int] $Tiers = 2, [int] $Runs = 5, [string[]] $Status = @('Completed', 'Missing', 'Failed', 'Partial', 'Results')) {
+    function New-RerunExperiment([int] $Tiers = 2, [int] $Runs = 5, [string[]] $Status = @('Completed', 'Missing', 'Failed', 'Partial', 'Results'), [string] $Layout = 'Flat') {
         $path = Join-Path $TestDrive "exp-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
-        New-ScyllaSampleExperiment $path -TierCount $Tiers -SubtestCount 1 -RunCount $Runs -Status $Status -WithRepository | Out-Null
+        New-ScyllaSampleExperiment $path -TierCount $Tiers -SubtestCount 1 -RunCount $Runs -Status $Status -Layout $Layout -WithRepository | Out-Null
         $path
     }
 
@@ -61,6 +61,24 @@ Describe 'Invoke-ScyllaRerun' {
             $checkpoint.run_states[$r.Tier][$r.Subtest]["$($r.RunNumber)"] | Should -Be 'worktree_cleaned'
             $checkpoint.completed_runs[$r.Tier][$r.Subtest]["$($r.RunNumber)"] | Should -Be 'passed'
         }
+    }
+
+    It 'runs under in_progress/ and promotes the run to completed/ in the phase layout' {
+        $e = New-RerunExperiment -Tiers 1 -Runs 2 -Status Failed, Missing -Layout Phase
+        Set-Content (Join-Path $e 'rubric.yaml') 'rubric: says hello'
+        Set-Content (Join-Path $e 'criteria.md') 'criteria: prints the greeting'
+
+        $runs = Get-ScyllaRun $e | Invoke-Rerun -Experiment $e -Extra @{ PassThru = $true }
+
+        $runs.Status | Sort-Object -Unique | Should -Be 'Completed'
+        $runs.Location | Sort-Object -Unique | Should -Be 'Completed'
+        Get-ChildItem (Join-Path $e 'in_progress/T0/00') -Directory | ForEach-Object Name | Should -Be '.failed'
+        Test-Path (Join-Path $e 'in_progress/T0/00/.failed/run_01/agent/stderr.log') | Should -BeTrue
+        $prompt = Get-Content (Join-Path $e 'completed/T0/00/run_01/judge_prompt.md') -Raw
+        $prompt | Should -BeLike '*rubric: says hello*'
+        $prompt | Should -BeLike '*criteria: prints the greeting*'
+        git -C (Join-Path $e 'repo') worktree list --porcelain | Where-Object { $_ -like 'worktree *' } | Should -HaveCount 1
+        git -C (Join-Path $e 'repo') log --format=%s -1 T0_00_run_01 | Should -Be '[scylla] Agent changes'
     }
 
     It 'writes files that match formats.md field for field (read back with plain JSON)' {

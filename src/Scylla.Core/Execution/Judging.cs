@@ -59,7 +59,7 @@ public static partial class Judging
         return lines.Length <= 500 ? string.Join('\n', lines) : string.Join('\n', lines[..250].Concat(["", "... (truncated)", ""]).Concat(lines[^250..]));
     }
 
-    /// <summary>The judge prompt: rubric, task, the agent's output, the workspace state and its patch.</summary>
+    /// <summary>The judge prompt: the experiment's rubric and criteria, the task, the agent's output, the workspace state and its patch.</summary>
     public static string BuildPrompt(string experimentPath, string taskPrompt, string agentOutput, string patch)
     {
         var sections = new List<string>();
@@ -67,6 +67,12 @@ public static partial class Judging
         if (File.Exists(rubric))
         {
             sections.Add($"## Rubric\n\n```yaml\n{File.ReadAllText(rubric)}\n```");
+        }
+
+        var criteria = Path.Combine(experimentPath, "criteria.md");
+        if (File.Exists(criteria))
+        {
+            sections.Add($"## Criteria\n\n{File.ReadAllText(criteria)}");
         }
 
         sections.Add($"## Task given to the agent\n\n{taskPrompt}");
