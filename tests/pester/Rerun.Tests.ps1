@@ -72,7 +72,7 @@ Describe 'Invoke-ScyllaRerun' {
 
         $runs.Status | Sort-Object -Unique | Should -Be 'Completed'
         $runs.Location | Sort-Object -Unique | Should -Be 'Completed'
-        Get-ChildItem (Join-Path $e 'in_progress/T0/00') -Directory | ForEach-Object Name | Should -Be '.failed'
+        Get-ChildItem (Join-Path $e 'in_progress/T0/00') -Directory -Force | ForEach-Object Name | Should -Be '.failed'
         Test-Path (Join-Path $e 'in_progress/T0/00/.failed/run_01/agent/stderr.log') | Should -BeTrue
         $prompt = Get-Content (Join-Path $e 'completed/T0/00/run_01/judge_prompt.md') -Raw
         $prompt | Should -BeLike '*rubric: says hello*'
