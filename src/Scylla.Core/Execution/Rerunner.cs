@@ -97,14 +97,25 @@ public static class Rerunner
 {
     public const string AgentChangesCommitMessage = "[scylla] Agent changes";
 
-    public static RerunAction Plan(ScyllaRun run, bool judgeOnly) => judgeOnly
-        ? run.JudgeSlots.Contains(nameof(JudgeSlotStatus.AgentFailed), StringComparison.Ordinal) ? RerunAction.Refuse : RerunAction.RerunJudges
-        : run.Status switch
+    /// <summary>Run states of a re-run stopped after its agent finished and before its judges did: it resumes at the judges.</summary>
+    private static readonly string[] s_judgePendingStates =
+        ["agent_complete", "agent_changes_committed", "diff_captured", "promoted_to_completed", "judge_pipeline_run", "judge_prompt_built"];
+
+    public static RerunAction Plan(ScyllaRun run, bool judgeOnly)
+    {
+        var agentValid = !run.JudgeSlots.Contains(nameof(JudgeSlotStatus.AgentFailed), StringComparison.Ordinal);
+        if (judgeOnly || (agentValid && run.Status != RunStatus.Completed && s_judgePendingStates.Contains(run.RunState)))
+        {
+            return agentValid ? RerunAction.RerunJudges : RerunAction.Refuse;
+        }
+
+        return run.Status switch
         {
             RunStatus.Completed => RerunAction.Refuse,
             RunStatus.Results => RerunAction.Regenerate,
             _ => RerunAction.RerunAgent,
         };
+    }
 
     /// <summary>Re-runs <paramref name="run"/>; <paramref name="reportStage"/> names each stage as it starts (called on this thread).</summary>
     public static RerunResult Execute(Experiment experiment, ScyllaRun run, RerunOptions options, Action<string> reportStage, CancellationToken cancellationToken)
@@ -190,7 +201,7 @@ public static class Rerunner
         stages.Start("archive the previous run");
         foreach (var existing in ExistingRunDirectories(experiment, run))
         {
-            archived(RunArchive.Archive(existing, (from, to) => WorkspaceManager.MoveRun(experiment, from, to, options.Workspace, cancellationToken)));
+            archived(RunArchive.Archive(existing, (from, to) => WorkspaceManager.ArchiveRun(experiment, from, to, options.Workspace, cancellationToken)));
         }
 
         stages.Reset();
@@ -222,7 +233,7 @@ public static class Rerunner
         if (agent.IsInfrastructureFailure)
         {
             stages.Advance("failed");
-            var moved = RunArchive.Archive(runDirectory, (from, to) => WorkspaceManager.MoveRun(experiment, from, to, options.Workspace, cancellationToken));
+            var moved = RunArchive.Archive(runDirectory, (from, to) => WorkspaceManager.ArchiveRun(experiment, from, to, options.Workspace, cancellationToken));
             return result(RerunOutcome.Failed, null, new ScyllaException("AgentInfrastructureFailure", ScyllaErrorKind.InvalidOperation,
                 $"The agent of {run.RunId} ended without reaching the API (exit code -1, no tokens){(agent.Stderr.Length > 0 ? ": " + agent.Stderr : string.Empty)}. The run was archived to {moved}."));
         }
@@ -256,11 +267,12 @@ public static class Rerunner
         var (consensus, judges, judgeSeconds) = RunJudges(experiment, runDirectory, Enumerable.Range(1, experiment.Config.JudgeModels.Count), options, stages, cancellationToken);
         stages.Advance("judge_complete");
 
-        stages.Start("write the results");
+        // From here on nothing runs a process and everything takes milliseconds: a stop no longer interrupts the run.
+        stages.Start("write the results", interruptible: false);
         RunResults.Write(runDirectory, run.RunId, RunResults.Build(runDirectory, run.RunNumber, agent, agentSeconds, judgeSeconds, consensus, judges));
         stages.Complete(consensus.Passed, "run_finalized", "report_written", "checkpointed");
 
-        stages.Start("release the worktree");
+        stages.Start("release the worktree", interruptible: false);
         WorkspaceManager.Release(experiment, workspace, options.Workspace, cancellationToken);
         stages.Advance("worktree_cleaned");
         return result(RerunOutcome.Succeeded, consensus, null);
@@ -289,7 +301,7 @@ public static class Rerunner
         }
 
         var (consensus, judges, judgeSeconds) = RunJudges(experiment, run.Path, slots, options, stages, cancellationToken);
-        stages.Start("write the results");
+        stages.Start("write the results", interruptible: false);
         var runResultPath = Path.Combine(run.Path, "run_result.json");
         if (RunResults.ReadObject(runResultPath) is { } runResult)
         {
@@ -310,7 +322,17 @@ public static class Rerunner
             RunResults.Regenerate(run.Path, run.RunNumber, experiment.Config.JudgeModels);
         }
 
-        stages.Complete(consensus.Passed, "judge_complete", "run_finalized", "report_written");
+        if (!s_judgePendingStates.Contains(run.RunState))
+        {
+            stages.Complete(consensus.Passed, "judge_complete", "run_finalized", "report_written");
+            return consensus; // a judge-only pass leaves the run's workspace as it found it
+        }
+
+        // Resuming a re-run that stopped before its judges: finish it as the agent re-run would have.
+        stages.Complete(consensus.Passed, "judge_complete", "run_finalized", "report_written", "checkpointed");
+        stages.Start("release the worktree", interruptible: false);
+        WorkspaceManager.Release(experiment, run.WorkspacePath, options.Workspace, CancellationToken.None);
+        stages.Advance("worktree_cleaned");
         return consensus;
     }
 
@@ -383,9 +405,13 @@ public static class Rerunner
     /// <summary>Saves each stage in the checkpoint as the run passes it, and tells the caller which stage is running.</summary>
     private sealed class StageRecorder(Experiment experiment, ScyllaRun run, Action<string> reportStage, CancellationToken cancellationToken)
     {
-        public void Start(string stage)
+        public void Start(string stage, bool interruptible = true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            if (interruptible)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             reportStage(stage);
         }
 

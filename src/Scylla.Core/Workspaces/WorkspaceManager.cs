@@ -171,6 +171,31 @@ public static class WorkspaceManager
             return true;
         });
 
+    /// <summary>
+    /// Moves a run folder into its archive and unregisters its worktree (the files stay; the branch stays until the run's
+    /// next worktree needs the name, when its tip is tagged), so the run can get a new worktree.
+    /// </summary>
+    public static void ArchiveRun(Experiment experiment, string from, string to, WorkspaceOptions options, CancellationToken cancellationToken = default)
+    {
+        if (!Path.Exists(Path.Combine(from, "workspace", ".git")))
+        {
+            Directory.Move(from, to); // no worktree to unregister (and maybe no base repository at all)
+            return;
+        }
+
+        UnderLock(experiment, options, cancellationToken, repository =>
+        {
+            var registration = WorktreeRegistrations.Read(repository.Info.Path).FirstOrDefault(r => SamePath(r.WorkspacePath, Path.Combine(from, "workspace")));
+            Directory.Move(from, to);
+            if (registration != null)
+            {
+                Directory.Delete(registration.AdminDirectory, recursive: true);
+            }
+
+            return true;
+        });
+    }
+
     /// <summary>Removes a finished run's worktree and keeps its branch (its commits hold everything the agent did).</summary>
     public static void Release(Experiment experiment, string workspace, WorkspaceOptions options, CancellationToken cancellationToken = default) =>
         UnderLock(experiment, options, cancellationToken, repository =>
