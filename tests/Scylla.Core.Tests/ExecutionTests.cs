@@ -44,6 +44,16 @@ public sealed class ExecutionTests : IDisposable
         Assert.Equal(expected, RateLimits.Detect(stdout, stderr));
 
     [Fact]
+    public void The_agents_shell_trace_is_not_read_as_a_rate_limit()
+    {
+        const string trace = "+ cd /tmp/run-4290/workspace\n+ claude --print /tmp/run-4290/agent/prompt.md\n";
+
+        Assert.Equal("HTTP 429: Rate limit exceeded", RateLimits.Detect(string.Empty, trace)); // upstream's false positive
+        Assert.Null(RateLimits.DetectForAgent(string.Empty, trace));
+        Assert.Equal("HTTP 429: Rate limit exceeded", RateLimits.DetectForAgent(string.Empty, trace + "Error: 429 Too Many Requests\n"));
+    }
+
+    [Fact]
     public void A_stream_json_answer_yields_the_assistant_text_or_the_last_result()
     {
         const string assistantOnly = "{\"type\":\"system\"}\n{\"type\":\"assistant\",\"message\":{\"content\":[{\"type\":\"text\",\"text\":\"a\"},{\"type\":\"tool_use\"},{\"type\":\"text\",\"text\":\"b\"}]}}\n";

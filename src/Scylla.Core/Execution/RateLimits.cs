@@ -52,6 +52,13 @@ public static partial class RateLimits
         return null;
     }
 
+    /// <summary>
+    /// <see cref="Detect"/> for the agent, whose stderr starts with bash's <c>set -x</c> trace: trace lines (<c>+ ...</c>)
+    /// hold paths, and a path with "429" in it must not read as an HTTP 429 (upstream's known false positive).
+    /// </summary>
+    public static string? DetectForAgent(string stdout, string stderr) =>
+        Detect(stdout, string.Join('\n', stderr.Split('\n').Where(line => !line.StartsWith('+'))));
+
     /// <summary>Seconds to wait from a <c>Retry-After: N</c> hint (x 1.1, as upstream), or null.</summary>
     public static double? RetryAfterSeconds(string text) =>
         RetryAfter().Match(text) is { Success: true } match ? double.Parse(match.Groups[1].Value) * 1.1 : null;

@@ -225,7 +225,7 @@ public static class Rerunner
         stages.Start("run the agent");
         var timeout = options.AgentTimeout ?? TimeSpan.FromSeconds(experiment.Config.TimeoutSeconds);
         var agent = AgentRun.Execute(agentDirectory, workspace, command, experiment.Config.Models[0], timeout, cancellationToken);
-        if (RateLimits.Detect(agent.Stdout, agent.Stderr) is { } limit)
+        if (RateLimits.DetectForAgent(agent.Stdout, agent.Stderr) is { } limit)
         {
             throw new RateLimitException("agent", limit);
         }
