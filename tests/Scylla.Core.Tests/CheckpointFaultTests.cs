@@ -22,6 +22,7 @@ public sealed class CheckpointFaultTests : IDisposable
             using var writer = StartWriter(experiment, "T0", "00", 1 + kill * 10_000, (kill + 1) * 10_000, acknowledged);
             WaitForAcknowledgements(acknowledged, writer);
             Thread.Sleep(random.Next(0, 40));
+            Assert.False(writer.HasExited, $"writer {kill + 1} exited by itself with {(writer.HasExited ? writer.ExitCode : 0)}: {(writer.HasExited ? writer.StandardError.ReadToEnd() : string.Empty)}");
             writer.Kill(); // SIGKILL on Unix
             writer.WaitForExit();
 

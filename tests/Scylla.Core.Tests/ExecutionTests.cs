@@ -51,6 +51,7 @@ public sealed class ExecutionTests : IDisposable
         Assert.Equal("HTTP 429: Rate limit exceeded", RateLimits.Detect(string.Empty, trace)); // upstream's false positive
         Assert.Null(RateLimits.DetectForAgent(string.Empty, trace));
         Assert.Equal("HTTP 429: Rate limit exceeded", RateLimits.DetectForAgent(string.Empty, trace + "Error: 429 Too Many Requests\n"));
+        Assert.Null(RateLimits.DetectForAgent(string.Empty, "/tmp/ab4293/agent/replay.sh: line 20: ./agent.sh: No such file or directory\n"));
     }
 
     [Fact]

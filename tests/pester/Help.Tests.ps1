@@ -56,7 +56,7 @@ Describe 'Help of <_>' -ForEach $cmdlets {
     }
 }
 
-Describe 'about_Scylla' {
+Describe 'about_Scylla and the README' {
     It 'is available offline and explains every error id the module raises' {
         $about = Get-Help about_Scylla | Out-String
         $about | Should -BeLike '*RUN STATUSES*'
@@ -64,6 +64,10 @@ Describe 'about_Scylla' {
         $sources = Get-ChildItem (Join-Path $repository 'src') -Recurse -Filter *.cs | Get-Content -Raw
         $ids = [regex]::Matches($sources -join "`n", '(?:ScyllaException|new|ErrorRecords\.(?:Create|FromIO)|ErrorRecord\(e,)\(?"([A-Z][A-Za-z]+)",') | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique
         $ids.Count | Should -BeGreaterThan 30
-        foreach ($id in $ids) { $about | Should -Match "\b$id\b" -Because "error id $id is documented" }
+        $readme = Get-Content (Join-Path $repository 'README.md') -Raw
+        foreach ($id in $ids) {
+            $about | Should -Match "\b$id\b" -Because "error id $id is documented in about_Scylla"
+            $readme | Should -Match "``$id``" -Because "error id $id is in the README's Troubleshooting table"
+        }
     }
 }

@@ -23,7 +23,9 @@ public static partial class RateLimits
     ];
 
     /// <summary>The rate-limit message, or null when the output shows none.</summary>
-    public static string? Detect(string stdout, string stderr)
+    public static string? Detect(string stdout, string stderr) => Detect(stdout, stderr, wholeWord429: false);
+
+    private static string? Detect(string stdout, string stderr, bool wholeWord429)
     {
         if (!string.IsNullOrWhiteSpace(stdout))
         {
@@ -42,7 +44,8 @@ public static partial class RateLimits
             var lower = stderr.ToLowerInvariant();
             foreach (var (text, raw, message) in s_stderrPatterns)
             {
-                if ((raw ? stderr : lower).Contains(text, StringComparison.Ordinal))
+                var found = raw && wholeWord429 ? WholeWord429().IsMatch(stderr) : (raw ? stderr : lower).Contains(text, StringComparison.Ordinal);
+                if (found)
                 {
                     return message;
                 }
@@ -53,11 +56,12 @@ public static partial class RateLimits
     }
 
     /// <summary>
-    /// <see cref="Detect"/> for the agent, whose stderr starts with bash's <c>set -x</c> trace: trace lines (<c>+ ...</c>)
-    /// hold paths, and a path with "429" in it must not read as an HTTP 429 (upstream's known false positive).
+    /// <see cref="Detect"/> for the agent, whose stderr holds paths (bash's <c>set -x</c> trace, bash's own errors): a path
+    /// with "429" in it must not read as an HTTP 429 (upstream's known false positive), so trace lines are skipped and
+    /// 429 must stand as a word.
     /// </summary>
     public static string? DetectForAgent(string stdout, string stderr) =>
-        Detect(stdout, string.Join('\n', stderr.Split('\n').Where(line => !line.StartsWith('+'))));
+        Detect(stdout, string.Join('\n', stderr.Split('\n').Where(line => !line.StartsWith('+'))), wholeWord429: true);
 
     /// <summary>Seconds to wait from a <c>Retry-After: N</c> hint (x 1.1, as upstream), or null.</summary>
     public static double? RetryAfterSeconds(string text) =>
@@ -90,6 +94,9 @@ public static partial class RateLimits
             return null;
         }
     }
+
+    [GeneratedRegex(@"(?<![\w.-])429(?![\w.-])")]
+    private static partial Regex WholeWord429();
 
     [GeneratedRegex(@"Retry-After:\s*(\d+)", RegexOptions.IgnoreCase)]
     private static partial Regex RetryAfter();

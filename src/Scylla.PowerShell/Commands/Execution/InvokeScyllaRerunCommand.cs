@@ -129,8 +129,8 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
     {
         var options = new RerunOptions
         {
-            AgentPath = AgentPath,
-            JudgePath = JudgePath,
+            AgentPath = ResolveExecutable(AgentPath),
+            JudgePath = ResolveExecutable(JudgePath),
             JudgeSystemPromptPath = WorkspaceParameters.Resolve(this, JudgeSystemPromptPath)
                 ?? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(typeof(InvokeScyllaRerunCommand).Assembly.Location)!, "judge-system-prompt.md"),
             JudgeOnly = JudgeOnly,
@@ -234,6 +234,10 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
 
         WriteObject(PassThru ? RunScanner.ReadRun(experiment, run.Tier, run.Subtest, run.RunNumber, issue => WriteWarning(issue.Message)) : result);
     }
+
+    /// <summary>A path (it holds a separator) resolves against the session's location; a bare name is looked up in PATH.</summary>
+    private string ResolveExecutable(string value) =>
+        value.Contains('/') || value.Contains(System.IO.Path.DirectorySeparatorChar) ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(value) : value;
 
     private static string Describe(RerunAction action) => action switch
     {
