@@ -17,7 +17,7 @@ what could be read. The workspace of a run is never read.
 '@
     Parameters  = @{
         Path           = 'Experiment folders to list. Wildcards are supported; matches that are not experiments are skipped. Default: the current folder.'
-        LiteralPath    = 'Experiment folders, taken literally. Bound by property name from pipeline input such as Get-ChildItem output (PSPath).'
+        LiteralPath    = 'Experiment folders, taken literally. Bound by property name from pipeline input: PSPath (Get-ChildItem output) or ExperimentPath (Scylla objects). Each experiment is listed once per call.'
         Tier           = 'Only these tiers (T0 to T6, case-insensitive). Completes from the experiment in -Path.'
         Subtest        = 'Only these subtests (for example 01). Completes from the experiment in -Path.'
         RunNumber      = 'Only these run numbers (1-based). Completes from the experiment in -Path.'

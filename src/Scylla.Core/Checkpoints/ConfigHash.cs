@@ -16,28 +16,26 @@ public static class ConfigHash
     }
 
     /// <summary>HEAD's hash: every model field except the ephemeral ones (what a new v3.1 checkpoint carries).</summary>
-    public static string ForHead(ExperimentConfig config) => Compute(new JsonObject
+    public static string ForHead(ExperimentConfig config)
     {
-        ["experiment_id"] = config.ExperimentId,
-        ["task_repo"] = config.TaskRepo,
-        ["task_commit"] = config.TaskCommit,
-        ["task_prompt_file"] = NormalizePath(config.TaskPromptFile),
-        ["language"] = config.Language,
-        ["models"] = ExperimentConfig.StringArray(config.Models),
-        ["runs_per_subtest"] = config.RunsPerSubtest,
-        ["judge_models"] = ExperimentConfig.StringArray(config.JudgeModels),
-        ["timeout_seconds"] = config.TimeoutSeconds,
-        ["max_turns"] = config.MaxTurns,
-        ["skip_agent_teams"] = config.SkipAgentTeams,
-        ["thinking_mode"] = config.ThinkingMode,
-        ["use_containers"] = config.UseContainers,
-        ["criteria_file"] = null,
-        ["rubric_file"] = null,
-        ["off_peak"] = false,
-    });
+        var input = PersistedFields(config);
+        input["skip_agent_teams"] = config.SkipAgentTeams;
+        input["criteria_file"] = null;
+        input["rubric_file"] = null;
+        input["off_peak"] = false;
+        return Compute(input);
+    }
 
     /// <summary>JAN's hash: the persisted keys without <c>parallel_subtests</c> and <c>max_subtests</c>.</summary>
-    public static string ForJan(ExperimentConfig config) => Compute(new JsonObject
+    public static string ForJan(ExperimentConfig config)
+    {
+        var input = PersistedFields(config);
+        input["tiers_to_run"] = ExperimentConfig.StringArray(config.TiersToRun);
+        return Compute(input);
+    }
+
+    /// <summary>The fields both versions hash (key order does not matter: the hash input is sorted).</summary>
+    private static JsonObject PersistedFields(ExperimentConfig config) => new()
     {
         ["experiment_id"] = config.ExperimentId,
         ["task_repo"] = config.TaskRepo,
@@ -46,13 +44,12 @@ public static class ConfigHash
         ["language"] = config.Language,
         ["models"] = ExperimentConfig.StringArray(config.Models),
         ["runs_per_subtest"] = config.RunsPerSubtest,
-        ["tiers_to_run"] = ExperimentConfig.StringArray(config.TiersToRun),
         ["judge_models"] = ExperimentConfig.StringArray(config.JudgeModels),
         ["timeout_seconds"] = config.TimeoutSeconds,
         ["max_turns"] = config.MaxTurns,
         ["thinking_mode"] = config.ThinkingMode,
         ["use_containers"] = config.UseContainers,
-    });
+    };
 
     /// <summary>What Python's <c>str(Path(p))</c> does to a POSIX path: drops empty and '.' parts, keeps '..'.</summary>
     public static string NormalizePath(string path)

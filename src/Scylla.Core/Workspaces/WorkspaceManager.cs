@@ -83,7 +83,7 @@ public static class WorkspaceManager
                 }
 
                 WriteCreateScript(runDirectory, baseRepository.Path, workspace, branch, commit.Sha);
-                return Describe(experiment, tier, subtest, runNumber, workspace, branch, baseRepository.Path, repository);
+                return Describe(experiment, tier, subtest, runNumber, WorktreeRegistrations.Read(repository.Info.Path).First(r => SamePath(r.WorkspacePath, workspace)), baseRepository.Path, repository);
             }
             catch
             {
@@ -350,9 +350,6 @@ public static class WorkspaceManager
             ? (relative[0], relative[1], run)
             : null;
     }
-
-    private static ScyllaWorkspace Describe(Experiment experiment, string tier, string subtest, int runNumber, string workspace, string branch, string baseRepository, Repository repository) =>
-        Describe(experiment, tier, subtest, runNumber, WorktreeRegistrations.Read(repository.Info.Path).First(r => SamePath(r.WorkspacePath, workspace)), baseRepository, repository);
 
     private static ScyllaWorkspace Describe(Experiment experiment, string tier, string subtest, int runNumber, WorktreeRegistration registration, string baseRepository, Repository repository)
     {

@@ -10,39 +10,14 @@ namespace Scylla.PowerShell.Commands.Checkpoints;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ScyllaCheckpoint", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(CheckpointSummary))]
-public sealed class GetScyllaCheckpointCommand : PSCmdlet
+public sealed class GetScyllaCheckpointCommand : ExperimentPathCommand
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-
-    #region Parameters
-
-    [Parameter(ParameterSetName = PathSet, Position = 0, ValueFromPipeline = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = ["."];
-
-    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP", "ExperimentPath")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = [];
-
-    #endregion
-
     #region Overrides
 
     protected override void ProcessRecord()
     {
-        var literal = ParameterSetName == LiteralPathSet;
-        foreach (var (path, _) in ExperimentPaths.Resolve(this, literal ? LiteralPath : Path, literal))
+        foreach (var (path, _) in NewExperimentPaths())
         {
-            if (!_seen.Add(path))
-            {
-                continue; // several runs of one experiment piped in
-            }
-
             try
             {
                 var checkpoint = CheckpointStore.TryLoad(path)

@@ -12,22 +12,9 @@ namespace Scylla.PowerShell.Commands.Runs;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ScyllaRun", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(ScyllaRun))]
-public sealed class GetScyllaRunCommand : PSCmdlet
+public sealed class GetScyllaRunCommand : ExperimentPathCommand
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
     #region Parameters
-
-    [Parameter(ParameterSetName = PathSet, Position = 0, ValueFromPipeline = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = ["."];
-
-    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = [];
 
     [Parameter]
     [ArgumentCompleter(typeof(TierCompleter))]
@@ -59,8 +46,7 @@ public sealed class GetScyllaRunCommand : PSCmdlet
     {
         var query = new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = Status };
         var tierConfig = TierConfigPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(TierConfigPath);
-        var literal = ParameterSetName == LiteralPathSet;
-        foreach (var (path, fromWildcard) in ExperimentPaths.Resolve(this, literal ? LiteralPath : Path, literal))
+        foreach (var (path, fromWildcard) in NewExperimentPaths())
         {
             if (fromWildcard && !File.Exists(System.IO.Path.Combine(path, ExperimentConfig.RelativePath)))
             {

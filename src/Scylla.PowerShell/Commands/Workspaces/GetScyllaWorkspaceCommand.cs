@@ -11,24 +11,9 @@ namespace Scylla.PowerShell.Commands.Workspaces;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ScyllaWorkspace", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(ScyllaWorkspace))]
-public sealed class GetScyllaWorkspaceCommand : PSCmdlet
+public sealed class GetScyllaWorkspaceCommand : ExperimentPathCommand
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-
     #region Parameters
-
-    [Parameter(ParameterSetName = PathSet, Position = 0, ValueFromPipeline = true)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = ["."];
-
-    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP", "ExperimentPath")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = [];
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -43,15 +28,9 @@ public sealed class GetScyllaWorkspaceCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        var literal = ParameterSetName == LiteralPathSet;
         var options = new WorkspaceOptions { RepositoryPath = WorkspaceParameters.Resolve(this, RepositoryPath), SkipOwnershipCheck = SkipOwnershipCheck };
-        foreach (var (path, _) in ExperimentPaths.Resolve(this, literal ? LiteralPath : Path, literal))
+        foreach (var (path, _) in NewExperimentPaths())
         {
-            if (!_seen.Add(path))
-            {
-                continue;
-            }
-
             try
             {
                 WriteObject(WorkspaceManager.List(Experiment.Open(path), options), enumerateCollection: true);
