@@ -11,5 +11,5 @@ using var acknowledgements = args.Length > 5 ? new StreamWriter(args[5], append:
 for (var run = first; run <= last; run++)
 {
     CheckpointStore.Update(experiment, config, checkpoint => checkpoint.MarkRunCompleted(tier, subtest, run, CompletedRunStatus.Passed));
-    acknowledgements?.WriteLine(run);
+    acknowledgements?.Write($"{run}\n"); // one write, so a kill never leaves half an acknowledgement
 }

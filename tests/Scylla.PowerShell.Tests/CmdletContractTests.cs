@@ -20,6 +20,8 @@ public sealed class CmdletContractTests : IDisposable
         Assert.All(RunspaceHost.CmdletTypes, t => Assert.NotEmpty(t.GetCustomAttributes(typeof(OutputTypeAttribute), false)));
         Assert.All(RunspaceHost.CmdletTypes.Where(t => !t.Name.StartsWith("Get", StringComparison.Ordinal)),
             t => Assert.True(((CmdletAttribute)t.GetCustomAttributes(typeof(CmdletAttribute), false)[0]).SupportsShouldProcess));
+        // Below High, so nothing prompts at the default $ConfirmPreference (scheduled tasks run unattended).
+        Assert.All(RunspaceHost.CmdletTypes, t => Assert.True(((CmdletAttribute)t.GetCustomAttributes(typeof(CmdletAttribute), false)[0]).ConfirmImpact < ConfirmImpact.High, t.Name));
     }
 
     [Fact]
