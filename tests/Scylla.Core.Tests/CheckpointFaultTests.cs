@@ -4,7 +4,7 @@ using Scylla.Core.Runs;
 
 namespace Scylla.Core.Tests;
 
-/// <summary>Fault injection on checkpoint.json with real processes (tests/Scylla.CheckpointWriter).</summary>
+/// <summary>Fault injection with real processes (tests/Scylla.ProcessHelper).</summary>
 public sealed class CheckpointFaultTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
@@ -51,11 +51,43 @@ public sealed class CheckpointFaultTests : IDisposable
         Assert.All(Enumerable.Range(1, 500), n => Assert.Equal(("passed", "passed"), (checkpoint.GetRunStatus("T1", "01", n), checkpoint.GetRunStatus("T1", "02", n))));
     }
 
-    private static Process StartWriter(string experiment, string tier, string subtest, int first, int last, string? acknowledgements = null)
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void An_unreadable_run_directory_is_reported_and_every_other_run_listed_by_an_unprivileged_user()
     {
-        var writer = Path.Combine(AppContext.BaseDirectory.Replace("Scylla.Core.Tests", "Scylla.CheckpointWriter"), "Scylla.CheckpointWriter.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true };
-        foreach (var argument in new[] { writer, experiment, tier, subtest, first.ToString(), last.ToString(), acknowledgements ?? string.Empty }.Where(a => a.Length > 0))
+        var experiment = Fixtures.Generate(_temp, [RunStatus.Completed], tiers: 1, subtests: 1, runs: 3);
+        var locked = Path.Combine(experiment, "T0", "00", "run_02");
+        File.SetUnixFileMode(locked, UnixFileMode.None);
+
+        // root reads everything, so the scan runs as 'nobody', in a process of its own.
+        using var scan = StartHelper(["scan", experiment], runAs: "65534");
+        var output = scan.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        scan.WaitForExit();
+
+        Assert.True(scan.ExitCode == 0, scan.StandardError.ReadToEnd());
+        Assert.Equal(["T0/00/run_01 Completed", "T0/00/run_02 Missing", "T0/00/run_03 Completed"], output.Where(l => l.StartsWith("T0/")));
+        Assert.Equal([$"issue {locked}"], output.Where(l => l.StartsWith("issue ")));
+        File.SetUnixFileMode(locked, (UnixFileMode)0b111_101_101);
+    }
+
+    private static Process StartWriter(string experiment, string tier, string subtest, int first, int last, string? acknowledgements = null) =>
+        StartHelper(new[] { "mark", experiment, tier, subtest, first.ToString(), last.ToString(), acknowledgements ?? string.Empty }.Where(a => a.Length > 0));
+
+    private static Process StartHelper(IEnumerable<string> arguments, string? runAs = null)
+    {
+        var helper = Path.Combine(AppContext.BaseDirectory.Replace("Scylla.Core.Tests", "Scylla.ProcessHelper"), "Scylla.ProcessHelper.dll");
+        var start = new ProcessStartInfo(runAs == null ? "dotnet" : "setpriv") { RedirectStandardError = true, RedirectStandardOutput = runAs != null };
+        if (runAs != null)
+        {
+            foreach (var argument in new[] { $"--reuid={runAs}", $"--regid={runAs}", "--clear-groups", "dotnet" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            start.Environment["HOME"] = Path.GetTempPath();
+        }
+
+        foreach (var argument in arguments.Prepend(helper))
         {
             start.ArgumentList.Add(argument);
         }
