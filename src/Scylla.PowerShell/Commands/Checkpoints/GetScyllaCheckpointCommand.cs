@@ -18,20 +18,12 @@ public sealed class GetScyllaCheckpointCommand : ExperimentPathCommand
     {
         foreach (var (path, _) in NewExperimentPaths())
         {
-            try
+            ErrorRecords.Guard(this, path, "CheckpointReadFailed", () =>
             {
                 var checkpoint = CheckpointStore.TryLoad(path)
                     ?? throw new ScyllaException("CheckpointNotFound", ScyllaErrorKind.NotFound, $"The experiment '{path}' has no {Checkpoint.FileName}.", path);
                 WriteObject(CheckpointSummary.From(checkpoint, path));
-            }
-            catch (ScyllaException e)
-            {
-                WriteError(ErrorRecords.From(e, path));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                WriteError(ErrorRecords.FromIO("CheckpointReadFailed", e, path));
-            }
+            });
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Scylla.Core;
 using Scylla.Core.Checkpoints;
 using Scylla.Core.Experiments;
 using Scylla.Core.Runs;
@@ -96,7 +95,7 @@ public sealed class SetScyllaCheckpointCommand : PSCmdlet
     {
         var runId = Experiment.RunId(tier, subtest, runNumber);
         var action = Clear ? "Clear the checkpoint entry (run state back to 'pending')" : $"Set the checkpoint status to '{Status}'";
-        try
+        ErrorRecords.Guard(this, target, "CheckpointWriteFailed", () =>
         {
             var experiment = _experiments.Open(experimentPath);
             Experiment.ValidateIds(tier, subtest);
@@ -122,15 +121,7 @@ public sealed class SetScyllaCheckpointCommand : PSCmdlet
             {
                 WriteObject(RunScanner.ReadRun(experiment, tier, subtest, runNumber, issue => WriteWarning(issue.Message)));
             }
-        }
-        catch (ScyllaException e)
-        {
-            WriteError(ErrorRecords.From(e, target));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            WriteError(ErrorRecords.FromIO("CheckpointWriteFailed", e, target));
-        }
+        });
     }
 
     #endregion

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Scylla.Core;
 using Scylla.Core.Experiments;
 using Scylla.Core.Runs;
 using Scylla.Core.Samples;
@@ -65,7 +64,7 @@ public sealed class NewScyllaSampleExperimentCommand : PSCmdlet
             return;
         }
 
-        try
+        ErrorRecords.Guard(this, target, "SampleWriteFailed", () =>
         {
             SampleExperimentGenerator.Generate(new SampleExperimentSpec
             {
@@ -80,15 +79,7 @@ public sealed class NewScyllaSampleExperimentCommand : PSCmdlet
                 WithRepository = WithRepository,
             });
             WriteObject(new DirectoryInfo(target));
-        }
-        catch (ScyllaException e)
-        {
-            WriteError(ErrorRecords.From(e, target));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            WriteError(ErrorRecords.FromIO("SampleWriteFailed", e, target));
-        }
+        });
     }
 
     #endregion

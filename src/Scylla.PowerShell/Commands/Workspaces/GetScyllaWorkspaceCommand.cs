@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Scylla.Core;
 using Scylla.Core.Experiments;
 using Scylla.Core.Workspaces;
 using Scylla.PowerShell.Infrastructure;
@@ -31,18 +30,7 @@ public sealed class GetScyllaWorkspaceCommand : ExperimentPathCommand
         var options = new WorkspaceOptions { RepositoryPath = WorkspaceParameters.Resolve(this, RepositoryPath), SkipOwnershipCheck = SkipOwnershipCheck };
         foreach (var (path, _) in NewExperimentPaths())
         {
-            try
-            {
-                WriteObject(WorkspaceManager.List(Experiment.Open(path), options), enumerateCollection: true);
-            }
-            catch (ScyllaException e)
-            {
-                WriteError(ErrorRecords.From(e, path));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or LibGit2Sharp.LibGit2SharpException)
-            {
-                WriteError(ErrorRecords.FromIO("WorkspaceListFailed", e, path));
-            }
+            ErrorRecords.Guard(this, path, "WorkspaceListFailed", () => WriteObject(WorkspaceManager.List(Experiment.Open(path), options), enumerateCollection: true));
         }
     }
 

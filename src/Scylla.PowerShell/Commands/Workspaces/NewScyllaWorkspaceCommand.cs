@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Scylla.Core;
 using Scylla.Core.Workspaces;
 using Scylla.PowerShell.Infrastructure;
 
@@ -10,7 +9,7 @@ namespace Scylla.PowerShell.Commands.Workspaces;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "ScyllaWorkspace", SupportsShouldProcess = true, DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(ScyllaWorkspace))]
-public sealed class NewScyllaWorkspaceCommand : RunSelectionCommand
+public sealed class NewScyllaWorkspaceCommand : WorkspaceCommand
 {
     private readonly ExperimentCache _experiments = new();
 
@@ -19,10 +18,6 @@ public sealed class NewScyllaWorkspaceCommand : RunSelectionCommand
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? TierConfigPath { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? RepositoryPath { get; set; }
 
     /// <summary>A JSON file replacing the default wording of the instructions written to CLAUDE.md.</summary>
     [Parameter]
@@ -33,45 +28,25 @@ public sealed class NewScyllaWorkspaceCommand : RunSelectionCommand
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Open a base repository owned by another user.</summary>
-    [Parameter]
-    public SwitchParameter SkipOwnershipCheck { get; set; }
-
     #endregion
 
     #region Overrides
 
     protected override void ProcessRecord()
     {
-        var options = new WorkspaceOptions
-        {
-            RepositoryPath = WorkspaceParameters.Resolve(this, RepositoryPath),
-            InstructionTemplatePath = WorkspaceParameters.Resolve(this, InstructionTemplatePath),
-            Force = Force,
-            SkipOwnershipCheck = SkipOwnershipCheck,
-        };
+        var options = BaseOptions() with { InstructionTemplatePath = WorkspaceParameters.Resolve(this, InstructionTemplatePath), Force = Force };
         foreach (var run in SelectedRuns())
         {
-            try
+            ErrorRecords.Guard(this, run.ErrorTarget, "WorkspaceCreateFailed", () =>
             {
                 var experiment = _experiments.Open(run.ExperimentPath, WorkspaceParameters.Resolve(this, TierConfigPath));
-                if (!ShouldProcess($"{run.RunId} in {experiment.Path}", "Create a git worktree configured for the run"))
+                if (ShouldProcess($"{run.RunId} in {experiment.Path}", "Create a git worktree configured for the run"))
                 {
-                    continue;
+                    var workspace = WorkspaceManager.Create(experiment, run.Tier, run.Subtest, run.RunNumber, options);
+                    WriteVerbose($"{run.RunId}: worktree {workspace.Path} on branch {workspace.Branch} at {workspace.Commit}.");
+                    WriteObject(workspace);
                 }
-
-                var workspace = WorkspaceManager.Create(experiment, run.Tier, run.Subtest, run.RunNumber, options);
-                WriteVerbose($"{run.RunId}: worktree {workspace.Path} on branch {workspace.Branch} at {workspace.Commit}.");
-                WriteObject(workspace);
-            }
-            catch (ScyllaException e)
-            {
-                WriteError(ErrorRecords.From(e, run.ErrorTarget));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or LibGit2Sharp.LibGit2SharpException)
-            {
-                WriteError(ErrorRecords.FromIO("WorkspaceCreateFailed", e, run.ErrorTarget));
-            }
+            });
         }
     }
 
