@@ -221,6 +221,21 @@ public sealed class ScannerTests : IDisposable
     }
 
     [Theory]
+    [InlineData("run_01", 1)]
+    [InlineData("run_12", 12)]
+    [InlineData("run_100", 100)]
+    [InlineData("run_1", 0)]
+    [InlineData("run_001", 0)]
+    [InlineData("run_+1", 0)]
+    [InlineData("run_01_failed_1", 0)]
+    [InlineData("workspace", 0)]
+    public void Only_canonical_run_folder_names_are_runs(string name, int expected)
+    {
+        Assert.Equal(expected > 0, Experiment.TryParseRunDirectoryName(name, out var run));
+        Assert.Equal(expected, run);
+    }
+
+    [Theory]
     [InlineData("T1", "..")]
     [InlineData("T1", "a/b")]
     [InlineData("..", "01")]

@@ -63,10 +63,6 @@ public static partial class RateLimits
     public static string? DetectForAgent(string stdout, string stderr) =>
         Detect(stdout, string.Join('\n', stderr.Split('\n').Where(line => !line.StartsWith('+'))), wholeWord429: true);
 
-    /// <summary>Seconds to wait from a <c>Retry-After: N</c> hint (x 1.1, as upstream), or null.</summary>
-    public static double? RetryAfterSeconds(string text) =>
-        RetryAfter().Match(text) is { Success: true } match ? double.Parse(match.Groups[1].Value) * 1.1 : null;
-
     internal static string? ErrorText(JsonElement element) =>
         element.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.String ? result.GetString()
         : element.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String ? error.GetString()
@@ -97,7 +93,4 @@ public static partial class RateLimits
 
     [GeneratedRegex(@"(?<![\w.-])429(?![\w.-])")]
     private static partial Regex WholeWord429();
-
-    [GeneratedRegex(@"Retry-After:\s*(\d+)", RegexOptions.IgnoreCase)]
-    private static partial Regex RetryAfter();
 }

@@ -224,7 +224,7 @@ public static class Rerunner
 
         stages.Start("run the agent");
         var timeout = options.AgentTimeout ?? TimeSpan.FromSeconds(experiment.Config.TimeoutSeconds);
-        var agent = AgentRun.Execute(agentDirectory, workspace, command, experiment.Config.Models[0], timeout, cancellationToken);
+        var (agent, agentSeconds) = AgentRun.Execute(agentDirectory, workspace, command, experiment.Config.Models[0], timeout, cancellationToken);
         if (RateLimits.DetectForAgent(agent.Stdout, agent.Stderr) is { } limit)
         {
             throw new RateLimitException("agent", limit);
@@ -239,7 +239,6 @@ public static class Rerunner
         }
 
         stages.Advance("agent_complete");
-        var agentSeconds = RunResults.ReadObject(Path.Combine(agentDirectory, "timing.json"))?["agent_duration_seconds"]?.GetValue<double>() ?? 0;
 
         stages.Start("commit the agent's changes");
         WorkspaceManager.CommitAll(experiment, workspace, AgentChangesCommitMessage, options.Workspace, cancellationToken);
@@ -311,7 +310,7 @@ public static class Rerunner
             runResult["judge_passed"] = consensus.Passed;
             runResult["judge_grade"] = consensus.Grade;
             runResult["judge_reasoning"] = consensus.Reasoning;
-            runResult["judges"] = RunResults.Build(run.Path, run.RunNumber, AgentResult.Parse(0, string.Empty, string.Empty), 0, 0, consensus, judges)["judges"]!.DeepClone();
+            runResult["judges"] = RunResults.JudgesJson(judges);
             runResult["judge_duration_seconds"] = judgeSeconds;
             runResult["duration_seconds"] = agentSeconds + judgeSeconds;
             runResult["criteria_scores"] = consensus.CriteriaScores?.DeepClone() ?? new JsonObject();

@@ -30,22 +30,25 @@ public static class RunResults
         ["judge_passed"] = consensus.Passed,
         ["judge_grade"] = consensus.Grade,
         ["judge_reasoning"] = consensus.Reasoning,
-        ["judges"] = new JsonArray(judges.Select(j => (JsonNode)new JsonObject
-        {
-            ["model"] = j.Model,
-            ["score"] = j.Judgment.Score,
-            ["passed"] = j.Judgment.Passed,
-            ["grade"] = j.Judgment.Grade,
-            ["reasoning"] = j.Judgment.Reasoning,
-            ["judge_number"] = j.Slot,
-            ["is_valid"] = j.Judgment.IsValid,
-            ["criteria_scores"] = j.Judgment.CriteriaScores?.DeepClone(),
-        }).ToArray()),
+        ["judges"] = JudgesJson(judges),
         ["workspace_path"] = Path.Combine(runDirectory, "workspace"),
         ["logs_path"] = Path.Combine(runDirectory, "agent"),
         ["command_log_path"] = Path.Combine(runDirectory, "agent", "command_log.json"),
         ["criteria_scores"] = consensus.CriteriaScores?.DeepClone() ?? new JsonObject(),
     };
+
+    /// <summary>The <c>judges</c> array of <c>run_result.json</c>, one entry per slot.</summary>
+    public static JsonArray JudgesJson(IReadOnlyList<JudgeEntry> judges) => new(judges.Select(j => (JsonNode)new JsonObject
+    {
+        ["model"] = j.Model,
+        ["score"] = j.Judgment.Score,
+        ["passed"] = j.Judgment.Passed,
+        ["grade"] = j.Judgment.Grade,
+        ["reasoning"] = j.Judgment.Reasoning,
+        ["judge_number"] = j.Slot,
+        ["is_valid"] = j.Judgment.IsValid,
+        ["criteria_scores"] = j.Judgment.CriteriaScores?.DeepClone(),
+    }).ToArray());
 
     /// <summary>Writes <c>run_result.json</c>, <c>report.json</c> and <c>report.md</c>.</summary>
     public static void Write(string runDirectory, string runId, JsonObject runResult)

@@ -50,6 +50,20 @@ public sealed class Experiment
 
     public static string RunDirectoryName(int runNumber) => $"run_{runNumber:00}";
 
+    /// <summary>The run number of a canonical run folder name (<c>run_01</c>, <c>run_100</c>; not <c>run_1</c> or <c>run_001</c>).</summary>
+    public static bool TryParseRunDirectoryName(string name, out int runNumber)
+    {
+        if (name.StartsWith("run_", StringComparison.Ordinal)
+            && int.TryParse(name.AsSpan(4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out runNumber)
+            && RunDirectoryName(runNumber) == name)
+        {
+            return true;
+        }
+
+        runNumber = 0;
+        return false;
+    }
+
     public static string RunId(string tier, string subtest, int runNumber) => $"{tier}/{subtest}/{RunDirectoryName(runNumber)}";
 
     /// <summary>The tier directories that can hold runs, in lookup order (completed/ before in_progress/).</summary>

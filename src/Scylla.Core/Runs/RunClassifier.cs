@@ -28,14 +28,6 @@ public static class RunClassifier
         _ => "Agent finished, missing result files",
     };
 
-    public static string ReasonFor(JudgeSlotStatus status, int slot) => status switch
-    {
-        JudgeSlotStatus.Complete => $"Judge {slot} complete (no action needed)",
-        JudgeSlotStatus.Missing => $"Judge {slot} never ran (judge_{slot:00}/ missing)",
-        JudgeSlotStatus.Failed => $"Judge {slot} ran but failed (no valid judgment.json)",
-        _ => "Agent failed, cannot judge",
-    };
-
     public static RunClassification Classify(string runDirectory, int judgeCount)
     {
         var issues = new List<ScanIssue>();

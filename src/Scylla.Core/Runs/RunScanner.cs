@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Scylla.Core.Checkpoints;
 using Scylla.Core.Experiments;
 using Scylla.Core.IO;
@@ -15,7 +13,7 @@ public sealed record RunAddress(string Tier, string Subtest, int RunNumber, bool
 /// subtest followed by the run directories on disk that the configuration does not expect. Only run, agent and judge
 /// directories are read.
 /// </summary>
-public static partial class RunScanner
+public static class RunScanner
 {
     /// <summary>How many runs are classified ahead of the consumer: enough to keep every core busy, little enough to stream.</summary>
     private static readonly int s_readAhead = Environment.ProcessorCount * 8;
@@ -166,13 +164,9 @@ public static partial class RunScanner
     private static HashSet<int> DiskRuns(Experiment experiment, string tier, string subtest, Action<ScanIssue> report) =>
         experiment.TierDirectories(tier)
             .SelectMany(d => DirectoryListing.Read(Path.Combine(d.Directory, subtest), Unreadable(report))?.Directories ?? [])
-            .Select(name => (Name: name, Match: RunDirectoryPattern().Match(name)))
-            .Where(r => r.Match.Success && int.TryParse(r.Match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && Experiment.RunDirectoryName(n) == r.Name)
-            .Select(r => int.Parse(r.Match.Groups[1].Value, CultureInfo.InvariantCulture))
+            .Select(name => Experiment.TryParseRunDirectoryName(name, out var run) ? run : 0)
+            .Where(run => run > 0)
             .ToHashSet();
 
     private static Action<string, string> Unreadable(Action<ScanIssue> report) => (path, message) => report(new ScanIssue(path, message));
-
-    [GeneratedRegex("^run_([0-9]{2,9})$")]
-    private static partial Regex RunDirectoryPattern();
 }

@@ -346,7 +346,7 @@ public static class WorkspaceManager
         }
 
         return relative.Length == 4 && relative[3] == "workspace" && TierId.IsValid(relative[0]) && TierId.IsValidSubtestId(relative[1])
-            && relative[2].StartsWith("run_", StringComparison.Ordinal) && int.TryParse(relative[2][4..], out var run) && Experiment.RunDirectoryName(run) == relative[2]
+            && Experiment.TryParseRunDirectoryName(relative[2], out var run)
             ? (relative[0], relative[1], run)
             : null;
     }
