@@ -1,31 +1,44 @@
 @{
     Synopsis    = 'Re-runs runs: agent and judges for Failed, Partial and Missing runs, result files for Results runs.'
     Description = @'
-Invoke-ScyllaRerun re-executes exactly the runs it receives and leaves every other run untouched.
+Invoke-ScyllaRerun re-executes exactly the runs it receives and leaves every other run untouched. It takes runs by
+address (ExperimentPath, Tier, Subtest, RunNumber: a ScyllaRun, a CSV row, any object with those properties) and reads
+each run again from disk before it plans: a run that is Completed now is refused whatever the object said.
 
-Failed, Partial and Missing runs: the old run folder is archived to .failed/run_NN (then run_NN_failed_1, ...; nothing is
+Each run is owned by one process at a time (a lease outside the experiment); a run another process is re-running is
+skipped with a RunBusy error. An experiment whose own runner (the Python tool) is alive on this host is refused with
+ExperimentBusy unless -Force. Everything that can refuse a run (checkpoint version, tier configuration, task prompt,
+base repository and task commit, agent and judge executables, T5 parents) is checked before its first write, so a
+refused run leaves every file as it was.
+
+Failed, Partial and Missing runs: the old attempt is archived to .failed/run_NN (then run_NN_failed_1, ...; nothing is
 deleted), the workspace is created and configured, the prompt and agent/replay.sh are written, the agent runs through
 bash in the workspace (its own process group, stdin closed, the experiment's timeout), its changes are committed and
 diffed, every judge runs (one retry on an unparseable answer), and the consensus, run_result.json, report.md and
 report.json are written. Each stage is saved in checkpoint.json (run_states), ending at worktree_cleaned with passed or
-failed in completed_runs. In the phase layout the run works under in_progress/ and is promoted to completed/.
+failed in completed_runs. In the phase layout the run works under in_progress/ and is promoted to completed/. An agent
+that hits a rate limit, never reaches the API or fails without output has its attempt archived; the outcome says so.
 
-Results runs: the missing result files are rebuilt from the logs; no agent and no judge run. Completed runs are refused
-with an error unless -JudgeOnly, which re-runs only their Missing and Failed judge slots.
+A run stopped after its agent finished resumes at its judges and keeps the agent's work. Results runs whose judges all
+answered get their missing result files rebuilt from the logs. Completed runs are refused with an error unless
+-JudgeOnly, which re-runs only their Missing and Failed judge slots.
 
-A failure in one run (agent crash, judge failure, parent tiers of a T5 run missing, git error) is a non-terminating
-error for that run; the batch goes on. A rate limit makes the outcome RateLimited. T5 runs wait for the other runs of
-the same call. Ctrl+C kills every agent and judge process the call started and leaves each run at its last completed
-stage; the interrupted runs are named, and the next call completes them.
+The outcome is what a fresh Get-ScyllaRun says: Succeeded only when the run is now Completed with no Failed judge slot.
+A failure in one run is a non-terminating error for that run; the batch goes on. T5 runs wait for the other runs of
+the same call. Ctrl+C, SIGTERM, SIGHUP, a pipeline stopped downstream and a terminating error all end every agent and
+judge process the call started (SIGTERM, one shared grace period, SIGKILL) before the cmdlet returns; each run keeps
+its last completed stage, and the next call completes it.
 '@
     Parameters  = @{
-        InputObject             = 'Runs to re-run, from Get-ScyllaRun.'
+        ExperimentPath          = "The run's experiment folder; with -Tier, -Subtest and -RunNumber, bound by property name from ScyllaRun objects, CSV rows or any object with those properties."
         Path                    = 'Experiment folders whose runs to re-run (wildcards supported), filtered by -Tier, -Subtest, -RunNumber and -Status.'
-        Tier                    = 'With -Path: only these tiers.'
-        Subtest                 = 'With -Path: only these subtests.'
-        RunNumber               = 'With -Path: only these run numbers.'
+        LiteralPath             = 'Experiment folders, taken literally (no wildcards); bound from Get-ChildItem output.'
+        Tier                    = "The run's tier; with -Path or -LiteralPath, only these tiers."
+        Subtest                 = "The run's subtest; with -Path or -LiteralPath, only these subtests."
+        RunNumber               = 'The run number; with -Path or -LiteralPath, only these run numbers.'
+        Force                   = 'Re-run even when the checkpoint or experiment.pid shows a live runner of the experiment on this host.'
         Status                  = 'With -Path: only runs with these statuses. Default: every status but Completed (every status with -JudgeOnly).'
-        TierConfigPath          = 'The tier configuration folder used to create and configure the workspaces.'
+        TierConfigPath          = 'The tier configuration folder used to create and configure the workspaces; bound from the TierConfigPath of the runs.'
         RepositoryPath          = 'The base repository to use instead of the one found beside the experiment.'
         InstructionTemplatePath = 'A JSON file replacing the default wording of the CLAUDE.md instructions (see New-ScyllaWorkspace).'
         AgentPath               = "The agent executable, called with claude's arguments and expected to answer like claude --output-format json."

@@ -9,6 +9,8 @@ public enum ScyllaErrorKind
     InvalidOperation,
     ResourceBusy,
     WriteError,
+    LimitsExceeded,
+    OperationStopped,
 }
 
 /// <summary>

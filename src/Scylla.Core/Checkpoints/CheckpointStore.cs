@@ -33,14 +33,23 @@ public static class CheckpointStore
     }
 
     /// <summary>Applies <paramref name="change"/> under the lock; a missing checkpoint is created from <paramref name="config"/>.</summary>
-    public static Checkpoint Update(string experimentDirectory, ExperimentConfig config, Action<Checkpoint> change, CancellationToken cancellationToken = default)
+    /// <remarks>A write that fails (disk full, no permission) is a <c>CheckpointWriteFailed</c>; the file keeps its old content.</remarks>
+    public static Checkpoint Update(string experimentDirectory, ExperimentConfig config, Action<Checkpoint> change,
+        CancellationToken cancellationToken = default, TimeSpan? lockTimeout = null)
     {
-        using var fileLock = FileLock.Acquire(Path.Combine(experimentDirectory, LockFileName), s_lockTimeout, cancellationToken);
-        var checkpoint = TryLoad(experimentDirectory) ?? Checkpoint.CreateNew(config, experimentDirectory);
-        change(checkpoint);
         var path = PathFor(experimentDirectory);
-        var tempPath = Path.Combine(experimentDirectory, $"checkpoint.tmp.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.json");
-        AtomicFile.WriteAllText(path, checkpoint.ToJson(), tempPath);
-        return checkpoint;
+        try
+        {
+            using var fileLock = FileLock.Acquire(Path.Combine(experimentDirectory, LockFileName), lockTimeout ?? s_lockTimeout, cancellationToken);
+            var checkpoint = TryLoad(experimentDirectory) ?? Checkpoint.CreateNew(config, experimentDirectory);
+            change(checkpoint);
+            var tempPath = Path.Combine(experimentDirectory, $"checkpoint.tmp.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.json");
+            AtomicFile.WriteAllText(path, checkpoint.ToJson(), tempPath);
+            return checkpoint;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ScyllaException("CheckpointWriteFailed", ScyllaErrorKind.WriteError, $"'{path}' could not be written: {e.Message}", path, e);
+        }
     }
 }

@@ -115,6 +115,8 @@ internal static partial class AgentPatterns
 /// </summary>
 public static class AgentRun
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> s_versions = new(StringComparer.Ordinal);
+
     private static readonly string[] s_loggedVariables = ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "PATH", "HOME", "USER", "SHELL", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV"];
 
     /// <summary>The thinking keyword put before the prompt (formats.md Appendix A).</summary>
@@ -172,11 +174,13 @@ public static class AgentRun
     }
 
     /// <summary>Runs <c>bash replay.sh</c> in the workspace and writes every artifact; a timeout gives exit code -1.</summary>
-    public static (AgentResult Result, double Seconds) Execute(string agentDirectory, string workspace, IReadOnlyList<string> command, string model, TimeSpan timeout, CancellationToken cancellationToken)
+    public static (AgentResult Result, double Seconds) Execute(string agentDirectory, string workspace, IReadOnlyList<string> command,
+        string model, TimeSpan timeout, CancellationToken cancellationToken, Action<ProcessGroup>? started = null)
     {
         var stdoutPath = Path.Combine(agentDirectory, "stdout.log");
         var stderrPath = Path.Combine(agentDirectory, "stderr.log");
-        var outcome = ProcessRunner.Run("bash", [Path.Combine(agentDirectory, "replay.sh")], workspace, stdoutPath, stderrPath, timeout, cancellationToken);
+        var outcome = ProcessRunner.Run("bash", [Path.Combine(agentDirectory, "replay.sh")], workspace, stdoutPath, stderrPath,
+            timeout, cancellationToken, started: started);
         var stdout = ReadBounded(stdoutPath);
         var stderr = ReadBounded(stderrPath);
         var result = outcome.TimedOut
@@ -197,8 +201,17 @@ public static class AgentRun
         return (result, outcome.Duration.TotalSeconds);
     }
 
-    /// <summary><c>&lt;executable&gt; --version</c>, or "unknown" when it fails (a scripted fake may not answer).</summary>
+    /// <summary>
+    /// <c>&lt;executable&gt; --version</c>, or "unknown" when it fails (a scripted fake may not answer); asked once per
+    /// executable and modification time, not once per run.
+    /// </summary>
     public static string Version(string executable)
+    {
+        var key = $"{executable}|{(File.Exists(executable) ? File.GetLastWriteTimeUtc(executable).Ticks : 0)}";
+        return s_versions.GetOrAdd(key, _ => AskVersion(executable));
+    }
+
+    private static string AskVersion(string executable)
     {
         var temp = Path.Combine(Path.GetTempPath(), $"scylla-version-{Guid.NewGuid():N}");
         try

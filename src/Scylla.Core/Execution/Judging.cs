@@ -10,12 +10,6 @@ using Scylla.Core.Runs;
 
 namespace Scylla.Core.Execution;
 
-/// <summary>A rate limit met by the agent or a judge: the run's outcome is RateLimited, not Failed.</summary>
-public sealed class RateLimitException(string source, string message) : Exception($"Rate limit ({source}): {message}")
-{
-    public string LimitedBy { get; } = source;
-}
-
 /// <summary>One judge's verdict, or the consensus (formats.md §4.4).</summary>
 public sealed record Judgment(double Score, bool Passed, string Grade, string Reasoning, bool IsValid, JsonNode? CriteriaScores)
 {

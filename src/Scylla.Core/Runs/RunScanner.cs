@@ -122,6 +122,7 @@ public static class RunScanner
             CostUsd = result?.CostUsd,
             DurationSeconds = result?.DurationSeconds,
             Path = path,
+            TierConfigPath = experiment.Catalog.Directory,
         };
     }
 

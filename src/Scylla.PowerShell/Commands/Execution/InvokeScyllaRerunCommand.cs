@@ -13,47 +13,66 @@ namespace Scylla.PowerShell.Commands.Execution;
 /// <summary>
 /// <para type="synopsis">Re-runs broken runs: the agent and judges for Failed, Partial and Missing runs, result files for Results runs.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "ScyllaRerun", SupportsShouldProcess = true, DefaultParameterSetName = InputObjectSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "ScyllaRerun", SupportsShouldProcess = true, DefaultParameterSetName = RunSet)]
 [OutputType(typeof(RerunResult), typeof(ScyllaRun))]
 public sealed class InvokeScyllaRerunCommand : PSCmdlet
 {
-    private const string InputObjectSet = "InputObject";
+    private const string RunSet = "Run";
     private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
     private const int OverallActivity = 1;
 
-    private readonly List<(Experiment Experiment, ScyllaRun Run)> _runs = [];
+    private readonly List<(Experiment Experiment, RunReference Run)> _runs = [];
+    private readonly HashSet<(string, string, string, int)> _seen = [];
+    private readonly HashSet<(string Experiment, string ErrorId, string Message)> _reported = [];
     private readonly ExperimentCache _experiments = new();
     private readonly CancellationTokenSource _cancellation = new();
 
     #region Parameters
 
-    [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public ScyllaRun[] InputObject { get; set; } = [];
+    /// <summary>The run's experiment folder; with Tier, Subtest and RunNumber, bound from any object that has them.</summary>
+    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string ExperimentPath { get; set; } = string.Empty;
 
     [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
 
+    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
+
+    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     [ArgumentCompleter(typeof(TierCompleter))]
+    [ValidateNotNullOrEmpty]
     public string[]? Tier { get; set; }
 
+    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     [ArgumentCompleter(typeof(SubtestCompleter))]
+    [ValidateNotNullOrEmpty]
     public string[]? Subtest { get; set; }
 
+    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     [ArgumentCompleter(typeof(RunNumberCompleter))]
     [ValidateRange(1, int.MaxValue)]
     public int[]? RunNumber { get; set; }
 
     /// <summary>With -Path: the statuses to re-run (default: every status but Completed; with -JudgeOnly, every status).</summary>
     [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     public RunStatus[]? Status { get; set; }
 
-    [Parameter]
+    /// <summary>The tier configuration; bound from the TierConfigPath a run was listed with.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? TierConfigPath { get; set; }
 
@@ -93,6 +112,10 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 1;
 
+    /// <summary>Re-run even when the checkpoint or experiment.pid shows a live runner on this host.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>Emit the refreshed ScyllaRun instead of the re-run result.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -107,11 +130,12 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         var tierConfig = WorkspaceParameters.Resolve(this, TierConfigPath);
-        if (ParameterSetName == InputObjectSet)
+        if (ParameterSetName == RunSet)
         {
-            foreach (var run in InputObject)
+            var experimentPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ExperimentPath);
+            foreach (var (tier, subtest, runNumber) in Tier!.SelectMany(t => Subtest!.SelectMany(s => RunNumber!.Select(n => (t, s, n)))))
             {
-                Add(run.ExperimentPath, tierConfig, experiment => [run]);
+                Add(experimentPath, tierConfig, _ => [new RunReference(experimentPath, tier.ToUpperInvariant(), subtest, runNumber)]);
             }
 
             return;
@@ -119,21 +143,24 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
 
         var statuses = Status ?? (JudgeOnly ? Enum.GetValues<RunStatus>() : Enum.GetValues<RunStatus>().Where(s => s != RunStatus.Completed).ToArray());
         var query = new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = statuses };
-        foreach (var (path, _) in ExperimentPaths.Resolve(this, Path, literal: false))
+        var literal = ParameterSetName == LiteralPathSet;
+        foreach (var (path, _) in ExperimentPaths.Resolve(this, literal ? LiteralPath : Path, literal))
         {
-            Add(path, tierConfig, experiment => RunScanner.Scan(experiment, query, issue => WriteWarning(issue.Message)));
+            Add(path, tierConfig, experiment => RunScanner.Scan(experiment, query, issue => WriteWarning(issue.Message))
+                .Select(r => new RunReference(experiment.Path, r.Tier, r.Subtest, r.RunNumber)));
         }
     }
 
     protected override void EndProcessing()
     {
-        var options = new RerunOptions
+        var rerunner = new Rerunner(new RerunOptions
         {
             AgentPath = ResolveExecutable(AgentPath),
             JudgePath = ResolveExecutable(JudgePath),
             JudgeSystemPromptPath = WorkspaceParameters.Resolve(this, JudgeSystemPromptPath)
                 ?? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(typeof(InvokeScyllaRerunCommand).Assembly.Location)!, "judge-system-prompt.md"),
             JudgeOnly = JudgeOnly,
+            IgnoreLiveRunner = Force,
             AgentTimeout = TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             Workspace = new WorkspaceOptions
             {
@@ -141,9 +168,9 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
                 InstructionTemplatePath = WorkspaceParameters.Resolve(this, InstructionTemplatePath),
                 SkipOwnershipCheck = SkipOwnershipCheck,
             },
-        };
+        });
 
-        var selected = _runs.Where(r => ShouldProcess($"{r.Run.RunId} in {r.Experiment.Path}", Describe(Rerunner.Plan(r.Run, JudgeOnly)))).ToList();
+        var selected = _runs.Where(r => ShouldProcess($"{r.Run.RunId} in {r.Experiment.Path}", Describe(rerunner.Preview(r.Experiment, r.Run)))).ToList();
         if (selected.Count == 0)
         {
             return;
@@ -155,13 +182,14 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
         var interrupted = new List<string>();
         foreach (var batch in batches)
         {
-            interrupted.AddRange(RunBatch(batch, options, progress));
+            interrupted.AddRange(RunBatch(rerunner, batch, progress));
         }
 
         if (_cancellation.IsCancellationRequested)
         {
             // The pipeline is stopping, so only the host can still be written to.
-            Host.UI.WriteWarningLine($"Interrupted: {(interrupted.Count > 0 ? string.Join(", ", interrupted) : "no run had started")}. Each keeps the checkpoint state of its last completed stage; run Invoke-ScyllaRerun again to complete them.");
+            Host.UI.WriteWarningLine($"Interrupted: {(interrupted.Count > 0 ? string.Join(", ", interrupted) : "no run had started")}. " +
+                "Each keeps the checkpoint state of its last completed stage; run Invoke-ScyllaRerun again to complete them.");
             return;
         }
 
@@ -174,12 +202,15 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
 
     #region Private
 
-    private void Add(string experimentPath, string? tierConfig, Func<Experiment, IEnumerable<ScyllaRun>> runs)
+    private void Add(string experimentPath, string? tierConfig, Func<Experiment, IEnumerable<RunReference>> runs)
     {
         try
         {
             var experiment = _experiments.Open(experimentPath, tierConfig);
-            _runs.AddRange(runs(experiment).Select(r => (experiment, r)));
+            foreach (var run in runs(experiment).Where(r => _seen.Add((experiment.Path, r.Tier, r.Subtest, r.RunNumber))))
+            {
+                _runs.Add((experiment, run with { ExperimentPath = experiment.Path }));
+            }
         }
         catch (ScyllaException e)
         {
@@ -187,19 +218,23 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
         }
     }
 
-    /// <summary>Runs a batch on up to ThrottleLimit workers. Workers never write to the pipeline: they queue what this thread writes.</summary>
-    private List<string> RunBatch(List<(Experiment Experiment, ScyllaRun Run)> batch, RerunOptions options, Progress progress)
+    /// <summary>
+    /// Runs a batch on up to ThrottleLimit workers, each on its own thread. Workers never write to the pipeline: they queue
+    /// what this thread writes. However this thread leaves (the batch ends, Ctrl+C, SIGTERM, a stop downstream, an error
+    /// turned terminating by -ErrorAction Stop), it leaves only after every worker and every process they started ended.
+    /// </summary>
+    private List<string> RunBatch(Rerunner rerunner, List<(Experiment Experiment, RunReference Run)> batch, Progress progress)
     {
-        var pending = new ConcurrentQueue<(Experiment Experiment, ScyllaRun Run)>(batch);
+        var pending = new ConcurrentQueue<(Experiment Experiment, RunReference Run)>(batch);
         var events = new BlockingCollection<Action>();
         var interrupted = new ConcurrentBag<string>();
-        var workers = Enumerable.Range(0, Math.Min(ThrottleLimit, batch.Count)).Select(worker => Task.Run(() =>
+        var workers = Enumerable.Range(0, Math.Min(ThrottleLimit, batch.Count)).Select(worker => new Thread(() =>
         {
             var activity = OverallActivity + 1 + worker;
             while (!_cancellation.IsCancellationRequested && pending.TryDequeue(out var item))
             {
                 var (experiment, run) = item;
-                var result = Rerunner.Execute(experiment, run, options, stage => events.Add(() => progress.Stage(this, activity, run.RunId, stage)), _cancellation.Token);
+                var result = rerunner.Execute(experiment, run, stage => events.Add(() => progress.Stage(this, activity, run.RunId, stage)), _cancellation.Token);
                 if (result.Outcome == RerunOutcome.Interrupted)
                 {
                     interrupted.Add(run.RunId);
@@ -207,29 +242,55 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
 
                 events.Add(() => Report(experiment, run, result, activity, progress));
             }
-        })).ToArray();
-        Task.WhenAll(workers).ContinueWith(_ => events.CompleteAdding(), TaskScheduler.Default);
+        }) { IsBackground = true, Name = $"Scylla re-run worker {worker + 1}" }).ToList();
 
-        foreach (var write in events.GetConsumingEnumerable())
+        using var signals = new TerminationSignals(() =>
         {
-            if (!_cancellation.IsCancellationRequested)
+            _cancellation.Cancel();
+            ProcessGroup.StopAll(ProcessGroup.KillGrace);
+            workers.ForEach(w => w.Join(TimeSpan.FromSeconds(10)));
+        });
+        workers.ForEach(w => w.Start());
+        var ended = Task.Run(() =>
+        {
+            workers.ForEach(w => w.Join());
+            events.CompleteAdding();
+        });
+        var drained = false;
+        try
+        {
+            foreach (var write in events.GetConsumingEnumerable())
             {
-                write();
+                if (!_cancellation.IsCancellationRequested)
+                {
+                    write();
+                }
             }
+
+            drained = true;
+        }
+        finally
+        {
+            if (!drained)
+            {
+                _cancellation.Cancel(); // this thread is leaving early: stop the workers and what they started
+            }
+
+            ended.Wait();
         }
 
-        Task.WaitAll(workers);
         return interrupted.Order(StringComparer.Ordinal).ToList();
     }
 
-    private void Report(Experiment experiment, ScyllaRun run, RerunResult result, int activity, Progress progress)
+    private void Report(Experiment experiment, RunReference run, RerunResult result, int activity, Progress progress)
     {
         progress.Done(this, activity, run.RunId);
-        WriteVerbose($"{result.RunId}: {result.Action} -> {result.Outcome}{(result.ErrorMessage != null ? ": " + result.ErrorMessage : string.Empty)}");
-        if (result.Outcome is not (RerunOutcome.Succeeded or RerunOutcome.Interrupted))
+        WriteVerbose($"{result.RunId}: {result.Action?.ToString() ?? "refused"} -> {result.Outcome}{(result.ErrorMessage != null ? ": " + result.ErrorMessage : string.Empty)}");
+        if (result is { Outcome: not (RerunOutcome.Succeeded or RerunOutcome.Interrupted), Error: { } error }
+            && _reported.Add((experiment.Path, error.ErrorId, error.Message)))
         {
-            var category = result.Outcome == RerunOutcome.RateLimited ? ErrorCategory.LimitsExceeded : result.Outcome == RerunOutcome.Skipped ? ErrorCategory.InvalidOperation : ErrorCategory.NotSpecified;
-            WriteError(ErrorRecords.Create(result.ErrorId ?? "RunFailed", category, $"{result.RunId}: {result.ErrorMessage}", run));
+            // An experiment-wide refusal (no tier configuration, a busy experiment) has one message, so it is written once.
+            WriteError(ErrorRecords.From(error, run));
         }
 
         WriteObject(PassThru ? RunScanner.ReadRun(experiment, run.Tier, run.Subtest, run.RunNumber, issue => WriteWarning(issue.Message)) : result);
@@ -239,12 +300,13 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
     private string ResolveExecutable(string value) =>
         value.Contains('/') || value.Contains(System.IO.Path.DirectorySeparatorChar) ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(value) : value;
 
-    private static string Describe(RerunAction action) => action switch
+    private static string Describe((RerunAction? Action, ScyllaException? Refusal) plan) => plan.Action switch
     {
-        RerunAction.RerunAgent => "Re-run the agent and the judges (the old run is archived to .failed/)",
+        RerunAction.RerunAgent => "Re-run the agent and the judges (the old attempt is archived to .failed/)",
+        RerunAction.ResumeJudges => "Resume at the judges (the agent's work is kept)",
         RerunAction.Regenerate => "Regenerate the missing result files from the logs",
         RerunAction.RerunJudges => "Re-run the missing and failed judge slots",
-        _ => "Refuse: nothing to re-run",
+        _ => $"Refuse ({plan.Refusal?.ErrorId}): {plan.Refusal?.Message}",
     };
 
     /// <summary>The overall bar (runs done of total) and one child bar per running run, naming its stage.</summary>

@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Scylla.Core.Execution;
+
+/// <summary>
+/// The one seam for process control (docs/format.md, "Processes"): a command started as the leader of a new session and
+/// process group, so the whole tree it spawns can be signalled and waited for as one. POSIX only (Linux, macOS).
+/// Every live group of this process is known, so a signal to pwsh can end them all before pwsh goes.
+/// </summary>
+public sealed partial class ProcessGroup : IDisposable
+{
+    public const int SigTerm = 15;
+    public const int SigKill = 9;
+
+    private static readonly ConcurrentDictionary<int, ProcessGroup> s_live = new();
+
+    private readonly Process _process;
+    private readonly FileStream _stdout;
+    private readonly FileStream _stderr;
+    private readonly Task _copies;
+
+    private ProcessGroup(Process process, FileStream stdout, FileStream stderr)
+    {
+        _process = process;
+        _stdout = stdout;
+        _stderr = stderr;
+        _copies = Task.WhenAll(
+            process.StandardOutput.BaseStream.CopyToAsync(stdout, CancellationToken.None),
+            process.StandardError.BaseStream.CopyToAsync(stderr, CancellationToken.None));
+        StartTime = StartTimeOf(process.Id);
+        s_live[process.Id] = this;
+    }
+
+    /// <summary>The group's id: the leader's pid.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>The leader's start time in clock ticks since boot (Linux), which tells a reused pid from the original.</summary>
+    public long? StartTime { get; }
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The ids of the groups this process started that are still running.</summary>
+    public static IReadOnlyCollection<int> LiveGroups => s_live.Keys.ToList();
+
+    /// <summary>Starts <paramref name="fileName"/> in a new session; stdout and stderr stream to files, stdin is fed and closed.</summary>
+    public static ProcessGroup Start(
+        string fileName, IEnumerable<string> arguments, string workingDirectory, string stdoutPath, string stderrPath, string? standardInput)
+    {
+        var start = new ProcessStartInfo(OperatingSystem.IsMacOS() ? "perl" : "setsid")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (OperatingSystem.IsMacOS())
+        {
+            // macOS ships no setsid(1); perl's POSIX::setsid does the same before exec.
+            start.ArgumentList.Add("-MPOSIX");
+            start.ArgumentList.Add("-e");
+            start.ArgumentList.Add("POSIX::setsid(); exec { $ARGV[0] } @ARGV or exit 127");
+        }
+
+        start.ArgumentList.Add(fileName);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var stdout = new FileStream(stdoutPath, FileMode.Create, FileAccess.Write, FileShare.Read);
+        var stderr = new FileStream(stderrPath, FileMode.Create, FileAccess.Write, FileShare.Read);
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
+        }
+        catch
+        {
+            stdout.Dispose();
+            stderr.Dispose();
+            throw;
+        }
+
+        var group = new ProcessGroup(process, stdout, stderr);
+        try
+        {
+            if (standardInput != null)
+            {
+                process.StandardInput.Write(standardInput);
+            }
+
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // the child exited without reading its input; its exit code says what happened
+        }
+
+        return group;
+    }
+
+    /// <summary>
+    /// Waits for the leader to exit, up to <paramref name="timeout"/> (negative: no limit). On cancellation the group is
+    /// stopped (<see cref="Stop"/>) and the cancellation propagates. Returns false on timeout, the group still running.
+    /// </summary>
+    public bool WaitForExit(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var exited = _process.WaitForExitAsync(CancellationToken.None);
+        try
+        {
+            if (!exited.Wait(timeout < TimeSpan.Zero ? Timeout.InfiniteTimeSpan : timeout, cancellationToken))
+            {
+                return false;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Stop(KillGrace);
+            throw;
+        }
+
+        // The leader is gone; members that ignored it may still hold the pipes.
+        Signal(Id, SigKill);
+        _copies.Wait(TimeSpan.FromSeconds(10));
+        return true;
+    }
+
+    /// <summary>SIGTERM to the group, SIGKILL to what is left after <paramref name="grace"/>; returns when the leader is gone.</summary>
+    public void Stop(TimeSpan grace)
+    {
+        StopGroups([Id], grace);
+        _process.WaitForExit(TimeSpan.FromSeconds(10));
+        _copies.Wait(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>How long a group is given between SIGTERM and SIGKILL.</summary>
+    public static TimeSpan KillGrace { get; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Ends every group this process started that still runs: one SIGTERM each at once, one shared grace, SIGKILL.</summary>
+    public static void StopAll(TimeSpan grace) => StopGroups(LiveGroups, grace);
+
+    /// <summary>SIGTERM to each group at once, then SIGKILL to those still alive after one shared grace period.</summary>
+    public static void StopGroups(IReadOnlyCollection<int> groups, TimeSpan grace)
+    {
+        foreach (var group in groups)
+        {
+            Signal(group, SigTerm);
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < grace && groups.Any(IsGroupAlive))
+        {
+            Thread.Sleep(20);
+        }
+
+        foreach (var group in groups)
+        {
+            Signal(group, SigKill);
+        }
+    }
+
+    public static bool IsGroupAlive(int group) => Kill(-group, 0) == 0;
+
+    public static bool IsProcessAlive(int pid) => pid > 0 && Kill(pid, 0) == 0;
+
+    public static void Signal(int group, int signal)
+    {
+        if (group > 1)
+        {
+            Kill(-group, signal);
+        }
+    }
+
+    /// <summary>Field 22 of <c>/proc/&lt;pid&gt;/stat</c>; null where there is no procfs or the process is gone.</summary>
+    public static long? StartTimeOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[19], CultureInfo.InvariantCulture); // fields after "(comm)" start at field 3
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose()
+    {
+        s_live.TryRemove(Id, out _);
+        _stdout.Dispose();
+        _stderr.Dispose();
+        _process.Dispose();
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

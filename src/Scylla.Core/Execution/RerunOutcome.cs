@@ -1,0 +1,11 @@
+namespace Scylla.Core.Execution;
+
+/// <summary>How a re-run of one run ended. <see cref="Succeeded"/> means a fresh scan now calls the run Completed.</summary>
+public enum RerunOutcome
+{
+    Succeeded,
+    Failed,
+    Skipped,
+    RateLimited,
+    Interrupted,
+}

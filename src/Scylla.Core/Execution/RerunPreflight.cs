@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using LibGit2Sharp;
+using Scylla.Core.Checkpoints;
+using Scylla.Core.Experiments;
+using Scylla.Core.Workspaces;
+
+namespace Scylla.Core.Execution;
+
+/// <summary>
+/// Everything that can refuse a run, checked before its first write (docs/format.md, "Re-runs"). What holds for a whole
+/// experiment is checked once per batch and remembered, so a missing tier configuration is one refusal per experiment.
+/// </summary>
+internal sealed partial class RerunPreflight(RerunOptions options)
+{
+    private const int WriteAccess = 2;
+
+    private readonly ConcurrentDictionary<(string Experiment, string Check), Lazy<ScyllaException?>> _verdicts = new();
+
+    /// <summary>The checkpoint is readable and of a supported version, the experiment writable, and no live runner owns it.</summary>
+    public void CheckExperiment(Experiment experiment) => Once(experiment, "experiment", () =>
+    {
+        var checkpoint = CheckpointStore.TryLoad(experiment.Path);
+        foreach (var path in new[] { experiment.Path, CheckpointStore.PathFor(experiment.Path) }.Where(Path.Exists))
+        {
+            if (!OperatingSystem.IsWindows() && Access(path, WriteAccess) != 0)
+            {
+                throw new ScyllaException("ExperimentNotWritable", ScyllaErrorKind.WriteError,
+                    $"'{path}' is not writable, so no run of this experiment can be re-run.", path);
+            }
+        }
+
+        if (!options.IgnoreLiveRunner && LiveRunner.Find(experiment.Path, checkpoint) is { } pid)
+        {
+            throw new ScyllaException("ExperimentBusy", ScyllaErrorKind.ResourceBusy,
+                $"The experiment is being run by process {pid} on this host (its checkpoint or experiment.pid says so); its " +
+                "whole-file checkpoint writes would erase ours. Wait for it to end, or pass -Force if that process is not its runner.",
+                experiment.Path);
+        }
+    });
+
+    /// <summary>Checks what the planned stages need, and hands the attempt what the checks read.</summary>
+    public void CheckNeeds(RunAttempt attempt, StageNeeds needs)
+    {
+        var experiment = attempt.Experiment;
+        if (needs.HasFlag(StageNeeds.AgentExecutable))
+        {
+            Once(experiment, "agent", () => RequireExecutable(options.AgentPath, "AgentNotFound", "-AgentPath"));
+        }
+
+        if (needs.HasFlag(StageNeeds.JudgeExecutable))
+        {
+            Once(experiment, "judge", () =>
+            {
+                RequireExecutable(options.JudgePath, "JudgeNotFound", "-JudgePath");
+                if (!File.Exists(options.JudgeSystemPromptPath))
+                {
+                    throw new ScyllaException("JudgeSystemPromptNotFound", ScyllaErrorKind.NotFound,
+                        $"The judges' system prompt '{options.JudgeSystemPromptPath}' does not exist.", options.JudgeSystemPromptPath);
+                }
+            });
+        }
+
+        if (needs.HasFlag(StageNeeds.Subtest))
+        {
+            attempt.Subtest = WorkspaceManager.FindSubtest(experiment, attempt.Run.Tier, attempt.Run.Subtest);
+        }
+
+        if (needs.HasFlag(StageNeeds.ParentTiers) && attempt.Subtest is { InheritBestFrom.Count: > 0 } t5)
+        {
+            Inheritance.BuildMergedResources(experiment, t5.InheritBestFrom); // throws ParentTiersIncomplete
+        }
+
+        if (needs.HasFlag(StageNeeds.Repository))
+        {
+            Once(experiment, "repository", () => RequireTaskCommit(experiment));
+        }
+
+        if (needs.HasFlag(StageNeeds.TaskPrompt))
+        {
+            attempt.TaskPrompt = TaskPrompt(experiment);
+        }
+    }
+
+    /// <summary>The task prompt: the experiment's own copy (<c>prompt.md</c>), else <c>task_prompt_file</c> relative to it.</summary>
+    private static string TaskPrompt(Experiment experiment)
+    {
+        var copy = Path.Combine(experiment.Path, "prompt.md");
+        var configured = Path.Combine(experiment.Path, experiment.Config.TaskPromptFile);
+        return File.Exists(copy) ? File.ReadAllText(copy)
+            : File.Exists(configured) ? File.ReadAllText(configured)
+            : throw new ScyllaException("TaskPromptNotFound", ScyllaErrorKind.NotFound,
+                $"The task prompt was not found: neither '{copy}' nor '{configured}' exists.", experiment.Path);
+    }
+
+    private void RequireTaskCommit(Experiment experiment)
+    {
+        var repository = BaseRepository.Locate(experiment, options.Workspace.RepositoryPath);
+        GitRepositories.WithOwnershipCheck(options.Workspace.SkipOwnershipCheck, () =>
+        {
+            using var git = GitRepositories.Open(repository.Path);
+            return git.Lookup<Commit>(experiment.Config.TaskCommit)
+                ?? throw new ScyllaException("CommitNotFound", ScyllaErrorKind.NotFound,
+                    $"The task commit {experiment.Config.TaskCommit} is not in the base repository '{repository.Path}'.", repository.Path);
+        });
+    }
+
+    /// <summary>A path must name an executable file; a bare name must be found on PATH, as the shell would find it.</summary>
+    private static void RequireExecutable(string executable, string errorId, string parameter)
+    {
+        var candidates = executable.Contains('/')
+            ? [executable]
+            : (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
+                .Where(d => d.Length > 0).Select(d => Path.Combine(d, executable));
+        if (!candidates.Any(IsExecutableFile))
+        {
+            throw new ScyllaException(errorId, ScyllaErrorKind.NotFound,
+                $"'{executable}' is not an executable file{(executable.Contains('/') ? string.Empty : " on PATH")}; check {parameter}.", executable);
+        }
+    }
+
+    private static bool IsExecutableFile(string path) => File.Exists(path)
+        && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
+
+    private void Once(Experiment experiment, string check, Action verify)
+    {
+        var verdict = _verdicts.GetOrAdd((experiment.Path, check), _ => new Lazy<ScyllaException?>(() =>
+        {
+            try
+            {
+                verify();
+                return null;
+            }
+            catch (ScyllaException e)
+            {
+                return e;
+            }
+        })).Value;
+        if (verdict != null)
+        {
+            throw verdict;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Access(string path, int mode);
+}

@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Scylla.Core.Checkpoints;
+using Scylla.Core.Experiments;
+using Scylla.Core.Runs;
+using Scylla.Core.Workspaces;
+
+namespace Scylla.Core.Execution;
+
+/// <summary>
+/// The one declared list of re-run stages, in order (docs/format.md, "Re-runs"). Every kind of re-run is a path through
+/// this list: an agent re-run takes all of it, a resumed run starts after its recorded state, judge-only and regeneration
+/// take the judging and result stages.
+/// </summary>
+internal static class RerunStages
+{
+    public const string AgentChangesCommitMessage = "[scylla] Agent changes";
+
+    private const string NoChanges = "(no changes detected)";
+
+    public static readonly RerunStage Reset = new("reset the run", [RunState.Pending], true, StageNeeds.None, _ => { });
+
+    public static readonly RerunStage ArchivePrevious = new("archive the previous attempt", [], true,
+        StageNeeds.None, ArchiveExisting);
+
+    public static readonly RerunStage CreateFolders = new("create the run folders", [RunState.DirStructureCreated], true,
+        StageNeeds.None, CreateRunFolders);
+
+    public static readonly RerunStage CreateWorkspace = new("create the workspace",
+        [RunState.WorktreeCreated, RunState.SymlinksApplied, RunState.ConfigCommitted, RunState.BaselineCaptured], true,
+        StageNeeds.Subtest | StageNeeds.Repository | StageNeeds.ParentTiers,
+        a => WorkspaceManager.Create(a.Experiment, a.Run.Tier, a.Run.Subtest, a.Run.RunNumber, a.Options.Workspace, a.CancellationToken));
+
+    public static readonly RerunStage WritePrompt = new("write the prompt", [RunState.PromptWritten], true,
+        StageNeeds.TaskPrompt, LinkTaskPrompt);
+
+    public static readonly RerunStage WriteReplay = new("write replay.sh", [RunState.ReplayGenerated], true,
+        StageNeeds.TaskPrompt | StageNeeds.Subtest | StageNeeds.AgentExecutable, PrepareAgent);
+
+    public static readonly RerunStage RunAgent = new("run the agent", [RunState.AgentComplete], true,
+        StageNeeds.AgentExecutable, ExecuteAgent);
+
+    public static readonly RerunStage CommitAgentChanges = new("commit the agent's changes", [RunState.AgentChangesCommitted], true,
+        StageNeeds.Repository,
+        a => WorkspaceManager.CommitAll(a.Experiment, a.Workspace, AgentChangesCommitMessage, a.Options.Workspace, a.CancellationToken));
+
+    public static readonly RerunStage CaptureDiff = new("capture the diff", [RunState.DiffCaptured], true,
+        StageNeeds.None, a => a.Patch = Judging.CapturePatch(a.Workspace));
+
+    public static readonly RerunStage Promote = new("promote to completed/", [RunState.PromotedToCompleted], true,
+        StageNeeds.Repository, PromoteToCompleted);
+
+    /// <summary>Upstream runs the task's build pipeline here; this module does not (docs/format.md, "Not done").</summary>
+    public static readonly RerunStage BuildPipeline = new("run the build pipeline", [RunState.JudgePipelineRun], true,
+        StageNeeds.None, _ => { });
+
+    public static readonly RerunStage BuildJudgePrompt = new("build the judge prompt", [RunState.JudgePromptBuilt], true,
+        StageNeeds.TaskPrompt, WriteJudgePrompt);
+
+    public static readonly RerunStage RunJudges = new("run the judges", [RunState.JudgeComplete], true,
+        StageNeeds.JudgeExecutable, ExecuteJudges);
+
+    /// <summary>From here on nothing runs a process and everything takes milliseconds: a stop no longer interrupts.</summary>
+    public static readonly RerunStage WriteResults = new("write the results",
+        [RunState.RunFinalized, RunState.ReportWritten, RunState.Checkpointed], false, StageNeeds.None, WriteRunResults);
+
+    public static readonly RerunStage ReleaseWorktree = new("release the worktree", [RunState.WorktreeCleaned], false,
+        StageNeeds.None, Release);
+
+    /// <summary>The whole list, in order. Reset records <c>pending</c> before the archive moves anything.</summary>
+    public static readonly IReadOnlyList<RerunStage> All =
+    [
+        Reset, ArchivePrevious, CreateFolders, CreateWorkspace, WritePrompt, WriteReplay, RunAgent, CommitAgentChanges,
+        CaptureDiff, Promote, BuildPipeline, BuildJudgePrompt, RunJudges, WriteResults, ReleaseWorktree,
+    ];
+
+    /// <summary>The stages an action runs, in list order; a resumed run starts after the state it recorded.</summary>
+    public static IReadOnlyList<RerunStage> PathFor(RerunAction action, RunState? recorded) => action switch
+    {
+        RerunAction.RerunAgent => All,
+        RerunAction.ResumeJudges when recorded is { } state && state.AwaitsJudges() =>
+            All.Where(s => s.Reaches > state && s.Reaches <= RunState.WorktreeCleaned).ToList(),
+        RerunAction.ResumeJudges => [BuildJudgePrompt, RunJudges, WriteResults, ReleaseWorktree],
+        RerunAction.RerunJudges => [BuildJudgePrompt, RunJudges, WriteResults],
+        _ => [WriteResults],
+    };
+
+    private static void ArchiveExisting(RunAttempt a)
+    {
+        foreach (var existing in a.Experiment.TierDirectories(a.Run.Tier)
+            .Select(d => Path.Combine(d.Directory, a.Run.Subtest, Experiment.RunDirectoryName(a.Run.RunNumber)))
+            .Where(Path.Exists).ToList())
+        {
+            a.ArchivePath = Archive(a, existing);
+        }
+    }
+
+    private static string Archive(RunAttempt a, string runDirectory) => RunArchive.Archive(runDirectory,
+        (from, to) => WorkspaceManager.ArchiveRun(a.Experiment, from, to, a.Options.Workspace, a.CancellationToken));
+
+    private static void CreateRunFolders(RunAttempt a)
+    {
+        a.RunDirectory = a.HomeIn(Experiment.InProgressFolder);
+        Directory.CreateDirectory(a.AgentDirectory);
+        Directory.CreateDirectory(Path.Combine(a.RunDirectory, "judge"));
+    }
+
+    /// <summary><c>task_prompt.md</c>: an absolute link to the experiment's <c>prompt.md</c>, else a copy.</summary>
+    private static void LinkTaskPrompt(RunAttempt a)
+    {
+        var link = Path.Combine(a.RunDirectory, "task_prompt.md");
+        File.Delete(link);
+        var source = Path.Combine(a.Experiment.Path, "prompt.md");
+        if (File.Exists(source))
+        {
+            File.CreateSymbolicLink(link, Path.GetFullPath(source));
+        }
+        else
+        {
+            File.WriteAllText(link, a.TaskPrompt);
+        }
+    }
+
+    private static void PrepareAgent(RunAttempt a)
+    {
+        var config = a.Experiment.Config;
+        a.AgentCommand = AgentRun.Command(a.Options.AgentPath, config, a.Subtest!, Path.Combine(a.AgentDirectory, "prompt.md"));
+        AgentRun.Prepare(a.AgentDirectory, a.Workspace, AgentRun.PromptText(a.TaskPrompt!, config.ThinkingMode), a.AgentCommand);
+    }
+
+    /// <summary>
+    /// Runs the agent; an attempt that hit a rate limit, never reached the API, or failed without output is archived
+    /// before its failure is reported, so nothing judges it and the next re-run starts it afresh.
+    /// </summary>
+    private static void ExecuteAgent(RunAttempt a)
+    {
+        var config = a.Experiment.Config;
+        var timeout = a.Options.AgentTimeout ?? TimeSpan.FromSeconds(config.TimeoutSeconds);
+        var (agent, seconds) = AgentRun.Execute(a.AgentDirectory, a.Workspace, a.AgentCommand!, config.Models[0], timeout,
+            a.CancellationToken, group => a.Lease.RecordProcessGroup(group));
+        a.Lease.RecordProcessGroup(null);
+        a.Agent = agent;
+        a.AgentSeconds = seconds;
+        if (AgentFailure(a.Run, agent) is { } failure)
+        {
+            a.ArchivePath = Archive(a, a.RunDirectory);
+            throw failure;
+        }
+    }
+
+    private static ScyllaException? AgentFailure(ScyllaRun run, AgentResult agent)
+    {
+        if (RateLimits.DetectForAgent(agent.Stdout, agent.Stderr) is { } limit)
+        {
+            return new RateLimitException("agent", limit);
+        }
+
+        var stderr = agent.Stderr.Trim().Length > 0 ? ": " + agent.Stderr.Trim() : string.Empty;
+        if (agent.IsInfrastructureFailure)
+        {
+            return new ScyllaException("AgentInfrastructureFailure", ScyllaErrorKind.InvalidOperation,
+                $"The agent of {run.RunId} ended without reaching the API (exit code -1, no tokens){stderr}. The attempt was archived.");
+        }
+
+        if (agent.ExitCode != 0 && agent.Stdout.Trim().Length == 0)
+        {
+            return new ScyllaException("AgentFailed", ScyllaErrorKind.InvalidOperation,
+                $"The agent of {run.RunId} exited with code {agent.ExitCode} and wrote no output{stderr}. The attempt was archived.");
+        }
+
+        return null;
+    }
+
+    private static void PromoteToCompleted(RunAttempt a)
+    {
+        if (a.Experiment.Layout != ExperimentLayout.Phase)
+        {
+            return;
+        }
+
+        var promoted = a.HomeIn(Experiment.CompletedFolder);
+        if (a.RunDirectory != promoted)
+        {
+            WorkspaceManager.MoveRun(a.Experiment, a.RunDirectory, promoted, a.Options.Workspace, a.CancellationToken);
+            a.RunDirectory = promoted;
+        }
+    }
+
+    private static void WriteJudgePrompt(RunAttempt a)
+    {
+        var path = Path.Combine(a.RunDirectory, "judge_prompt.md");
+        if (File.Exists(path))
+        {
+            return; // the prompt the earlier judges saw: every slot of a run is judged on the same text
+        }
+
+        var output = a.Agent?.Stdout ?? ReadIfExists(Path.Combine(a.AgentDirectory, "output.txt"));
+        var patch = a.Patch ?? (Path.Exists(Path.Combine(a.Workspace, ".git")) ? Judging.CapturePatch(a.Workspace) : NoChanges);
+        File.WriteAllText(path, Judging.BuildPrompt(a.Experiment.Path, a.TaskPrompt!, output, patch));
+    }
+
+    /// <summary>Runs this attempt's slots, then the consensus over every slot on disk.</summary>
+    private static void ExecuteJudges(RunAttempt a)
+    {
+        var models = a.Experiment.Config.JudgeModels;
+        var prompt = File.ReadAllText(Path.Combine(a.RunDirectory, "judge_prompt.md"));
+        var stopwatch = Stopwatch.StartNew();
+        var fresh = new Dictionary<int, Judgment>();
+        foreach (var slot in a.JudgeSlots)
+        {
+            var directory = Path.Combine(a.RunDirectory, "judge", $"judge_{slot:00}");
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true); // a Missing or Failed slot holds no valid judgment
+            }
+
+            fresh[slot] = Judging.RunSlot(directory, a.Options.JudgePath, models[slot - 1], a.Options.JudgeSystemPromptPath,
+                prompt, a.RunDirectory, a.Options.JudgeTimeout, a.CancellationToken);
+        }
+
+        var onDisk = RunResults.ReadJudges(a.RunDirectory, models).ToDictionary(j => j.Slot);
+        a.Judges = Enumerable.Range(1, models.Count)
+            .Select(k => onDisk.GetValueOrDefault(k) ?? new JudgeEntry(k, models[k - 1], fresh.GetValueOrDefault(k) ?? Judgment.Failed("no judgment")))
+            .ToList();
+        if (a.Judges.All(j => !j.Judgment.IsValid))
+        {
+            // A consensus of failed judges is no verdict: the run keeps the one it had (or none), its slots stay Failed.
+            throw new ScyllaException("JudgesFailed", ScyllaErrorKind.InvalidOperation,
+                $"Every judge of {a.Run.RunId} failed (see judge/judge_NN/error.log); no verdict was written. Re-run them with -JudgeOnly.");
+        }
+
+        a.Consensus = Judging.Consensus(a.Judges.Select(j => j.Judgment).ToList());
+        a.JudgeSeconds = stopwatch.Elapsed.TotalSeconds;
+        AgentRun.WriteJson(Path.Combine(a.RunDirectory, "judge", "result.json"), a.Consensus.ToJson(withCriteria: false));
+        AgentRun.WriteJson(Path.Combine(a.RunDirectory, "judge", "timing.json"),
+            new JsonObject { ["judge_duration_seconds"] = a.JudgeSeconds, ["measured_at"] = Judging.Now() });
+    }
+
+    /// <summary>
+    /// <c>run_result.json</c> and the reports: built fresh when the agent ran in this attempt, updated with the new consensus
+    /// when only judges ran, regenerated from the files on disk otherwise (formats.md §6.4's mapping).
+    /// </summary>
+    private static void WriteRunResults(RunAttempt a)
+    {
+        var runId = a.Run.RunId;
+        if (a.Agent != null && a.Consensus != null)
+        {
+            RunResults.Write(a.RunDirectory, runId,
+                RunResults.Build(a.RunDirectory, a.Run.RunNumber, a.Agent, a.AgentSeconds, a.JudgeSeconds, a.Consensus, a.Judges!));
+            return;
+        }
+
+        if (a.Consensus != null && RunResults.ReadObject(Path.Combine(a.RunDirectory, "run_result.json")) is { } runResult)
+        {
+            // Unlike upstream, the per-judge list and the judge time follow the new consensus.
+            var agentSeconds = runResult["agent_duration_seconds"]?.GetValue<double>() ?? 0;
+            runResult["judge_score"] = a.Consensus.Score;
+            runResult["judge_passed"] = a.Consensus.Passed;
+            runResult["judge_grade"] = a.Consensus.Grade;
+            runResult["judge_reasoning"] = a.Consensus.Reasoning;
+            runResult["judges"] = RunResults.JudgesJson(a.Judges!);
+            runResult["judge_duration_seconds"] = a.JudgeSeconds;
+            runResult["duration_seconds"] = agentSeconds + a.JudgeSeconds;
+            runResult["criteria_scores"] = a.Consensus.CriteriaScores?.DeepClone() ?? new JsonObject();
+            RunResults.Write(a.RunDirectory, runId, runResult);
+            return;
+        }
+
+        var regenerated = RunResults.Regenerate(a.RunDirectory, a.Run.RunNumber, a.Experiment.Config.JudgeModels);
+        a.Consensus ??= new Judgment(regenerated["judge_score"]!.GetValue<double>(), regenerated["judge_passed"]!.GetValue<bool>(),
+            regenerated["judge_grade"]!.ToString(), regenerated["judge_reasoning"]?.ToString() ?? string.Empty, true, null);
+    }
+
+    /// <summary>Removes the finished run's worktree, keeping its branch; a run without one (or without a repository) has none.</summary>
+    private static void Release(RunAttempt a)
+    {
+        if (Path.Exists(Path.Combine(a.Workspace, ".git")))
+        {
+            WorkspaceManager.Release(a.Experiment, a.Workspace, a.Options.Workspace, CancellationToken.None);
+        }
+    }
+
+    private static string ReadIfExists(string path) => File.Exists(path) ? File.ReadAllText(path) : string.Empty;
+}

@@ -1,0 +1,232 @@
+# Invoke-ScyllaRerun under the faults of real use: concurrent processes, stale and edited objects, signals and kills of
+# pwsh, stops downstream and terminating errors. Real pwsh processes, real git, scripted stand-ins for claude.
+BeforeAll {
+    $ErrorActionPreference = 'Stop'
+    Import-Module $env:SCYLLA_MODULE
+    $fakes = (Resolve-Path (Join-Path $PSScriptRoot '../../examples/fake-claude')).ProviderPath
+    $judge = Join-Path $fakes 'judge.sh'
+    # This pwsh, whether it runs as its own executable or as a dotnet tool (dotnet + pwsh.dll).
+    $pwsh = @([Environment]::ProcessPath)
+    if ((Split-Path $pwsh[0] -Leaf) -like 'dotnet*') { $pwsh += [Environment]::GetCommandLineArgs()[0] }
+
+    function New-RerunExperiment([int] $Runs = 4, [string[]] $Status = @('Failed')) {
+        $path = Join-Path $TestDrive "exp-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        New-ScyllaSampleExperiment $path -TierCount 1 -SubtestCount 1 -RunCount $Runs -Status $Status -WithRepository | Out-Null
+        $path
+    }
+
+    # An agent stand-in: logs "<run folder> <pid>" to $SCYLLA_TEST_LOG, runs $Body, then does the bundled agent's work.
+    function New-Agent([string] $Body = '') {
+        $path = Join-Path $TestDrive "agent-$([guid]::NewGuid().ToString('N').Substring(0, 8)).sh"
+        Set-Content $path @"
+#!/usr/bin/env bash
+if [ "`${1:-}" = --version ]; then echo test-agent; exit 0; fi
+run=`$(basename "`$(dirname "`$PWD")")
+echo "`$run `$`$" >> "`$SCYLLA_TEST_LOG"
+$Body
+exec '$(Join-Path $fakes 'agent.sh')' "`$@"
+"@
+        chmod +x $path
+        $path
+    }
+
+    # Starts a pwsh that imports the module and runs $Command; returns the process.
+    function Start-Pwsh([string] $Command, [string] $Log) {
+        $script = "`$ErrorActionPreference = 'Continue'; Import-Module '$env:SCYLLA_MODULE'; $Command"
+        $info = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
+        foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $script)) { $info.ArgumentList.Add($a) }
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $info.Environment['SCYLLA_TEST_LOG'] = $Log
+        [System.Diagnostics.Process]::Start($info)
+    }
+
+    function Wait-Until([scriptblock] $Condition, [int] $Seconds = 60) {
+        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+        while (-not (& $Condition)) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "timed out after $Seconds s waiting for: $Condition" }
+            Start-Sleep -Milliseconds 100
+        }
+    }
+
+    function Test-ProcessRunning([int] $Id) {
+        $stat = "/proc/$Id/stat"
+        (Test-Path $stat) -and ((Get-Content $stat -Raw) -replace '^.*\) ', '')[0] -ne 'Z'
+    }
+
+    function Get-Archives([string] $Experiment) { @(Get-ChildItem (Join-Path $Experiment 'T0/00/.failed') -Directory -ErrorAction Ignore).Name }
+}
+
+Describe 'Several processes re-running one experiment' {
+    It 'runs each agent exactly once and archives each old attempt once, with <Count> processes' -TestCases @(@{ Count = 2 }, @{ Count = 3 }) {
+        $e = New-RerunExperiment -Runs 6
+        $log = Join-Path $TestDrive "agents-$Count.log"
+        $agent = New-Agent 'sleep 0.5'
+        $command = "Invoke-ScyllaRerun -Path '$e' -ThrottleLimit 2 -AgentPath '$agent' -JudgePath '$judge' -TierConfigPath '$e/tier-config' | Out-Null"
+
+        $processes = 1..$Count | ForEach-Object { Start-Pwsh $command $log }
+        $processes | ForEach-Object { $_.WaitForExit() }
+
+        $started = @(Get-Content $log | ForEach-Object { ($_ -split ' ')[0] })
+        $started | Sort-Object | Should -Be @('run_01', 'run_02', 'run_03', 'run_04', 'run_05', 'run_06')
+        Get-Archives $e | Sort-Object | Should -Be @('run_01', 'run_02', 'run_03', 'run_04', 'run_05', 'run_06')
+        $runs = Get-ScyllaRun $e -TierConfigPath "$e/tier-config"
+        $runs.Status | Sort-Object -Unique | Should -Be 'Completed'
+        $runs.CheckpointStatus | Sort-Object -Unique | Should -Be 'passed'
+        $runs.JudgeSlots | Sort-Object -Unique | Should -Be 'Complete,Complete,Complete'
+    }
+}
+
+Describe 'Objects are addresses' {
+    It 'never re-runs a Completed run given by a stale object' {
+        $e = New-RerunExperiment -Runs 2
+        $stale = Get-ScyllaRun $e -TierConfigPath "$e/tier-config"
+        $stale | Invoke-ScyllaRerun -AgentPath (Join-Path $fakes 'agent.sh') -JudgePath $judge | Out-Null
+
+        $again = $stale | Invoke-ScyllaRerun -AgentPath (Join-Path $fakes 'agent.sh') -JudgePath $judge -ErrorAction SilentlyContinue -ErrorVariable errors
+
+        $again.Outcome | Sort-Object -Unique | Should -Be 'Skipped'
+        $errors.FullyQualifiedErrorId | ForEach-Object { ($_ -split ',')[0] } | Sort-Object -Unique | Should -Be 'RunAlreadyCompleted'
+        Get-Archives $e | Sort-Object | Should -Be @('run_01', 'run_02')
+    }
+
+    It 'is read-only: a ScyllaRun cannot be edited' {
+        $e = New-RerunExperiment -Runs 1
+        $run = Get-ScyllaRun $e | Select-Object -First 1
+        { $run.Status = 'Completed' } | Should -Throw
+        { $run.Path = '/tmp' } | Should -Throw
+    }
+
+    It 'ignores every property of an edited copy but its address: no write outside the experiment' {
+        $e = New-RerunExperiment -Runs 1 -Status Completed
+        $outside = Join-Path $TestDrive 'outside'
+        $copy = Get-ScyllaRun $e | Select-Object *
+        $copy.Status = 'Failed'
+        $copy.JudgeSlots = 'Missing,Missing,Missing'
+        $copy.Path = $outside
+
+        $result = $copy | Invoke-ScyllaRerun -JudgeOnly -AgentPath (Join-Path $fakes 'agent.sh') -JudgePath $judge -TierConfigPath "$e/tier-config" -ErrorAction SilentlyContinue -ErrorVariable errors
+
+        $result.Outcome | Should -Be 'Skipped'
+        ($errors[0].FullyQualifiedErrorId -split ',')[0] | Should -Be 'NothingToJudge'
+        Test-Path $outside | Should -BeFalse
+    }
+
+    It 'takes CSV rows back: Import-Csv | Invoke-ScyllaRerun -WhatIf names exactly those runs' {
+        $e = New-RerunExperiment -Runs 4
+        $csv = Join-Path $TestDrive 'runs.csv'
+        Get-ScyllaRun $e -TierConfigPath "$e/tier-config" | Select-Object -Skip 1 -First 2 | Export-Csv $csv
+
+        # What-if lines go to the host, so they are read from a pwsh of their own.
+        $p = Start-Pwsh "Import-Csv '$csv' | Invoke-ScyllaRerun -WhatIf -AgentPath '$fakes/agent.sh' -JudgePath '$judge'" (Join-Path $TestDrive 'csv.log')
+        $lines = $p.StandardOutput.ReadToEnd()
+        $p.WaitForExit()
+
+        $lines | Should -Match 'T0/00/run_02'
+        $lines | Should -Match 'T0/00/run_03'
+        $lines | Should -Not -Match 'T0/00/run_01|T0/00/run_04'
+        Get-Archives $e | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Nothing a call started outlives it' {
+    BeforeAll {
+        # Writes its pid, then keeps writing into the workspace by its absolute path, ignoring SIGTERM, for a minute.
+        $lingering = New-Agent @'
+trap '' TERM
+echo $$ > "$SCYLLA_TEST_LOG.pid"
+for i in $(seq 1 600); do echo late > "$PWD/late-$$.txt"; sleep 0.1; done
+'@
+    }
+
+    It 'ends the agents when pwsh gets <Signal>, before pwsh exits' -TestCases @(@{ Signal = 'TERM' }, @{ Signal = 'HUP' }) {
+        $e = New-RerunExperiment -Runs 1
+        $log = Join-Path $TestDrive "signal-$Signal.log"
+        $p = Start-Pwsh "Invoke-ScyllaRerun -Path '$e' -AgentPath '$lingering' -JudgePath '$judge' -TierConfigPath '$e/tier-config'" $log
+        Wait-Until { Test-Path "$log.pid" }
+        $agentPid = [int](Get-Content "$log.pid")
+
+        kill "-$Signal" $p.Id
+        $p.WaitForExit()
+
+        Test-ProcessRunning $agentPid | Should -BeFalse
+    }
+
+    It 'ends the agent a killed pwsh left behind before the next re-run touches the run' {
+        $e = New-RerunExperiment -Runs 1
+        $log = Join-Path $TestDrive 'kill9.log'
+        $p = Start-Pwsh "Invoke-ScyllaRerun -Path '$e' -AgentPath '$lingering' -JudgePath '$judge' -TierConfigPath '$e/tier-config'" $log
+        Wait-Until { Test-Path "$log.pid" }
+        $orphan = [int](Get-Content "$log.pid")
+        kill -KILL $p.Id
+        $p.WaitForExit()
+        Test-ProcessRunning $orphan | Should -BeTrue -Because 'kill -9 leaves the agent running (its own session)'
+
+        $env:SCYLLA_TEST_LOG = Join-Path $TestDrive 'second.log'
+        $result = Invoke-ScyllaRerun -Path $e -AgentPath (New-Agent) -JudgePath $judge -TierConfigPath "$e/tier-config"
+        Start-Sleep -Seconds 1 # anything the orphan still wrote would now be on disk
+
+        $result.Outcome | Should -Be 'Succeeded'
+        Test-ProcessRunning $orphan | Should -BeFalse
+        $run = Get-ScyllaRun $e -TierConfigPath "$e/tier-config"
+        @(Get-ChildItem $run.Path -Recurse -Filter "late-$orphan.txt" -Force).Count | Should -Be 0
+        git -C (Join-Path $e 'repo') log --all --name-only --format= | Should -Not -Contain "late-$orphan.txt" -Because 'nothing the orphan wrote was committed'
+    }
+
+    It 'leaves no agent running when a stop downstream ends the pipeline (Select-Object -First 1)' {
+        $e = New-RerunExperiment -Runs 2
+        $env:SCYLLA_TEST_LOG = Join-Path $TestDrive 'first.log'
+        $agent = New-Agent 'if [ "$run" = run_02 ]; then echo $$ > "$SCYLLA_TEST_LOG.pid"; trap "" TERM; sleep 600; fi'
+
+        $first = Invoke-ScyllaRerun -Path $e -ThrottleLimit 2 -AgentPath $agent -JudgePath $judge -TierConfigPath "$e/tier-config" | Select-Object -First 1
+
+        $first.RunId | Should -Be 'T0/00/run_01'
+        Test-Path "$env:SCYLLA_TEST_LOG.pid" | Should -BeTrue -Because 'the slow agent had started'
+        Test-ProcessRunning ([int](Get-Content "$env:SCYLLA_TEST_LOG.pid")) | Should -BeFalse
+    }
+
+    It 'leaves no agent running when -ErrorAction Stop turns a run''s error into a terminating one' {
+        $e = New-RerunExperiment -Runs 2
+        $env:SCYLLA_TEST_LOG = Join-Path $TestDrive 'stop.log'
+        $agent = New-Agent 'if [ "$run" = run_02 ]; then echo $$ > "$SCYLLA_TEST_LOG.pid"; trap "" TERM; sleep 600; else sleep 1; exit 1; fi'
+
+        { Invoke-ScyllaRerun -Path $e -ThrottleLimit 2 -AgentPath $agent -JudgePath $judge -TierConfigPath "$e/tier-config" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AgentFailed*'
+
+        Test-Path "$env:SCYLLA_TEST_LOG.pid" | Should -BeTrue -Because 'the slow agent had started'
+        Test-ProcessRunning ([int](Get-Content "$env:SCYLLA_TEST_LOG.pid")) | Should -BeFalse
+    }
+
+    AfterEach { Remove-Item Env:SCYLLA_TEST_LOG -ErrorAction Ignore }
+}
+
+Describe 'Outcomes agree with a fresh listing' {
+    It 'reports <Case> as Failed (<Id>), and the next Get-ScyllaRun does not call the run Completed' -TestCases @(
+        @{ Case = 'an agent that cannot start (exit 127)'; Body = 'exit 127'; Id = 'AgentFailed' }
+        @{ Case = 'an agent that exits 1 with no output'; Body = 'exit 1'; Id = 'AgentFailed' }
+    ) {
+        $e = New-RerunExperiment -Runs 1
+        $env:SCYLLA_TEST_LOG = Join-Path $TestDrive 'outcome.log'
+
+        $result = Invoke-ScyllaRerun -Path $e -AgentPath (New-Agent $Body) -JudgePath $judge -TierConfigPath "$e/tier-config" -ErrorAction SilentlyContinue -ErrorVariable errors
+
+        $result.Outcome | Should -Be 'Failed'
+        ($errors[0].FullyQualifiedErrorId -split ',')[0] | Should -Be $Id
+        $after = Get-ScyllaRun $e -TierConfigPath "$e/tier-config"
+        $after.Status | Should -Not -Be 'Completed'
+        $after.Status | Should -Be $result.Status
+        $after.CheckpointStatus | Should -Be 'failed'
+        Remove-Item Env:SCYLLA_TEST_LOG
+    }
+
+    It 'refuses a -JudgePath typo before touching anything' {
+        $e = New-RerunExperiment -Runs 1
+        $before = Get-ChildItem $e -Recurse -File -Force | Get-FileHash | ForEach-Object { "$($_.Path) $($_.Hash)" }
+
+        $result = Invoke-ScyllaRerun -Path $e -AgentPath (Join-Path $fakes 'agent.sh') -JudgePath ./no-such-judge.sh -TierConfigPath "$e/tier-config" -ErrorAction SilentlyContinue -ErrorVariable errors
+
+        $result.Outcome | Should -Be 'Skipped'
+        ($errors[0].FullyQualifiedErrorId -split ',')[0] | Should -Be 'JudgeNotFound'
+        Get-ChildItem $e -Recurse -File -Force | Get-FileHash | ForEach-Object { "$($_.Path) $($_.Hash)" } | Should -Be $before
+    }
+}
