@@ -13,7 +13,7 @@ never replaced unless -Force. A T5 run whose parent tiers have not completed, a 
 repository owned by another user, or a run id that would leave the experiment is an error and creates nothing.
 '@
     Parameters  = @{
-        InputObject             = 'Runs to create workspaces for, from Get-ScyllaRun.'
+        ExperimentPath          = "The run's experiment folder; with -Tier, -Subtest and -RunNumber, bound by property name from ScyllaRun objects, CSV rows or any object with those properties."
         Path                    = 'The experiment folder of the runs named by -Tier, -Subtest and -RunNumber.'
         Tier                    = 'The tier of the runs (T0 to T6).'
         Subtest                 = 'The subtest of the runs (for example 01).'

@@ -7,7 +7,7 @@ error unless -Force. A stale registration (the folder is already gone) is cleane
 $ConfirmPreference; use -WhatIf to see what it would do.
 '@
     Parameters  = @{
-        InputObject        = 'Runs whose worktrees to remove, from Get-ScyllaRun.'
+        ExperimentPath     = "The run's experiment folder; with -Tier, -Subtest and -RunNumber, bound by property name from ScyllaRun objects, CSV rows or any object with those properties."
         Workspace          = 'Worktrees to remove, from Get-ScyllaWorkspace.'
         Path               = 'The experiment folder of the runs named by -Tier, -Subtest and -RunNumber.'
         Tier               = 'The tier of the runs (T0 to T6).'

@@ -12,7 +12,7 @@ so several processes can update one experiment at once without losing updates. T
 keeps fields this module does not know.
 '@
     Parameters  = @{
-        InputObject = 'Runs to update, from Get-ScyllaRun.'
+        ExperimentPath = "The run's experiment folder; with -Tier, -Subtest and -RunNumber, bound by property name from ScyllaRun objects, CSV rows or any object with those properties."
         Path        = 'The experiment folder of the runs named by -Tier, -Subtest and -RunNumber.'
         Tier        = 'The tier of the runs to update (T0 to T6).'
         Subtest     = 'The subtest of the runs to update (for example 01).'

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Scylla.Core.Runs;
 using Scylla.PowerShell.Completion;
 
 namespace Scylla.PowerShell.Infrastructure;
@@ -11,32 +10,36 @@ internal readonly record struct RunTarget(string ExperimentPath, string Tier, st
 }
 
 /// <summary>
-/// The two ways a cmdlet is told which runs to act on: <c>ScyllaRun</c> objects from the pipeline, or
-/// <c>-Path -Tier -Subtest -RunNumber</c>.
+/// The two ways a cmdlet is told which runs to act on: any object with ExperimentPath, Tier, Subtest and RunNumber from
+/// the pipeline (a ScyllaRun, a CSV row, a deserialized job result), or <c>-Path -Tier -Subtest -RunNumber</c>. Only the
+/// address is taken: the engine reads the run itself from disk.
 /// </summary>
 public abstract class RunSelectionCommand : PSCmdlet
 {
-    protected const string InputObjectSet = "InputObject";
+    protected const string RunSet = "Run";
     protected const string PathSet = "Path";
 
-    [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public ScyllaRun[] InputObject { get; set; } = [];
+    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string ExperimentPath { get; set; } = string.Empty;
 
     [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 
+    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = PathSet, Mandatory = true)]
     [ArgumentCompleter(typeof(TierCompleter))]
     [ValidateNotNullOrEmpty]
     public string Tier { get; set; } = string.Empty;
 
+    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = PathSet, Mandatory = true)]
     [ArgumentCompleter(typeof(SubtestCompleter))]
     [ValidateNotNullOrEmpty]
     public string Subtest { get; set; } = string.Empty;
 
+    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = PathSet, Mandatory = true)]
     [ArgumentCompleter(typeof(RunNumberCompleter))]
     [ValidateRange(1, int.MaxValue)]
@@ -45,14 +48,13 @@ public abstract class RunSelectionCommand : PSCmdlet
     /// <summary>The runs named by this pipeline input, in order.</summary>
     internal IEnumerable<RunTarget> SelectedRuns()
     {
-        if (ParameterSetName == PathSet)
+        if (ParameterSetName is not (RunSet or PathSet))
         {
-            var experimentPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            return RunNumber.Select(n => new RunTarget(experimentPath, Tier.ToUpperInvariant(), Subtest, n, experimentPath));
+            return [];
         }
 
-        return ParameterSetName == InputObjectSet
-            ? InputObject.Select(r => new RunTarget(r.ExperimentPath, r.Tier, r.Subtest, r.RunNumber, r))
-            : [];
+        var experimentPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ParameterSetName == RunSet ? ExperimentPath : Path);
+        var tier = Tier.ToUpperInvariant();
+        return RunNumber.Select(n => new RunTarget(experimentPath, tier, Subtest, n, Core.Experiments.Experiment.RunId(tier, Subtest, n)));
     }
 }

@@ -10,12 +10,12 @@ namespace Scylla.PowerShell.Commands.Checkpoints;
 /// <summary>
 /// <para type="synopsis">Records a run's status in its experiment's checkpoint.json, or clears it.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "ScyllaCheckpoint", SupportsShouldProcess = true, DefaultParameterSetName = InputStatusSet)]
+[Cmdlet(VerbsCommon.Set, "ScyllaCheckpoint", SupportsShouldProcess = true, DefaultParameterSetName = RunStatusSet)]
 [OutputType(typeof(ScyllaRun))]
 public sealed class SetScyllaCheckpointCommand : PSCmdlet
 {
-    private const string InputStatusSet = "InputObjectStatus";
-    private const string InputClearSet = "InputObjectClear";
+    private const string RunStatusSet = "RunStatus";
+    private const string RunClearSet = "RunClear";
     private const string PathStatusSet = "PathStatus";
     private const string PathClearSet = "PathClear";
 
@@ -23,28 +23,35 @@ public sealed class SetScyllaCheckpointCommand : PSCmdlet
 
     #region Parameters
 
-    [Parameter(ParameterSetName = InputStatusSet, Mandatory = true, ValueFromPipeline = true)]
-    [Parameter(ParameterSetName = InputClearSet, Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public ScyllaRun[] InputObject { get; set; } = [];
+    /// <summary>The run's experiment folder; with Tier, Subtest and RunNumber, bound from any object that has them.</summary>
+    [Parameter(ParameterSetName = RunStatusSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RunClearSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string ExperimentPath { get; set; } = string.Empty;
 
     [Parameter(ParameterSetName = PathStatusSet, Mandatory = true, Position = 0)]
     [Parameter(ParameterSetName = PathClearSet, Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 
+    [Parameter(ParameterSetName = RunStatusSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RunClearSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = PathStatusSet, Mandatory = true)]
     [Parameter(ParameterSetName = PathClearSet, Mandatory = true)]
     [ArgumentCompleter(typeof(TierCompleter))]
     [ValidateNotNullOrEmpty]
     public string Tier { get; set; } = string.Empty;
 
+    [Parameter(ParameterSetName = RunStatusSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RunClearSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = PathStatusSet, Mandatory = true)]
     [Parameter(ParameterSetName = PathClearSet, Mandatory = true)]
     [ArgumentCompleter(typeof(SubtestCompleter))]
     [ValidateNotNullOrEmpty]
     public string Subtest { get; set; } = string.Empty;
 
+    [Parameter(ParameterSetName = RunStatusSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RunClearSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = PathStatusSet, Mandatory = true)]
     [Parameter(ParameterSetName = PathClearSet, Mandatory = true)]
     [ArgumentCompleter(typeof(RunNumberCompleter))]
@@ -52,12 +59,12 @@ public sealed class SetScyllaCheckpointCommand : PSCmdlet
     public int[] RunNumber { get; set; } = [];
 
     /// <summary>The only values upstream accepts in completed_runs; anything else (e.g. 'completed') fails binding, before any write.</summary>
-    [Parameter(ParameterSetName = InputStatusSet, Mandatory = true)]
+    [Parameter(ParameterSetName = RunStatusSet, Mandatory = true)]
     [Parameter(ParameterSetName = PathStatusSet, Mandatory = true)]
     [ValidateSet("passed", "failed", "agent_complete")]
     public string Status { get; set; } = string.Empty;
 
-    [Parameter(ParameterSetName = InputClearSet, Mandatory = true)]
+    [Parameter(ParameterSetName = RunClearSet, Mandatory = true)]
     [Parameter(ParameterSetName = PathClearSet, Mandatory = true)]
     public SwitchParameter Clear { get; set; }
 
@@ -70,17 +77,7 @@ public sealed class SetScyllaCheckpointCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName is InputStatusSet or InputClearSet)
-        {
-            foreach (var run in InputObject)
-            {
-                Update(run.ExperimentPath, run.Tier, run.Subtest, run.RunNumber, run);
-            }
-
-            return;
-        }
-
-        var experimentPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        var experimentPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ParameterSetName is RunStatusSet or RunClearSet ? ExperimentPath : Path);
         foreach (var runNumber in RunNumber)
         {
             Update(experimentPath, Tier.ToUpperInvariant(), Subtest, runNumber, experimentPath);

@@ -71,9 +71,10 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
     [Parameter(ParameterSetName = LiteralPathSet)]
     public RunStatus[]? Status { get; set; }
 
-    /// <summary>The tier configuration; bound from the TierConfigPath a run was listed with.</summary>
+    /// <summary>The tier configuration; bound from the TierConfigPath a run was listed with (none when it had none).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [AllowNull]
+    [AllowEmptyString]
     public string? TierConfigPath { get; set; }
 
     [Parameter]

@@ -7,7 +7,7 @@ namespace Scylla.PowerShell.Commands.Workspaces;
 /// <summary>
 /// <para type="synopsis">Creates a run's workspace: a git worktree at the experiment's commit, configured for its tier and subtest.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.New, "ScyllaWorkspace", SupportsShouldProcess = true, DefaultParameterSetName = InputObjectSet)]
+[Cmdlet(VerbsCommon.New, "ScyllaWorkspace", SupportsShouldProcess = true, DefaultParameterSetName = RunSet)]
 [OutputType(typeof(ScyllaWorkspace))]
 public sealed class NewScyllaWorkspaceCommand : WorkspaceCommand
 {
@@ -15,8 +15,10 @@ public sealed class NewScyllaWorkspaceCommand : WorkspaceCommand
 
     #region Parameters
 
-    [Parameter]
-    [ValidateNotNullOrEmpty]
+    /// <summary>The tier configuration; bound from the TierConfigPath a run was listed with (none when it had none).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowNull]
+    [AllowEmptyString]
     public string? TierConfigPath { get; set; }
 
     /// <summary>A JSON file replacing the default wording of the instructions written to CLAUDE.md.</summary>

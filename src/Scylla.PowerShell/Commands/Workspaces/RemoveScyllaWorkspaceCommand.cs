@@ -7,7 +7,7 @@ namespace Scylla.PowerShell.Commands.Workspaces;
 /// <summary>
 /// <para type="synopsis">Removes a run's worktree and its branch; refuses one with changes or a lock unless -Force.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "ScyllaWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = InputObjectSet)]
+[Cmdlet(VerbsCommon.Remove, "ScyllaWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = RunSet)]
 [OutputType(typeof(void))]
 public sealed class RemoveScyllaWorkspaceCommand : WorkspaceCommand
 {
