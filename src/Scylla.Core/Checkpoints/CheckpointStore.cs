@@ -32,13 +32,26 @@ public static class CheckpointStore
         return Checkpoint.Parse(text, path);
     }
 
-    /// <summary>Applies <paramref name="change"/> under the lock; a missing checkpoint is created from <paramref name="config"/>.</summary>
-    public static Checkpoint Update(string experimentDirectory, ExperimentConfig config, Action<Checkpoint> change, CancellationToken cancellationToken = default)
+    public const string BackupFileName = Checkpoint.FileName + ".bak";
+
+    /// <summary>
+    /// Applies <paramref name="change"/> under the lock; a missing checkpoint is created from <paramref name="config"/>.
+    /// With <paramref name="backup"/>, the file as it was is first copied to <see cref="BackupFileName"/>.
+    /// </summary>
+    public static Checkpoint Update(string experimentDirectory, ExperimentConfig config, Action<Checkpoint> change, CancellationToken cancellationToken = default, bool backup = false)
     {
         using var fileLock = FileLock.Acquire(Path.Combine(experimentDirectory, LockFileName), s_lockTimeout, cancellationToken);
         var checkpoint = TryLoad(experimentDirectory) ?? Checkpoint.CreateNew(config, experimentDirectory);
         change(checkpoint);
         var path = PathFor(experimentDirectory);
+        if (backup && File.Exists(path))
+        {
+            // byte for byte, through a temp copy, so a crash never leaves half a backup
+            var backupTemp = Path.Combine(experimentDirectory, $"{BackupFileName}.tmp.{Environment.ProcessId}");
+            File.Copy(path, backupTemp, overwrite: true);
+            File.Move(backupTemp, Path.Combine(experimentDirectory, BackupFileName), overwrite: true);
+        }
+
         var tempPath = Path.Combine(experimentDirectory, $"checkpoint.tmp.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.json");
         AtomicFile.WriteAllText(path, checkpoint.ToJson(), tempPath);
         return checkpoint;
