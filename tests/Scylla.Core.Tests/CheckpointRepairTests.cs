@@ -128,6 +128,18 @@ public class CheckpointRepairTests
     }
 
     [Fact]
+    public void A_finished_run_reset_to_pending_stays_pending_until_it_is_run_again()
+    {
+        using var temp = new TempDirectory();
+        var experiment = Fixtures.Generate(temp, [RunStatus.Completed], tiers: 1, subtests: 1, runs: 2);
+        CheckpointResetTests.Save(experiment, c => CheckpointReset.ApplyRun(c, "T0", "00", 1, judgeStage: false));
+
+        var changes = Plan(experiment);
+
+        Assert.DoesNotContain(changes, c => c.Target == "T0/00/run_01");
+    }
+
+    [Fact]
     public void A_moved_experiment_gets_its_new_folder_and_a_backup_of_the_old_file()
     {
         using var temp = new TempDirectory();

@@ -112,6 +112,8 @@ public static class CheckpointRepair
         (string? State, string? Status) wanted = disk switch
         {
             RunOnDisk.Gone => (null, null),
+            // an explicit pending is a reset waiting for its re-run, not a stale entry
+            RunOnDisk.AgentDone or RunOnDisk.Judged when state == RunStates.Pending => (RunStates.Pending, null),
             RunOnDisk.AgentNotDone when state == null && status == null => (null, null),
             RunOnDisk.AgentNotDone => (state != null && RunStates.ResumePoint(state) == RunResumePoint.Agent ? state : RunStates.Pending,
                 state == RunStates.Failed && status == "failed" ? "failed" : null),

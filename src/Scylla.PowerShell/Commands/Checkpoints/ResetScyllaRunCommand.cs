@@ -135,14 +135,20 @@ public sealed class ResetScyllaRunCommand : PSCmdlet
                 ResetRuns(experiment, checkpoint, query);
             }
 
+            // Runs, then tiers, then the experiment, each planned on the file the previous step wrote, as upstream orders them.
             if (FromTierState != null)
             {
+                checkpoint = CheckpointStore.TryLoad(experiment.Path) ?? checkpoint;
                 Apply(experiment, CheckpointReset.PlanTiers(checkpoint, experiment.Path, FromTierState, query), (c, change) => c.SetTierState(change.Target, "pending"));
             }
 
-            if (FromExperimentState != null && CheckpointReset.PlanExperiment(checkpoint, experiment.Path, FromExperimentState) is { } experimentChange)
+            if (FromExperimentState != null)
             {
-                Apply(experiment, [experimentChange], (c, change) => c.SetField("experiment_state", change.NewValue!));
+                checkpoint = CheckpointStore.TryLoad(experiment.Path) ?? checkpoint;
+                if (CheckpointReset.PlanExperiment(checkpoint, experiment.Path, FromExperimentState) is { } experimentChange)
+                {
+                    Apply(experiment, [experimentChange], (c, change) => c.SetField("experiment_state", change.NewValue!));
+                }
             }
         });
     }
