@@ -1,6 +1,8 @@
 namespace Scylla.Core.Checkpoints;
 
-/// <summary>One change a reset or a repair makes (or, with -WhatIf or without -Force, would make) to a checkpoint.</summary>
+/// <summary>
+/// One change a reset or a repair makes (or, with -WhatIf or without -Force, would make) to a checkpoint.
+/// </summary>
 public sealed class CheckpointChange
 {
     public required string ExperimentPath { get; init; }
@@ -15,7 +17,10 @@ public sealed class CheckpointChange
 
     public int? RunNumber { get; init; }
 
-    /// <summary>What changes: <c>run</c> (state and status), <c>tier_state</c>, <c>experiment_state</c>, <c>status</c>, <c>experiment_dir</c>.</summary>
+    /// <summary>
+    /// What changes: <c>run</c> (state and status), <c>tier_state</c>, <c>experiment_state</c>, <c>status</c>,
+    /// <c>experiment_dir</c>.
+    /// </summary>
     public required string Field { get; init; }
 
     public string? OldValue { get; init; }

@@ -1,6 +1,8 @@
 namespace Scylla.Core.Checkpoints;
 
-/// <summary>How a change moves a run's next step (<see cref="RunResumePoint"/>): later, earlier, or not at all.</summary>
+/// <summary>
+/// How a change moves a run's next step (<see cref="RunResumePoint"/>): later, earlier, or not at all.
+/// </summary>
 public enum CheckpointChangeDirection
 {
     /// <summary>The next step does not change (a field fixed, a status corrected, the experiment's status).</summary>

@@ -21,7 +21,8 @@ public static class CheckpointHealth
     /// A zombie: status <c>running</c>, the runner's pid not alive (or unknown), and the heartbeat empty, unreadable or
     /// more than <see cref="HeartbeatTimeout"/> old at <paramref name="now"/> (a time without offset is UTC).
     /// </summary>
-    public static ZombieCheck Check(Checkpoint checkpoint, string experimentDirectory, DateTimeOffset now, Func<int, bool> isAlive)
+    public static ZombieCheck Check(
+        Checkpoint checkpoint, string experimentDirectory, DateTimeOffset now, Func<int, bool> isAlive)
     {
         var pid = checkpoint.Pid ?? ReadPidFile(experimentDirectory);
         bool? alive = pid is { } p ? isAlive(p) : null;
@@ -48,7 +49,9 @@ public static class CheckpointHealth
         try
         {
             var text = File.ReadAllText(Path.Combine(experimentDirectory, PidFileName)).Trim();
-            return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+            return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var pid)
+                ? pid
+                : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -58,6 +61,7 @@ public static class CheckpointHealth
 
     /// <summary>Python's <c>datetime.fromisoformat</c> for the forms upstream writes; no offset means UTC.</summary>
     private static bool TryParseTimestamp(string text, out DateTimeOffset time) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out time)
+        DateTimeOffset.TryParse(
+            text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out time)
         && text.Trim().Length >= 10;
 }

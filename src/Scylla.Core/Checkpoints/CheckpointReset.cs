@@ -11,31 +11,44 @@ namespace Scylla.Core.Checkpoints;
 public static class CheckpointReset
 {
     public static readonly IReadOnlyList<string> TierStateSequence =
-        ["pending", "config_loaded", "subtests_running", "subtests_complete", "best_selected", "reports_generated", "complete"];
+    [
+        "pending", "config_loaded", "subtests_running", "subtests_complete", "best_selected", "reports_generated",
+        "complete",
+    ];
 
     public static readonly IReadOnlyList<string> ExperimentStateSequence =
-        ["initializing", "dir_created", "repo_cloned", "tiers_running", "tiers_complete", "reports_generated", "complete"];
-
-    /// <summary>The completed-run filter values: the three statuses, plus the two terminal run states.</summary>
-    public static readonly IReadOnlyList<string> StatusFilterValues = ["passed", "failed", "agent_complete", RunStates.RateLimited];
-
-    /// <summary>Whether a reset to <paramref name="fromState"/> keeps the agent's result and re-runs only the judges.</summary>
-    public static bool IsJudgeStage(string fromState) => RunStates.IndexOf(fromState) >= RunStates.IndexOf(RunStates.AgentComplete);
+    [
+        "initializing", "dir_created", "repo_cloned", "tiers_running", "tiers_complete", "reports_generated",
+        "complete",
+    ];
 
     /// <summary>
-    /// The runs of <paramref name="checkpoint"/> a reset to <paramref name="fromState"/> changes, in file order: runs at
-    /// or past that state, and failed or rate-limited ones (and, with a status filter, runs in states this version does not
-    /// know). <paramref name="includeUnchanged"/> keeps runs already in the target state (a judge-slot reset still
-    /// archives their slots).
+    /// Whether a reset to <paramref name="fromState"/> keeps the agent's result and re-runs only the judges.
+    /// </summary>
+    public static bool IsJudgeStage(string fromState) =>
+        RunStates.IndexOf(fromState) >= RunStates.IndexOf(RunStates.AgentComplete);
+
+    /// <summary>
+    /// The runs of <paramref name="checkpoint"/> a reset to <paramref name="fromState"/> changes, in file order: runs
+    /// at or past that state, and failed or rate-limited ones (and, with a status filter, runs in states this version
+    /// does not know). <paramref name="includeUnchanged"/> keeps runs already in the target state (a judge-slot reset
+    /// still archives their slots).
     /// </summary>
     public static IReadOnlyList<CheckpointChange> PlanRuns(
-        Checkpoint checkpoint, string experimentPath, string fromState, RunQuery query, IReadOnlyCollection<string>? statuses, bool includeUnchanged = false)
+        Checkpoint checkpoint,
+        string experimentPath,
+        string fromState,
+        RunQuery query,
+        IReadOnlyCollection<string>? statuses,
+        bool includeUnchanged = false)
     {
         RunStates.Validate(fromState);
         var fromIndex = RunStates.IndexOf(fromState);
         var judgeStage = IsJudgeStage(fromState);
         var changes = new List<CheckpointChange>();
-        foreach (var (tier, subtest, run) in checkpoint.RunKeys.Where(k => query.IncludesTier(k.Tier) && query.IncludesSubtest(k.Subtest) && query.IncludesRun(k.RunNumber)))
+        var selected = checkpoint.RunKeys.Where(k =>
+            query.IncludesTier(k.Tier) && query.IncludesSubtest(k.Subtest) && query.IncludesRun(k.RunNumber));
+        foreach (var (tier, subtest, run) in selected)
         {
             var state = checkpoint.GetRunState(tier, subtest, run);
             var status = checkpoint.GetRunStatus(tier, subtest, run);
@@ -51,7 +64,9 @@ public static class CheckpointReset
                 continue;
             }
 
-            var (newState, newStatus) = judgeStage ? (RunStates.AgentComplete, "agent_complete") : (RunStates.Pending, (string?)null);
+            var (newState, newStatus) = judgeStage
+                ? (RunStates.AgentComplete, "agent_complete")
+                : (RunStates.Pending, (string?)null);
             if (newState == state && newStatus == status && !includeUnchanged)
             {
                 continue; // already there
@@ -68,7 +83,9 @@ public static class CheckpointReset
                 OldValue = RunValue(state, status),
                 NewValue = RunValue(newState, newStatus),
                 Direction = CheckpointChangeDirection.Backward,
-                Reason = judgeStage ? $"reset from {fromState}: the judges run again, the agent's result is kept" : $"reset from {fromState}: the agent runs again",
+                Reason = judgeStage
+                    ? $"reset from {fromState}: the judges run again, the agent's result is kept"
+                    : $"reset from {fromState}: the agent runs again",
             });
         }
 
@@ -85,12 +102,15 @@ public static class CheckpointReset
         if (onDisk is RunOnDisk.Gone or RunOnDisk.AgentNotDone)
         {
             throw new ScyllaException("AgentResultUnusable", ScyllaErrorKind.InvalidOperation,
-                $"{Experiment.RunId(tier, subtest, runNumber)} cannot be re-judged: {reason}. Reset it from an agent state (for example pending) to run the agent again.",
+                $"{Experiment.RunId(tier, subtest, runNumber)} cannot be re-judged: {reason}. "
+                + "Reset it from an agent state (for example pending) to run the agent again.",
                 experiment.LocateRun(tier, subtest, runNumber).Path);
         }
     }
 
-    /// <summary>Applies one planned run change: the run's new state and status, its subtest and tier reopened.</summary>
+    /// <summary>
+    /// Applies one planned run change: the run's new state and status, its subtest and tier reopened.
+    /// </summary>
     public static void ApplyRun(Checkpoint checkpoint, string tier, string subtest, int runNumber, bool judgeStage)
     {
         if (judgeStage)
@@ -105,12 +125,16 @@ public static class CheckpointReset
         checkpoint.ReopenSubtest(tier, subtest);
     }
 
-    /// <summary>Upstream's tier reset: tiers at or past <paramref name="fromState"/> go to pending (unknown states never do).</summary>
-    public static IReadOnlyList<CheckpointChange> PlanTiers(Checkpoint checkpoint, string experimentPath, string fromState, RunQuery query)
+    /// <summary>
+    /// Upstream's tier reset: tiers at or past <paramref name="fromState"/> go to pending (unknown states never do).
+    /// </summary>
+    public static IReadOnlyList<CheckpointChange> PlanTiers(
+        Checkpoint checkpoint, string experimentPath, string fromState, RunQuery query)
     {
         var fromIndex = ValidateTierState(fromState);
         return checkpoint.TierStates
-            .Where(t => query.IncludesTier(t.Tier) && TierStateSequence.ToList().IndexOf(t.State) >= fromIndex && t.State != "pending")
+            .Where(t => query.IncludesTier(t.Tier) && t.State != "pending"
+                && TierStateSequence.ToList().IndexOf(t.State) >= fromIndex)
             .Select(t => new CheckpointChange
             {
                 ExperimentPath = experimentPath,
@@ -124,7 +148,9 @@ public static class CheckpointReset
             .ToList();
     }
 
-    /// <summary>Upstream's experiment reset: a state at or past <paramref name="fromState"/> becomes that state.</summary>
+    /// <summary>
+    /// Upstream's experiment reset: a state at or past <paramref name="fromState"/> becomes that state.
+    /// </summary>
     public static CheckpointChange? PlanExperiment(Checkpoint checkpoint, string experimentPath, string fromState)
     {
         var fromIndex = ValidateExperimentState(fromState);
@@ -143,17 +169,24 @@ public static class CheckpointReset
             : null;
     }
 
-    /// <summary>The position of a tier state named by a user; an unknown name is refused listing the valid ones.</summary>
-    public static int ValidateTierState(string state) => ValidateState(state, TierStateSequence, "UnknownTierState", "tier state");
+    /// <summary>
+    /// The position of a tier state named by a user; an unknown name is refused listing the valid ones.
+    /// </summary>
+    public static int ValidateTierState(string state) =>
+        ValidateState(state, TierStateSequence, "UnknownTierState", "tier state");
 
-    /// <summary>The position of an experiment state named by a user; an unknown name is refused listing the valid ones.</summary>
+    /// <summary>
+    /// The position of an experiment state named by a user; an unknown name is refused listing the valid ones.
+    /// </summary>
     public static int ValidateExperimentState(string state) =>
         ValidateState(state, ExperimentStateSequence, "UnknownExperimentState", "experiment state");
 
     /// <summary>A run's state and status as one value, like <c>report_written/passed</c>.</summary>
     public static string RunValue(string? state, string? status) => $"{state ?? "(none)"}/{status ?? "(none)"}";
 
-    /// <summary>The sequence position of a run; a run with only a <c>completed_runs</c> entry is placed by its status.</summary>
+    /// <summary>
+    /// The sequence position of a run; a run with only a <c>completed_runs</c> entry is placed by its status.
+    /// </summary>
     private static int EffectiveIndex(string? state, string? status) =>
         state != null ? RunStates.IndexOf(state)
         : status == "agent_complete" ? RunStates.IndexOf(RunStates.AgentComplete)

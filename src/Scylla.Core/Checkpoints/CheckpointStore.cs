@@ -38,7 +38,12 @@ public static class CheckpointStore
     /// Applies <paramref name="change"/> under the lock; a missing checkpoint is created from <paramref name="config"/>.
     /// With <paramref name="backup"/>, the file as it was is first copied to <see cref="BackupFileName"/>.
     /// </summary>
-    public static Checkpoint Update(string experimentDirectory, ExperimentConfig config, Action<Checkpoint> change, CancellationToken cancellationToken = default, bool backup = false)
+    public static Checkpoint Update(
+        string experimentDirectory,
+        ExperimentConfig config,
+        Action<Checkpoint> change,
+        CancellationToken cancellationToken = default,
+        bool backup = false)
     {
         using var fileLock = FileLock.Acquire(Path.Combine(experimentDirectory, LockFileName), s_lockTimeout, cancellationToken);
         var checkpoint = TryLoad(experimentDirectory) ?? Checkpoint.CreateNew(config, experimentDirectory);

@@ -2,14 +2,18 @@ using Scylla.Core.Experiments;
 
 namespace Scylla.Core.Checkpoints;
 
-/// <summary>What <c>Get-ScyllaCheckpoint</c> shows of one experiment's checkpoint: flat, so it exports cleanly.</summary>
+/// <summary>
+/// What <c>Get-ScyllaCheckpoint</c> shows of one experiment's checkpoint: flat, so it exports cleanly.
+/// </summary>
 public sealed class CheckpointSummary
 {
     public required string ExperimentPath { get; init; }
 
     public required string Path { get; init; }
 
-    /// <summary>The version on disk; it is read as 3.1 (see <see cref="WriteVersion"/> for what a write keeps).</summary>
+    /// <summary>
+    /// The version on disk; it is read as 3.1 (see <see cref="WriteVersion"/> for what a write keeps).
+    /// </summary>
     public required string Version { get; init; }
 
     public required string ExperimentId { get; init; }
@@ -39,7 +43,10 @@ public sealed class CheckpointSummary
     /// <summary>The version a write of this module keeps (2.0 stays 2.0; 3.0 becomes 3.1).</summary>
     public required string WriteVersion { get; init; }
 
-    /// <summary>The checkpoint says <c>running</c> but its runner is gone (docs/checkpoints.md); the repair sets it to interrupted.</summary>
+    /// <summary>
+    /// The checkpoint says <c>running</c> but its runner is gone (docs/checkpoints.md); the repair sets it to
+    /// interrupted.
+    /// </summary>
     public required bool IsZombie { get; init; }
 
     /// <summary>The checkpoint's pid, else the one in <c>experiment.pid</c>.</summary>
@@ -51,10 +58,14 @@ public sealed class CheckpointSummary
     /// <summary>Time since <c>last_heartbeat</c>; null when it is empty or unreadable.</summary>
     public TimeSpan? HeartbeatAge { get; init; }
 
-    /// <summary>Whether <c>config_hash</c> matches config/experiment.json as it is now; null when the config cannot be read.</summary>
+    /// <summary>
+    /// Whether <c>config_hash</c> matches config/experiment.json as it is now; null when the config cannot be read.
+    /// </summary>
     public bool? ConfigHashMatches { get; init; }
 
-    /// <summary>Whose hash of the config matched: HEAD, January, January (before thinking_mode); null on drift.</summary>
+    /// <summary>
+    /// Whose hash of the config matched: HEAD, January, January (before thinking_mode); null on drift.
+    /// </summary>
     public string? ConfigHashEra { get; init; }
 
     public static CheckpointSummary From(Checkpoint checkpoint, string experimentPath, ExperimentConfig? config = null)

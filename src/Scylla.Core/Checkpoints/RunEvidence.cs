@@ -10,7 +10,9 @@ internal enum RunOnDisk
     /// <summary>There is no run folder.</summary>
     Gone,
 
-    /// <summary>No usable agent result: never ran, partial, failed, rate-limited or an infrastructure failure.</summary>
+    /// <summary>
+    /// No usable agent result: never ran, partial, failed, rate-limited or an infrastructure failure.
+    /// </summary>
     AgentNotDone,
 
     /// <summary>A valid agent result, but no readable judged <c>run_result.json</c>.</summary>
@@ -23,7 +25,8 @@ internal enum RunOnDisk
 /// <summary>Reads one run folder the way the repair and the judge-stage reset need (docs/checkpoints.md).</summary>
 internal static class RunEvidence
 {
-    public static (RunOnDisk State, bool Passed, string Reason) Read(Experiment experiment, string tier, string subtest, int runNumber)
+    public static (RunOnDisk State, bool Passed, string Reason) Read(
+        Experiment experiment, string tier, string subtest, int runNumber)
     {
         var (path, _) = experiment.LocateRun(tier, subtest, runNumber);
         if (!Directory.Exists(path))
@@ -35,10 +38,12 @@ internal static class RunEvidence
         var classification = RunClassifier.Classify(path, experiment.Config.JudgeModels.Count);
         if (!RunClassifier.IsValidAgentResult(Path.Combine(path, "agent", "result.json"), issues))
         {
-            return (RunOnDisk.AgentNotDone, false, "agent/result.json is missing, unreadable or an infrastructure failure");
+            const string invalid = "agent/result.json is missing, unreadable or an infrastructure failure";
+            return (RunOnDisk.AgentNotDone, false, invalid);
         }
 
-        if (RateLimits.DetectForAgent(ReadOrEmpty(path, "stdout.log", "output.txt"), ReadOrEmpty(path, "stderr.log")) is { } limit)
+        var stdout = ReadOrEmpty(path, "stdout.log", "output.txt");
+        if (RateLimits.DetectForAgent(stdout, ReadOrEmpty(path, "stderr.log")) is { } limit)
         {
             return (RunOnDisk.AgentNotDone, false, $"the agent was rate-limited ({limit})");
         }

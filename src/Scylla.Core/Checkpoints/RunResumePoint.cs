@@ -6,7 +6,9 @@ public enum RunResumePoint
     /// <summary>The agent runs again (nothing recorded, an early stage, <c>failed</c>, <c>rate_limited</c>).</summary>
     Agent,
 
-    /// <summary>The agent's result is kept and only the judges run (<c>agent_complete</c> to <c>judge_prompt_built</c>).</summary>
+    /// <summary>
+    /// The agent's result is kept and only the judges run (<c>agent_complete</c> to <c>judge_prompt_built</c>).
+    /// </summary>
     Judges,
 
     /// <summary>The run is finished (<c>judge_complete</c> and later).</summary>

@@ -15,8 +15,8 @@ public static class RunStates
     /// <summary>The run states in sequence; <c>failed</c> and <c>rate_limited</c> are outside it.</summary>
     public static readonly IReadOnlyList<string> Sequence =
     [
-        Pending, "dir_structure_created", "worktree_created", "symlinks_applied", "config_committed", "baseline_captured",
-        "prompt_written", "replay_generated", AgentComplete, "agent_changes_committed", "diff_captured",
+        Pending, "dir_structure_created", "worktree_created", "symlinks_applied", "config_committed",
+        "baseline_captured", "prompt_written", "replay_generated", AgentComplete, "agent_changes_committed", "diff_captured",
         "promoted_to_completed", "judge_pipeline_run", "judge_prompt_built", "judge_complete", "run_finalized",
         ReportWritten, "checkpointed", "worktree_cleaned",
     ];
@@ -30,7 +30,9 @@ public static class RunStates
     /// <summary>The first state whose run is finished.</summary>
     private static readonly int s_firstDoneStage = IndexOf("judge_complete");
 
-    /// <summary>The position of <paramref name="state"/> in <see cref="Sequence"/>, or -1 (terminal, unknown, null).</summary>
+    /// <summary>
+    /// The position of <paramref name="state"/> in <see cref="Sequence"/>, or -1 (terminal, unknown, null).
+    /// </summary>
     public static int IndexOf(string? state) => state == null ? -1 : Sequence.ToList().IndexOf(state);
 
     /// <summary>

@@ -16,7 +16,8 @@ public static class JudgeResultArchive
     {
         var failed = Path.Combine(Path.GetDirectoryName(runDirectory)!, ".failed");
         var run = Path.GetFileName(runDirectory);
-        var moves = slots.Select(k => (Source: Path.Combine(runDirectory, "judge", $"judge_{k:00}"), Name: $"{run}_judge_{k:00}", Extension: ""))
+        var moves = slots
+            .Select(k => (Source: Path.Combine(runDirectory, "judge", $"judge_{k:00}"), Name: $"{run}_judge_{k:00}", Extension: ""))
             .Append((Source: Path.Combine(runDirectory, "run_result.json"), Name: $"{run}_run_result", Extension: ".json"));
         var archived = new List<string>();
         foreach (var (source, name, extension) in moves.Where(m => Path.Exists(m.Source)))

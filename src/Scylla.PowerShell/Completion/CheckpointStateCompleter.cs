@@ -5,10 +5,14 @@ using Scylla.Core.Checkpoints;
 
 namespace Scylla.PowerShell.Completion;
 
-/// <summary>Completes <c>-FromState</c>, <c>-FromTierState</c> and <c>-FromExperimentState</c> with the states in sequence order.</summary>
+/// <summary>
+/// Completes <c>-FromState</c>, <c>-FromTierState</c> and <c>-FromExperimentState</c> with the states in sequence
+/// order.
+/// </summary>
 public sealed class CheckpointStateCompleter : IArgumentCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    public IEnumerable<CompletionResult> CompleteArgument(
+        string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var states = parameterName switch
         {
@@ -17,6 +21,7 @@ public sealed class CheckpointStateCompleter : IArgumentCompleter
             _ => RunStates.Sequence,
         };
         var pattern = new WildcardPattern(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-        return states.Where(pattern.IsMatch).Select(s => new CompletionResult(s, s, CompletionResultType.ParameterValue, s));
+        return states.Where(pattern.IsMatch)
+            .Select(s => new CompletionResult(s, s, CompletionResultType.ParameterValue, s));
     }
 }

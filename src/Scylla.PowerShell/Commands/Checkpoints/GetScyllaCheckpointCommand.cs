@@ -32,7 +32,9 @@ public sealed class GetScyllaCheckpointCommand : ExperimentPathCommand
 
     #region Private
 
-    /// <summary>The experiment's config for the drift check; a checkpoint is still shown when the config cannot be read.</summary>
+    /// <summary>
+    /// The experiment's config for the drift check; a checkpoint is still shown when the config cannot be read.
+    /// </summary>
     private ExperimentConfig? TryLoadConfig(string path)
     {
         try

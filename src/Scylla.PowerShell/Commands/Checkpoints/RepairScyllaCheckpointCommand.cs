@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Scylla.Core.Checkpoints;
+using Scylla.Core.Experiments;
 using Scylla.PowerShell.Infrastructure;
 
 namespace Scylla.PowerShell.Commands.Checkpoints;
@@ -29,8 +30,14 @@ public sealed class RepairScyllaCheckpointCommand : ExperimentPathCommand
 
     protected override void ProcessRecord()
     {
-        foreach (var (path, _) in NewExperimentPaths())
+        foreach (var (path, fromWildcard) in NewExperimentPaths())
         {
+            if (fromWildcard && !File.Exists(System.IO.Path.Combine(path, ExperimentConfig.RelativePath)))
+            {
+                WriteVerbose($"Skipping '{path}': it matched the wildcard but has no {ExperimentConfig.RelativePath}.");
+                continue;
+            }
+
             ErrorRecords.Guard(this, path, "CheckpointWriteFailed", () => Repair(path));
         }
     }
@@ -42,7 +49,8 @@ public sealed class RepairScyllaCheckpointCommand : ExperimentPathCommand
     private void Repair(string path)
     {
         var experiment = _experiments.Open(path);
-        var plan = CheckpointRepair.Plan(experiment, CheckpointStore.TryLoad(experiment.Path), UpgradeFormat, CheckpointHealth.IsProcessAlive, DateTimeOffset.UtcNow);
+        var plan = CheckpointRepair.Plan(
+            experiment, CheckpointStore.TryLoad(experiment.Path), UpgradeFormat, CheckpointHealth.IsProcessAlive, DateTimeOffset.UtcNow);
         if (plan.Count == 0)
         {
             WriteVerbose($"'{CheckpointStore.PathFor(experiment.Path)}' matches the runs on disk: nothing to correct.");
@@ -69,7 +77,8 @@ public sealed class RepairScyllaCheckpointCommand : ExperimentPathCommand
             CheckpointStore.Update(experiment.Path, experiment.Config, checkpoint =>
             {
                 var isNew = !File.Exists(checkpointPath);
-                var done = CheckpointRepair.Apply(experiment, checkpoint, isNew, UpgradeFormat, c => approved.Contains(c.Key), CheckpointHealth.IsProcessAlive, DateTimeOffset.UtcNow);
+                var done = CheckpointRepair.Apply(experiment, checkpoint, isNew, UpgradeFormat,
+                    c => approved.Contains(c.Key), CheckpointHealth.IsProcessAlive, DateTimeOffset.UtcNow);
                 applied.UnionWith(done.Select(c => c.Key));
             }, backup: true);
             foreach (var change in plan)
@@ -77,7 +86,8 @@ public sealed class RepairScyllaCheckpointCommand : ExperimentPathCommand
                 change.Applied = applied.Contains(change.Key);
             }
 
-            WriteVerbose($"{applied.Count} correction(s) written to '{checkpointPath}'; the previous file is '{CheckpointStore.BackupFileName}'.");
+            WriteVerbose($"{applied.Count} correction(s) written to '{checkpointPath}'; "
+                + $"the previous file is '{CheckpointStore.BackupFileName}'.");
         }
 
         WriteObject(plan, enumerateCollection: true);

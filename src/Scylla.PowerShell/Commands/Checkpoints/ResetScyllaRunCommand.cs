@@ -9,7 +9,9 @@ using Scylla.PowerShell.Infrastructure;
 namespace Scylla.PowerShell.Commands.Checkpoints;
 
 /// <summary>
-/// <para type="synopsis">Sends runs (or tiers, or the experiment) back to a state in checkpoint.json, so the next re-run resumes there.</para>
+/// <para type="synopsis">
+/// Sends runs (or tiers, or the experiment) back to a state in checkpoint.json, so the next re-run resumes there.
+/// </para>
 /// </summary>
 [Cmdlet(VerbsCommon.Reset, "ScyllaRun", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(CheckpointChange))]
@@ -49,7 +51,9 @@ public sealed class ResetScyllaRunCommand : PSCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int[] RunNumber { get; set; } = [];
 
-    /// <summary>Only runs whose completed_runs status (or, for failed and rate_limited, run state) is one of these.</summary>
+    /// <summary>
+    /// Only runs whose completed_runs status (or, for failed and rate_limited, run state) is one of these.
+    /// </summary>
     [Parameter(ParameterSetName = PathSet)]
     [ValidateSet("passed", "failed", "agent_complete", "rate_limited")]
     public string[] CheckpointStatus { get; set; } = [];
@@ -96,7 +100,8 @@ public sealed class ResetScyllaRunCommand : PSCmdlet
             if (JudgeSlot.Length > 0 && (FromState == null || !CheckpointReset.IsJudgeStage(FromState)))
             {
                 throw new ScyllaException("JudgeSlotNeedsJudgeState", ScyllaErrorKind.InvalidArgument,
-                    $"-JudgeSlot re-runs judges, so -FromState must be a judge-stage state ({RunStates.AgentComplete} or later).");
+                    "-JudgeSlot re-runs judges, so -FromState must be a judge-stage state "
+                    + $"({RunStates.AgentComplete} or later).");
             }
 
             if (FromTierState != null)
@@ -117,7 +122,8 @@ public sealed class ResetScyllaRunCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ParameterSetName == RunSet ? ExperimentPath : Path);
+        var given = ParameterSetName == RunSet ? ExperimentPath : Path;
+        var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(given);
         var query = new RunQuery
         {
             Tiers = Tier.Select(t => t.ToUpperInvariant()).ToList(),
@@ -129,25 +135,27 @@ public sealed class ResetScyllaRunCommand : PSCmdlet
             var experiment = _experiments.Open(path);
             var checkpoint = CheckpointStore.TryLoad(experiment.Path)
                 ?? throw new ScyllaException("CheckpointNotFound", ScyllaErrorKind.NotFound,
-                    $"The experiment '{experiment.Path}' has no {Checkpoint.FileName}: there is nothing to reset (Repair-ScyllaCheckpoint builds one from disk).", experiment.Path);
+                    $"The experiment '{experiment.Path}' has no {Checkpoint.FileName}: there is nothing to reset "
+                    + "(Repair-ScyllaCheckpoint builds one from disk).", experiment.Path);
             if (FromState != null)
             {
                 ResetRuns(experiment, checkpoint, query);
             }
 
-            // Runs, then tiers, then the experiment, each planned on the file the previous step wrote, as upstream orders them.
+            // Runs, then tiers, then the experiment, each planned on the file the previous step wrote (upstream's order).
             if (FromTierState != null)
             {
                 checkpoint = CheckpointStore.TryLoad(experiment.Path) ?? checkpoint;
-                Apply(experiment, CheckpointReset.PlanTiers(checkpoint, experiment.Path, FromTierState, query), (c, change) => c.SetTierState(change.Target, "pending"));
+                var tiers = CheckpointReset.PlanTiers(checkpoint, experiment.Path, FromTierState, query);
+                Apply(experiment, tiers, (c, change) => c.SetTierState(change.Target, "pending"));
             }
 
             if (FromExperimentState != null)
             {
                 checkpoint = CheckpointStore.TryLoad(experiment.Path) ?? checkpoint;
-                if (CheckpointReset.PlanExperiment(checkpoint, experiment.Path, FromExperimentState) is { } experimentChange)
+                if (CheckpointReset.PlanExperiment(checkpoint, experiment.Path, FromExperimentState) is { } state)
                 {
-                    Apply(experiment, [experimentChange], (c, change) => c.SetField("experiment_state", change.NewValue!));
+                    Apply(experiment, [state], (c, change) => c.SetField("experiment_state", change.NewValue!));
                 }
             }
         });
@@ -160,15 +168,17 @@ public sealed class ResetScyllaRunCommand : PSCmdlet
     private void ResetRuns(Experiment experiment, Checkpoint checkpoint, RunQuery query)
     {
         var judgeStage = CheckpointReset.IsJudgeStage(FromState!);
-        var slots = JudgeSlot.Length > 0 ? JudgeSlot : Enumerable.Range(1, experiment.Config.JudgeModels.Count).ToArray();
-        if (slots.FirstOrDefault(k => k > experiment.Config.JudgeModels.Count) is > 0 and var badSlot)
+        var judgeCount = experiment.Config.JudgeModels.Count;
+        var slots = JudgeSlot.Length > 0 ? JudgeSlot : Enumerable.Range(1, judgeCount).ToArray();
+        if (slots.FirstOrDefault(k => k > judgeCount) is > 0 and var badSlot)
         {
             throw new ScyllaException("JudgeSlotOutOfRange", ScyllaErrorKind.InvalidArgument,
-                $"Judge slot {badSlot} does not exist: the experiment has {experiment.Config.JudgeModels.Count} judge(s).", experiment.Path);
+                $"Judge slot {badSlot} does not exist: the experiment has {judgeCount} judge(s).", experiment.Path);
         }
 
         var statuses = ParameterSetName == PathSet ? CheckpointStatus : [];
-        var changes = CheckpointReset.PlanRuns(checkpoint, experiment.Path, FromState!, query, statuses, includeUnchanged: JudgeSlot.Length > 0);
+        var changes = CheckpointReset.PlanRuns(
+            checkpoint, experiment.Path, FromState!, query, statuses, includeUnchanged: JudgeSlot.Length > 0);
         if (changes.Count == 0)
         {
             WriteVerbose($"No run in '{experiment.Path}' matches a reset from {FromState}.");
@@ -184,7 +194,9 @@ public sealed class ResetScyllaRunCommand : PSCmdlet
                     CheckpointReset.EnsureAgentResultUsable(experiment, tier, subtest, run);
                 }
 
-                var archiveNote = judgeStage ? $"; archive judge slot(s) {string.Join(", ", slots)} and run_result.json under .failed/" : string.Empty;
+                var archiveNote = judgeStage
+                    ? $"; archive judge slot(s) {string.Join(", ", slots)} and run_result.json under .failed/"
+                    : string.Empty;
                 if (!ShouldProcess($"{change.Target} in {experiment.Path}", $"Reset {change.Key}{archiveNote}"))
                 {
                     WriteObject(change);
@@ -197,7 +209,8 @@ public sealed class ResetScyllaRunCommand : PSCmdlet
                     change.ArchivedPaths = archived.Count > 0 ? string.Join(';', archived) : null;
                 }
 
-                CheckpointStore.Update(experiment.Path, experiment.Config, c => CheckpointReset.ApplyRun(c, tier, subtest, run, judgeStage));
+                CheckpointStore.Update(experiment.Path, experiment.Config,
+                    c => CheckpointReset.ApplyRun(c, tier, subtest, run, judgeStage));
                 change.Applied = true;
                 WriteObject(change);
             });
@@ -206,10 +219,13 @@ public sealed class ResetScyllaRunCommand : PSCmdlet
 
     private void Apply(Experiment experiment, IReadOnlyList<CheckpointChange> changes, Action<Checkpoint, CheckpointChange> apply)
     {
-        var approved = changes.Where(change => ShouldProcess($"{change.Target} in {experiment.Path}", $"Reset {change.Key}")).ToList();
+        var approved = changes
+            .Where(change => ShouldProcess($"{change.Target} in {experiment.Path}", $"Reset {change.Key}"))
+            .ToList();
         if (approved.Count > 0)
         {
-            CheckpointStore.Update(experiment.Path, experiment.Config, c => approved.ForEach(change => apply(c, change)));
+            CheckpointStore.Update(experiment.Path, experiment.Config,
+                c => approved.ForEach(change => apply(c, change)));
             approved.ForEach(change => change.Applied = true);
         }
 
