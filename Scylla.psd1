@@ -11,6 +11,8 @@
         'Get-ScyllaRun'
         'Get-ScyllaCheckpoint'
         'Set-ScyllaCheckpoint'
+        'Reset-ScyllaRun'
+        'Repair-ScyllaCheckpoint'
         'New-ScyllaSampleExperiment'
         'New-ScyllaWorkspace'
         'Get-ScyllaWorkspace'

@@ -8,8 +8,8 @@ removes the run's entry and sets its state back to pending (its subtest and tier
 
 Runs come from Get-ScyllaRun through the pipeline, or are named with -Path, -Tier, -Subtest and -RunNumber. A missing
 checkpoint is created. Every write takes the experiment's lock file, re-reads the checkpoint and replaces it atomically,
-so several processes can update one experiment at once without losing updates. The file is written as version 3.1 and
-keeps fields this module does not know.
+so several processes can update one experiment at once without losing updates. A 2.0 file is written back as 2.0 (so
+January-era tools still load it), 3.0 and 3.1 as 3.1; fields this module does not know are kept.
 '@
     Parameters  = @{
         ExperimentPath = "The run's experiment folder; with -Tier, -Subtest and -RunNumber, bound by property name from ScyllaRun objects, CSV rows or any object with those properties."

@@ -15,7 +15,7 @@ public sealed class CmdletContractTests : IDisposable
     [Fact]
     public void Every_cmdlet_declares_its_output_type_and_state_changes_support_WhatIf()
     {
-        Assert.Equal(["Get-ScyllaCheckpoint", "Get-ScyllaRun", "Get-ScyllaWorkspace", "Invoke-ScyllaRerun", "New-ScyllaSampleExperiment", "New-ScyllaWorkspace", "Remove-ScyllaWorkspace", "Set-ScyllaCheckpoint"],
+        Assert.Equal(["Get-ScyllaCheckpoint", "Get-ScyllaRun", "Get-ScyllaWorkspace", "Invoke-ScyllaRerun", "New-ScyllaSampleExperiment", "New-ScyllaWorkspace", "Remove-ScyllaWorkspace", "Repair-ScyllaCheckpoint", "Reset-ScyllaRun", "Set-ScyllaCheckpoint"],
             RunspaceHost.CmdletTypes.Select(t => (CmdletAttribute)t.GetCustomAttributes(typeof(CmdletAttribute), false)[0]).Select(a => $"{a.VerbName}-{a.NounName}").Order());
         Assert.All(RunspaceHost.CmdletTypes, t => Assert.NotEmpty(t.GetCustomAttributes(typeof(OutputTypeAttribute), false)));
         Assert.All(RunspaceHost.CmdletTypes.Where(t => !t.Name.StartsWith("Get", StringComparison.Ordinal)),

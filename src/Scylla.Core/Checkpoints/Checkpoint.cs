@@ -55,10 +55,17 @@ public sealed class Checkpoint
     {
         _data = data;
         SourceVersion = sourceVersion;
+        WriteVersion = sourceVersion == "2.0" ? "2.0" : "3.1";
     }
 
     /// <summary>The version the file had on disk before migration.</summary>
     public string SourceVersion { get; }
+
+    /// <summary>
+    /// The version <see cref="ToJson"/> writes: a 2.0 file stays 2.0, so January-era tools still load it
+    /// (docs/checkpoints.md); 3.0 and 3.1 are written as 3.1.
+    /// </summary>
+    public string WriteVersion { get; private set; }
 
     public string ExperimentId => Text("experiment_id");
 
@@ -77,6 +84,18 @@ public sealed class Checkpoint
     public string LastHeartbeat => Text("last_heartbeat");
 
     public int? Pid => _data["pid"] is JsonValue v && v.TryGetValue(out int pid) ? pid : null;
+
+    /// <summary>Every run the checkpoint names in <c>run_states</c> or <c>completed_runs</c>, once each.</summary>
+    public IEnumerable<(string Tier, string Subtest, int RunNumber)> RunKeys =>
+        (from map in new[] { Map("run_states"), Map("completed_runs") }
+         from tier in map
+         from subtest in (tier.Value as JsonObject ?? [])
+         from run in (subtest.Value as JsonObject ?? [])
+         select (tier.Key, subtest.Key, int.Parse(run.Key, CultureInfo.InvariantCulture))).Distinct();
+
+    /// <summary>The <c>tier_states</c> entries, in file order.</summary>
+    public IEnumerable<(string Tier, string State)> TierStates =>
+        Map("tier_states").Select(t => (t.Key, t.Value?.ToString() ?? string.Empty));
 
     /// <summary>Every <c>completed_runs</c> entry, in file order.</summary>
     public IEnumerable<(string Tier, string Subtest, int RunNumber, string Status)> CompletedRuns =>
@@ -123,20 +142,22 @@ public sealed class Checkpoint
     }
 
     /// <summary>A new checkpoint as upstream's rerun tool creates one when none exists (formats.md §5.5).</summary>
+    /// <remarks>An experiment of the January era gets a 2.0 checkpoint with that era's hash (docs/checkpoints.md).</remarks>
     public static Checkpoint CreateNew(ExperimentConfig config, string experimentDirectory)
     {
         var now = PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
+        var january = CheckpointFormat.IsJanuaryEra(config);
         var data = new JsonObject
         {
             ["experiment_id"] = config.ExperimentId,
             ["experiment_dir"] = experimentDirectory,
-            ["config_hash"] = Checkpoints.ConfigHash.ForHead(config),
+            ["config_hash"] = january ? Checkpoints.ConfigHash.ForJan(config) : Checkpoints.ConfigHash.ForHead(config),
             ["started_at"] = now,
             ["last_updated_at"] = now,
             ["status"] = "rerunning",
             ["pid"] = Environment.ProcessId,
         };
-        return new Checkpoint(Normalize(data), "3.1");
+        return new Checkpoint(Normalize(data), january ? "2.0" : "3.1");
     }
 
     public string? GetRunStatus(string tier, string subtest, int runNumber) =>
@@ -167,16 +188,63 @@ public sealed class Checkpoint
     {
         Level(Level(Map("completed_runs"), tier), subtest)?.Remove(Key(runNumber));
         SetRunState(tier, subtest, runNumber, "pending");
-        EnsureLevel(Map("subtest_states"), tier)[subtest] = "pending";
-        Map("tier_states")[tier] = "pending";
-        _data["experiment_state"] = "tiers_running";
+        ReopenSubtest(tier, subtest);
     }
 
-    /// <summary>Serializes as v3.1 and stamps <c>last_updated_at</c>, as upstream's save does.</summary>
+    /// <summary>Sets a run's state and status as given; a null removes that entry (used by reset and repair).</summary>
+    public void SetRunEntry(string tier, string subtest, int runNumber, string? state, string? status)
+    {
+        if (state == null)
+        {
+            Level(Level(Map("run_states"), tier), subtest)?.Remove(Key(runNumber));
+        }
+        else
+        {
+            SetRunState(tier, subtest, runNumber, state);
+        }
+
+        if (status == null)
+        {
+            Level(Level(Map("completed_runs"), tier), subtest)?.Remove(Key(runNumber));
+        }
+        else
+        {
+            EnsureLevel(EnsureLevel(Map("completed_runs"), tier), subtest)[Key(runNumber)] = CompletedRunStatuses.Parse(status).ToWire();
+        }
+    }
+
+    /// <summary>A subtest that has a run to do again: it, its tier and the experiment reopen as upstream's reset does.</summary>
+    public void ReopenSubtest(string tier, string subtest)
+    {
+        EnsureLevel(Map("subtest_states"), tier)[subtest] = "pending";
+        SetTierState(tier, "pending");
+    }
+
+    /// <summary>Sets a tier's state; a tier going back to <c>pending</c> reopens the experiment (<c>tiers_running</c>).</summary>
+    public void SetTierState(string tier, string state)
+    {
+        Map("tier_states")[tier] = state;
+        if (state == "pending")
+        {
+            SetField("experiment_state", "tiers_running");
+        }
+    }
+
+    /// <summary>Sets a top-level text field (<c>experiment_state</c>, <c>status</c>, <c>experiment_dir</c>).</summary>
+    public void SetField(string key, string value)
+    {
+        _data[key] = value;
+        _data["last_updated_at"] = PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Writes this checkpoint as 3.1 from now on, whatever version it was read as.</summary>
+    public void UpgradeFormat() => WriteVersion = "3.1";
+
+    /// <summary>Serializes as <see cref="WriteVersion"/> and stamps <c>last_updated_at</c>, as upstream's save does.</summary>
     public string ToJson()
     {
         _data["last_updated_at"] = PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
-        return PythonJson.Serialize(_data);
+        return PythonJson.Serialize(WriteVersion == "2.0" ? CheckpointFormat.AsVersion20(_data) : _data);
     }
 
     /// <summary>

@@ -32,10 +32,15 @@ public static class CheckpointStore
         return Checkpoint.Parse(text, path);
     }
 
-    /// <summary>Applies <paramref name="change"/> under the lock; a missing checkpoint is created from <paramref name="config"/>.</summary>
-    /// <remarks>A write that fails (disk full, no permission) is a <c>CheckpointWriteFailed</c>; the file keeps its old content.</remarks>
+    public const string BackupFileName = Checkpoint.FileName + ".bak";
+
+    /// <summary>
+    /// Applies <paramref name="change"/> under the lock; a missing checkpoint is created from <paramref name="config"/>.
+    /// With <paramref name="backup"/>, the file as it was is first copied to <see cref="BackupFileName"/>. A write that
+    /// fails (disk full, no permission) is a <c>CheckpointWriteFailed</c>; the file keeps its old content.
+    /// </summary>
     public static Checkpoint Update(string experimentDirectory, ExperimentConfig config, Action<Checkpoint> change,
-        CancellationToken cancellationToken = default, TimeSpan? lockTimeout = null)
+        CancellationToken cancellationToken = default, TimeSpan? lockTimeout = null, bool backup = false)
     {
         var path = PathFor(experimentDirectory);
         try
@@ -43,6 +48,14 @@ public static class CheckpointStore
             using var fileLock = FileLock.Acquire(Path.Combine(experimentDirectory, LockFileName), lockTimeout ?? s_lockTimeout, cancellationToken);
             var checkpoint = TryLoad(experimentDirectory) ?? Checkpoint.CreateNew(config, experimentDirectory);
             change(checkpoint);
+            if (backup && File.Exists(path))
+            {
+                // byte for byte, through a temp copy, so a crash never leaves half a backup
+                var backupTemp = Path.Combine(experimentDirectory, $"{BackupFileName}.tmp.{Environment.ProcessId}");
+                File.Copy(path, backupTemp, overwrite: true);
+                File.Move(backupTemp, Path.Combine(experimentDirectory, BackupFileName), overwrite: true);
+            }
+
             var tempPath = Path.Combine(experimentDirectory, $"checkpoint.tmp.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.json");
             AtomicFile.WriteAllText(path, checkpoint.ToJson(), tempPath);
             return checkpoint;

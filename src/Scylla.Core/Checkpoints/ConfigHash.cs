@@ -34,6 +34,21 @@ public static class ConfigHash
         return Compute(input);
     }
 
+    /// <summary>
+    /// Which era's hash of <paramref name="config"/> equals <paramref name="storedHash"/>: "HEAD", "January", "January
+    /// (before thinking_mode)" for files written before that key existed, or null when none does (the config drifted).
+    /// </summary>
+    public static string? MatchingEra(ExperimentConfig config, string storedHash)
+    {
+        var withoutThinkingMode = PersistedFields(config);
+        withoutThinkingMode.Remove("thinking_mode");
+        withoutThinkingMode["tiers_to_run"] = ExperimentConfig.StringArray(config.TiersToRun);
+        return storedHash == ForHead(config) ? "HEAD"
+            : storedHash == ForJan(config) ? "January"
+            : storedHash == Compute(withoutThinkingMode) ? "January (before thinking_mode)"
+            : null;
+    }
+
     /// <summary>The fields both versions hash (key order does not matter: the hash input is sorted).</summary>
     private static JsonObject PersistedFields(ExperimentConfig config) => new()
     {

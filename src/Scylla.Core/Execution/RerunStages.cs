@@ -74,11 +74,14 @@ internal static class RerunStages
         CaptureDiff, Promote, BuildPipeline, BuildJudgePrompt, RunJudges, WriteResults, ReleaseWorktree,
     ];
 
-    /// <summary>The stages an action runs, in list order; a resumed run starts after the state it recorded.</summary>
-    public static IReadOnlyList<RerunStage> PathFor(RerunAction action, RunState? recorded) => action switch
+    /// <summary>
+    /// The stages an action runs, in list order. A resumed run starts after the state it recorded; one whose worktree is
+    /// gone (a finished run reset to a judge state) starts at the judge prompt, since its agent's work is committed.
+    /// </summary>
+    public static IReadOnlyList<RerunStage> PathFor(RerunAction action, RunState? recorded, bool hasWorktree) => action switch
     {
         RerunAction.RerunAgent => All,
-        RerunAction.ResumeJudges when recorded is { } state && state.AwaitsJudges() =>
+        RerunAction.ResumeJudges when recorded is { } state && state.AwaitsJudges() && hasWorktree =>
             All.Where(s => s.Reaches > state && s.Reaches <= RunState.WorktreeCleaned).ToList(),
         RerunAction.ResumeJudges => [BuildJudgePrompt, RunJudges, WriteResults, ReleaseWorktree],
         RerunAction.RerunJudges => [BuildJudgePrompt, RunJudges, WriteResults],

@@ -62,7 +62,7 @@ public sealed class Rerunner(RerunOptions options)
             var run = Read(experiment, target);
             var (planned, slots) = Plan(run);
             action = planned;
-            var stages = RerunStages.PathFor(planned, RunStates.Parse(run.RunState));
+            var stages = RerunStages.PathFor(planned, RunStates.Parse(run.RunState), Path.Exists(Path.Combine(run.WorkspacePath, ".git")));
             attempt = new RunAttempt(experiment, run, options, lease, cancellationToken) { JudgeSlots = slots };
             _preflight.CheckNeeds(attempt, stages.Aggregate(StageNeeds.None, (needs, s) => needs | s.Needs));
             try

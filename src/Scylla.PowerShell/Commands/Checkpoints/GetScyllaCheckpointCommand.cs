@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Scylla.Core;
 using Scylla.Core.Checkpoints;
+using Scylla.Core.Experiments;
 using Scylla.PowerShell.Infrastructure;
 
 namespace Scylla.PowerShell.Commands.Checkpoints;
@@ -22,8 +23,28 @@ public sealed class GetScyllaCheckpointCommand : ExperimentPathCommand
             {
                 var checkpoint = CheckpointStore.TryLoad(path)
                     ?? throw new ScyllaException("CheckpointNotFound", ScyllaErrorKind.NotFound, $"The experiment '{path}' has no {Checkpoint.FileName}.", path);
-                WriteObject(CheckpointSummary.From(checkpoint, path));
+                WriteObject(CheckpointSummary.From(checkpoint, path, TryLoadConfig(path)));
             });
+        }
+    }
+
+    #endregion
+
+    #region Private
+
+    /// <summary>
+    /// The experiment's config for the drift check; a checkpoint is still shown when the config cannot be read.
+    /// </summary>
+    private ExperimentConfig? TryLoadConfig(string path)
+    {
+        try
+        {
+            return ExperimentConfig.Load(path);
+        }
+        catch (Exception e) when (e is ScyllaException or IOException or UnauthorizedAccessException)
+        {
+            WriteVerbose($"No config drift check for '{path}': {e.Message}");
+            return null;
         }
     }
 

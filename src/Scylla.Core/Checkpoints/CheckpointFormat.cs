@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+using Scylla.Core.Experiments;
+using Scylla.Core.Json;
+
+namespace Scylla.Core.Checkpoints;
+
+/// <summary>
+/// Writing a checkpoint in the version it was found in (docs/checkpoints.md): a 2.0 file keeps the January-era key set
+/// and order first, so those tools load it, and carries the v3.1 stage maps after it. January-era code ignores keys it
+/// does not know; HEAD rebuilds the maps from <c>completed_runs</c> when it migrates a 2.0 file.
+/// </summary>
+internal static class CheckpointFormat
+{
+    /// <summary>The keys of a 2.0 checkpoint, in the order January-era code writes them.</summary>
+    private static readonly string[] s_version20Keys =
+    [
+        "version", "experiment_id", "experiment_dir", "config_hash", "completed_runs", "started_at", "last_updated_at",
+        "status", "rate_limit_source", "rate_limit_until", "pause_count", "pid",
+    ];
+
+    /// <summary>A copy of <paramref name="data"/> (held as 3.1) laid out as a 2.0 file.</summary>
+    public static JsonObject AsVersion20(JsonObject data)
+    {
+        var result = new JsonObject();
+        foreach (var key in s_version20Keys)
+        {
+            result[key] = data[key]?.DeepClone();
+        }
+
+        result["version"] = "2.0";
+        foreach (var (key, value) in data.Where(p => !result.ContainsKey(p.Key)))
+        {
+            result[key] = value?.DeepClone();
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Whether the experiment was written by January-era code: its <c>experiment.json</c> has <c>parallel_subtests</c>
+    /// (dropped in March) and no <c>skip_agent_teams</c> (written from 5 February on), so its tools read only 2.0.
+    /// </summary>
+    public static bool IsJanuaryEra(ExperimentConfig config)
+    {
+        try
+        {
+            return config.SourcePath != null
+                && PythonJson.Parse(File.ReadAllText(config.SourcePath)) is JsonObject raw
+                && raw.ContainsKey("parallel_subtests") && !raw.ContainsKey("skip_agent_teams");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+}
