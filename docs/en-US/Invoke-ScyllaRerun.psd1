@@ -46,6 +46,7 @@ its last completed stage, and the next call completes it.
         JudgeSystemPromptPath   = "The judges' system prompt file. Default: judge-system-prompt.md in the module folder."
         JudgeOnly               = 'Re-run only the Missing and Failed judge slots of runs whose agent result is valid, then recompute the consensus.'
         TimeoutSeconds          = "The agent's timeout, instead of the experiment's timeout_seconds."
+        JudgeTimeoutSeconds     = 'How long one judge may take before it is ended and its slot marked Failed. Default: 1200.'
         ThrottleLimit           = 'How many runs to re-run at once.'
         PassThru                = 'Emit the refreshed ScyllaRun of each run instead of the re-run result.'
         SkipOwnershipCheck      = 'Open a base repository owned by another user.'

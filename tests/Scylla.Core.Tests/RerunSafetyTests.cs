@@ -286,6 +286,11 @@ public sealed class RerunSafetyTests : IDisposable
 
     private static bool IsLocked(string lockFile)
     {
+        if (!File.Exists(lockFile))
+        {
+            return false;
+        }
+
         try
         {
             using var probe = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);

@@ -19,7 +19,7 @@ public sealed class TempDirectory : IDisposable
     public string Sample(string name = "exp")
     {
         var path = Combine(name);
-        SampleExperimentGenerator.Generate(new SampleExperimentSpec { Path = path, TierCount = 2, SubtestsPerTier = 2, RunsPerSubtest = 5, StatusPattern = Enum.GetValues<RunStatus>() });
+        SampleExperimentGenerator.Generate(new SampleExperimentSpec { Path = path, TierCount = 2, SubtestsPerTier = 2, RunsPerSubtest = 5, StatusPattern = SampleExperimentSpec.UpstreamStatuses });
         return path;
     }
 

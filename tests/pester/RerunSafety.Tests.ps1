@@ -219,6 +219,20 @@ Describe 'Outcomes agree with a fresh listing' {
         Remove-Item Env:SCYLLA_TEST_LOG
     }
 
+    It 'lists a rate-limited attempt as RateLimited, never judges it, and re-runs its agent by default' {
+        $e = New-RerunExperiment -Runs 1 -Status RateLimited
+        $run = Get-ScyllaRun $e -Status RateLimited
+        $run.Reason | Should -BeLike "Agent rate-limited: You've hit your limit * resets 4pm (America/Los_Angeles) (agent/result.json)"
+
+        $judged = $run | Invoke-ScyllaRerun -JudgeOnly -JudgePath $judge -ErrorAction SilentlyContinue -ErrorVariable errors
+        $result = Invoke-ScyllaRerun -Path $e -AgentPath (Join-Path $fakes 'agent.sh') -JudgePath $judge -TierConfigPath "$e/tier-config"
+
+        ($judged.Outcome, ($errors[0].FullyQualifiedErrorId -split ',')[0]) | Should -Be @('Skipped', 'AgentResultInvalid')
+        $result.Outcome | Should -Be 'Succeeded'
+        (Get-ScyllaRun $e).Status | Should -Be 'Completed'
+        Get-Archives $e | Should -Be 'run_01'
+    }
+
     It 'refuses a -JudgePath typo before touching anything' {
         $e = New-RerunExperiment -Runs 1
         $before = Get-ChildItem $e -Recurse -File -Force | Get-FileHash | ForEach-Object { "$($_.Path) $($_.Hash)" }

@@ -106,7 +106,8 @@ public static partial class Judging
 
                 if (outcome.ExitCode != 0)
                 {
-                    throw new InvalidOperationException(outcome.TimedOut ? $"Judge timed out after {timeout.TotalSeconds:0} seconds" : $"Judge CLI failed (exit {outcome.ExitCode}): {ErrorMessage(stdout, stderr)}");
+                    throw new InvalidOperationException(outcome.TimedOut ? $"Judge timed out after {timeout.TotalSeconds:0} seconds"
+                        : $"Judge CLI failed (exit {outcome.ExitCode}): {RateLimits.Printable(ErrorMessage(stdout, stderr))}");
                 }
 
                 var response = ResponseText(stdout);
@@ -165,7 +166,11 @@ public static partial class Judging
         return result ?? text.ToString();
     }
 
-    /// <summary>The verdict in a judge's answer (run-flow §7.3): the grade always comes from the score.</summary>
+    /// <summary>
+    /// The verdict in a judge's answer (run-flow §7.3), read as the Python tool reads it: <c>score</c> through Python's
+    /// <c>float(score or 0.0)</c> (numbers, numeric strings, booleans; NaN and Infinity clamp as Python's min/max do),
+    /// <c>passed</c> by truthiness, then the score clamped to [0, 1]; the grade always comes from the score.
+    /// </summary>
     public static Judgment ParseVerdict(string response)
     {
         response = response.Trim();
@@ -176,27 +181,36 @@ public static partial class Judging
 
         var fenced = FencedJson().Match(response);
         var json = fenced.Success && fenced.Groups[1].Value.Trim().StartsWith('{') ? fenced.Groups[1].Value.Trim() : FirstBraced(response);
-        if (json == null || RateLimits.ParseObject(json) is not { } verdict)
+        JsonObject? verdict = null;
+        try
+        {
+            verdict = json == null ? null : PythonJson.Parse(json) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            // not JSON: reported below
+        }
+
+        if (verdict == null)
         {
             throw new FormatException($"Judge response does not contain valid JSON. Response: {response[..Math.Min(500, response.Length)]}");
         }
 
-        if (!verdict.TryGetProperty("score", out var scoreElement))
+        if (!verdict.ContainsKey("score"))
         {
             throw new FormatException($"Judge response has no 'score'. Response: {response[..Math.Min(500, response.Length)]}");
         }
 
-        var score = Math.Clamp(scoreElement.ValueKind == JsonValueKind.Number ? scoreElement.GetDouble() : 0.0, 0.0, 1.0);
-        var passed = verdict.TryGetProperty("passed", out var p) && p.ValueKind == JsonValueKind.True;
-        var reasoning = verdict.TryGetProperty("reasoning", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "No reasoning provided";
-        JsonNode? criteria = verdict.TryGetProperty("categories", out var categories) && RateLimits.IsTruthy(verdict, "categories") ? JsonNode.Parse(categories.GetRawText())
-            : verdict.TryGetProperty("criteria_scores", out var criteriaScores) ? JsonNode.Parse(criteriaScores.GetRawText()) : null;
+        var score = Math.Max(0.0, PythonMin(1.0, NonFiniteScore(json!) ?? PythonFloat(verdict["score"])));
+        var passed = IsTruthy(verdict["passed"]);
+        var reasoning = IsTruthy(verdict["reasoning"]) ? PythonText(verdict["reasoning"]!) : "No reasoning provided";
+        var criteria = IsTruthy(verdict["categories"]) ? verdict["categories"]!.DeepClone() : verdict["criteria_scores"]?.DeepClone();
         return new Judgment(score, passed, Grades.FromScore(score), reasoning, true, criteria);
     }
 
     /// <summary>
     /// The consensus (run-flow §7.4): mean of the valid scores, strict majority of passes, grade from the mean, reasoning and
-    /// criteria of the judge closest to the mean (first on a tie), valid only when every judge is.
+    /// criteria of the valid judge closest to the mean (first on a tie), valid only when every judge is.
     /// </summary>
     public static Judgment Consensus(IReadOnlyList<Judgment> judges)
     {
@@ -207,9 +221,59 @@ public static partial class Judging
         }
 
         var score = valid.Average(j => j.Score);
-        var closest = judges.MinBy(j => Math.Abs(j.Score - score))!;
+        var closest = valid.MinBy(j => Math.Abs(j.Score - score))!;
         return new Judgment(score, valid.Count(j => j.Passed) > valid.Count / 2.0, Grades.FromScore(score), closest.Reasoning, judges.All(j => j.IsValid), closest.CriteriaScores);
     }
+
+    /// <summary>Python's <c>float(value or 0.0)</c>; a string that is not a number is a parse failure, as it is upstream.</summary>
+    private static double PythonFloat(JsonNode? value)
+    {
+        if (!IsTruthy(value))
+        {
+            return 0.0;
+        }
+
+        return value!.GetValueKind() switch
+        {
+            JsonValueKind.Number => value.GetValue<double>(),
+            JsonValueKind.True => 1.0,
+            JsonValueKind.String when double.TryParse(value.GetValue<string>().Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) => n,
+            JsonValueKind.String when PythonSpecialFloat(value.GetValue<string>()) is { } special => special,
+            _ => throw new FormatException($"Judge response has a 'score' that is not a number: {value.ToJsonString()}"),
+        };
+    }
+
+    private static double? PythonSpecialFloat(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "nan" or "+nan" or "-nan" => double.NaN,
+        "inf" or "+inf" or "infinity" or "+infinity" => double.PositiveInfinity,
+        "-inf" or "-infinity" => double.NegativeInfinity,
+        _ => null,
+    };
+
+    /// <summary>A bare NaN or Infinity score token, which the JSON reader turns into null.</summary>
+    private static double? NonFiniteScore(string json) => NonFiniteScoreToken().Match(json) is { Success: true } m
+        ? m.Groups[1].Value switch { "NaN" => double.NaN, "-Infinity" => double.NegativeInfinity, _ => double.PositiveInfinity }
+        : null;
+
+    /// <summary>Python's <c>min(bound, x)</c>: a NaN x loses every comparison, so the bound is returned.</summary>
+    private static double PythonMin(double bound, double x) => x < bound ? x : bound;
+
+    private static bool IsTruthy(JsonNode? value) => value switch
+    {
+        null => false,
+        JsonObject o => o.Count > 0,
+        JsonArray a => a.Count > 0,
+        _ => value.GetValueKind() switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.Number => value.GetValue<double>() != 0,
+            JsonValueKind.String => value.GetValue<string>().Length > 0,
+            _ => false,
+        },
+    };
+
+    private static string PythonText(JsonNode value) => value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
 
     internal static string Now() => PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
 
@@ -267,4 +331,7 @@ public static partial class Judging
 
     [GeneratedRegex(@"```(?:json)?\s*\n?(.*?)```", RegexOptions.Singleline)]
     private static partial Regex FencedJson();
+
+    [GeneratedRegex(@"""score""\s*:\s*(NaN|-?Infinity)\b")]
+    private static partial Regex NonFiniteScoreToken();
 }

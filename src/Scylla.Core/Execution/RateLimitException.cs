@@ -2,7 +2,7 @@ namespace Scylla.Core.Execution;
 
 /// <summary>A rate limit met by the agent or a judge: the run's outcome is RateLimited, not Failed.</summary>
 public sealed class RateLimitException(string source, string message)
-    : ScyllaException("RateLimited", ScyllaErrorKind.LimitsExceeded, $"Rate limit ({source}): {message}")
+    : ScyllaException("RateLimited", ScyllaErrorKind.LimitsExceeded, $"Rate limit ({source}): {RateLimits.Printable(message)}")
 {
     public string LimitedBy { get; } = source;
 }

@@ -7,7 +7,8 @@ namespace Scylla.Core.Execution;
 public static partial class RateLimits
 {
     private static readonly string[] s_resultWords =
-        ["rate limit", "rate_limit", "ratelimit", "overloaded", "429", "hit your limit", "resets", "weekly usage limit", "upgrade to continue", "failed to configure provider"];
+        ["rate limit", "rate_limit", "ratelimit", "overloaded", "429", "hit your limit", "resets", "weekly usage limit", "upgrade to continue", "failed to configure provider",
+         "usage limit reached"]; // the last is this module's: claude's "Claude AI usage limit reached|<epoch>" has none of upstream's words
 
     private static readonly (string Text, bool Raw, string Message)[] s_stderrPatterns =
     [
@@ -63,6 +64,9 @@ public static partial class RateLimits
     public static string? DetectForAgent(string stdout, string stderr) =>
         Detect(stdout, string.Join('\n', stderr.Split('\n').Where(line => !line.StartsWith('+'))), wholeWord429: true);
 
+    /// <summary>Text quoted from agent or judge output, safe for a terminal: control characters (escape sequences) go.</summary>
+    public static string Printable(string text) => ControlCharacters().Replace(text, string.Empty);
+
     internal static string? ErrorText(JsonElement element) =>
         element.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.String ? result.GetString()
         : element.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String ? error.GetString()
@@ -90,6 +94,9 @@ public static partial class RateLimits
             return null;
         }
     }
+
+    [GeneratedRegex(@"\x1B\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0B-\x1F\x7F]")]
+    private static partial Regex ControlCharacters();
 
     [GeneratedRegex(@"(?<![\w.-])429(?![\w.-])")]
     private static partial Regex WholeWord429();

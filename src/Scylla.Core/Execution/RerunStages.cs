@@ -158,7 +158,8 @@ internal static class RerunStages
             return new RateLimitException("agent", limit);
         }
 
-        var stderr = agent.Stderr.Trim().Length > 0 ? ": " + agent.Stderr.Trim() : string.Empty;
+        var quoted = RateLimits.Printable(agent.Stderr.Trim());
+        var stderr = quoted.Length > 0 ? ": " + quoted[..Math.Min(quoted.Length, 500)] : string.Empty;
         if (agent.IsInfrastructureFailure)
         {
             return new ScyllaException("AgentInfrastructureFailure", ScyllaErrorKind.InvalidOperation,
@@ -209,14 +210,10 @@ internal static class RerunStages
         var prompt = File.ReadAllText(Path.Combine(a.RunDirectory, "judge_prompt.md"));
         var stopwatch = Stopwatch.StartNew();
         var fresh = new Dictionary<int, Judgment>();
+        JudgeResultArchive.ArchiveSlots(a.RunDirectory, a.JudgeSlots); // a Failed slot's files stay readable in .failed/
         foreach (var slot in a.JudgeSlots)
         {
             var directory = Path.Combine(a.RunDirectory, "judge", $"judge_{slot:00}");
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true); // a Missing or Failed slot holds no valid judgment
-            }
-
             fresh[slot] = Judging.RunSlot(directory, a.Options.JudgePath, models[slot - 1], a.Options.JudgeSystemPromptPath,
                 prompt, a.RunDirectory, a.Options.JudgeTimeout, a.CancellationToken);
         }

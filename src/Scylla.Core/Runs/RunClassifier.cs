@@ -40,7 +40,15 @@ public static class RunClassifier
 
         var agent = run.IsDirectory("agent") ? DirectoryListing.Read(Path.Combine(runDirectory, "agent"), unreadable) ?? DirectoryListing.Empty : DirectoryListing.Empty;
         var status = ClassifyAgentSide(run, agent);
-        var agentValid = agent.Exists("result.json") && IsValidAgentResult(Path.Combine(runDirectory, "agent", "result.json"), issues);
+        var agentResult = agent.Exists("result.json") ? ReadAgentResult(Path.Combine(runDirectory, "agent", "result.json"), issues) : default;
+        if (agentResult.RateLimit is { } limit)
+        {
+            // Not a result at all: nothing may judge it, and a re-run starts the agent afresh (docs/format.md, "A run folder").
+            var reason = $"Agent rate-limited: {Execution.RateLimits.Printable(limit)} (agent/result.json)";
+            return new RunClassification(RunStatus.RateLimited, reason, Enumerable.Repeat(JudgeSlotStatus.AgentFailed, judgeCount).ToArray(), null, issues);
+        }
+
+        var agentValid = agentResult.Valid;
         var judge = agentValid && run.IsDirectory("judge") ? DirectoryListing.Read(Path.Combine(runDirectory, "judge"), unreadable) ?? DirectoryListing.Empty : DirectoryListing.Empty;
         var slots = Enumerable.Range(1, judgeCount).Select(k => ClassifySlot(agentValid, judge, runDirectory, k, issues)).ToArray();
         var result = run.Exists("run_result.json") ? ReadRunResult(Path.Combine(runDirectory, "run_result.json"), issues) : null;
@@ -108,18 +116,33 @@ public static class RunClassifier
     /// formats.md §4.2: the file parses, has <c>exit_code</c>, <c>token_stats</c> and <c>cost_usd</c>, and is not an
     /// infrastructure failure (exit code -1 with all four canonical token counts 0).
     /// </summary>
-    internal static bool IsValidAgentResult(string path, List<ScanIssue> issues) => ReadJsonObject(path, issues, root =>
+    internal static bool IsValidAgentResult(string path, List<ScanIssue> issues) => ReadAgentResult(path, issues).Valid;
+
+    /// <summary>
+    /// Whether the agent result is valid, and the rate-limit message of an agent that exited non-zero with one (such a
+    /// result counts as valid upstream; here it is not a result). Only a failed agent's output is searched.
+    /// </summary>
+    private static (bool Valid, string? RateLimit) ReadAgentResult(string path, List<ScanIssue> issues) => ReadJsonObject(path, issues, root =>
     {
         if (!root.TryGetProperty("exit_code", out var exitCode) || !root.TryGetProperty("token_stats", out var tokens) || !root.TryGetProperty("cost_usd", out _))
         {
-            return false;
+            return (false, null);
+        }
+
+        if (exitCode.ValueKind == JsonValueKind.Number && exitCode.GetDouble() != 0
+            && Execution.RateLimits.DetectForAgent(Text(root, "stdout"), Text(root, "stderr")) is { } limit)
+        {
+            return (false, limit);
         }
 
         var isInfrastructureFailure = exitCode.ValueKind == JsonValueKind.Number && exitCode.GetDouble() == -1;
         string[] canonical = ["input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens"];
-        return !isInfrastructureFailure || (tokens.ValueKind == JsonValueKind.Object && canonical.Any(key =>
-            tokens.TryGetProperty(key, out var count) && count.ValueKind == JsonValueKind.Number && count.GetDouble() != 0));
+        return (!isInfrastructureFailure || (tokens.ValueKind == JsonValueKind.Object && canonical.Any(key =>
+            tokens.TryGetProperty(key, out var count) && count.ValueKind == JsonValueKind.Number && count.GetDouble() != 0)), (string?)null);
     });
+
+    private static string Text(JsonElement root, string key) =>
+        root.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
 
     /// <summary>formats.md §5.7 (HEAD): the file parses as an object with a <c>score</c> key and <c>is_valid</c> is not literally false.</summary>
     internal static bool IsValidJudgment(string path, List<ScanIssue> issues) => ReadJsonObject(path, issues, root =>

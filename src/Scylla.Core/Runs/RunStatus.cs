@@ -17,6 +17,12 @@ public enum RunStatus
 
     /// <summary>The agent finished; result files are missing and can be regenerated from its logs.</summary>
     Results,
+
+    /// <summary>
+    /// The agent's result is a rate-limit or usage-cap error (this module's addition; upstream counts it as a result).
+    /// A re-run archives it and runs the agent again.
+    /// </summary>
+    RateLimited,
 }
 
 /// <summary>The state of one judge slot (formats.md §5.6).</summary>

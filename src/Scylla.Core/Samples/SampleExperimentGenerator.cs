@@ -25,7 +25,11 @@ public sealed class SampleExperimentSpec
 
     public int JudgeCount { get; init; } = 3;
 
-    public IReadOnlyList<RunStatus> StatusPattern { get; init; } = Enum.GetValues<RunStatus>();
+    public IReadOnlyList<RunStatus> StatusPattern { get; init; } = UpstreamStatuses;
+
+    /// <summary>The five statuses the Python tool knows, the default pattern; RateLimited is asked for by name.</summary>
+    public static IReadOnlyList<RunStatus> UpstreamStatuses { get; } =
+        [RunStatus.Completed, RunStatus.Missing, RunStatus.Failed, RunStatus.Partial, RunStatus.Results];
 
     public int WorkspaceFiles { get; init; } = 3;
 
@@ -179,12 +183,29 @@ public static class SampleExperimentGenerator
                 ["command"] = ExperimentConfig.StringArray(["claude", "--print", "--output-format", "json", "agent/prompt.md"]),
                 ["cwd"] = System.IO.Path.Combine(runDirectory, "workspace"),
                 ["env_vars"] = new JsonObject(),
-                ["exit_code"] = status == RunStatus.Failed ? 1 : 0,
+                ["exit_code"] = status is RunStatus.Failed or RunStatus.RateLimited ? 1 : 0,
                 ["stdout_file"] = "cmd_0000_stdout.log",
                 ["stderr_file"] = "cmd_0000_stderr.log",
                 ["duration_seconds"] = 12.5,
             }),
         });
+        if (status == RunStatus.RateLimited)
+        {
+            // What claude --output-format json prints when a usage cap stops it: exit code 1, no tokens.
+            var limited = "{\"type\": \"result\", \"subtype\": \"error\", \"is_error\": true, \"result\": \"You've hit your limit \\u00b7 resets 4pm (America/Los_Angeles)\"}";
+            File.WriteAllText(System.IO.Path.Combine(agent, "output.txt"), limited);
+            WriteJson(System.IO.Path.Combine(agent, "result.json"), new JsonObject
+            {
+                ["exit_code"] = 1,
+                ["stdout"] = limited,
+                ["stderr"] = string.Empty,
+                ["token_stats"] = new JsonObject { ["input_tokens"] = 0, ["output_tokens"] = 0, ["cache_creation_tokens"] = 0, ["cache_read_tokens"] = 0 },
+                ["cost_usd"] = 0.0,
+                ["api_calls"] = 0,
+            });
+            return;
+        }
+
         if (status == RunStatus.Failed)
         {
             File.WriteAllText(System.IO.Path.Combine(agent, "stderr.log"), "+ claude --print agent/prompt.md\nError: the agent process crashed\n");

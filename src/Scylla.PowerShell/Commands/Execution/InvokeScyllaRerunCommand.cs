@@ -109,6 +109,11 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? TimeoutSeconds { get; set; }
 
+    /// <summary>How long one judge may take (default: 1200 s); a judge past it is ended and its slot Failed.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? JudgeTimeoutSeconds { get; set; }
+
     [Parameter]
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 1;
@@ -163,6 +168,7 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
             JudgeOnly = JudgeOnly,
             IgnoreLiveRunner = Force,
             AgentTimeout = TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            JudgeTimeout = TimeSpan.FromSeconds(JudgeTimeoutSeconds ?? 1200),
             Workspace = new WorkspaceOptions
             {
                 RepositoryPath = WorkspaceParameters.Resolve(this, RepositoryPath),

@@ -45,7 +45,7 @@ public sealed class NewScyllaSampleExperimentCommand : PSCmdlet
     /// <summary>Run statuses handed out in turn, run after run.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public RunStatus[] Status { get; set; } = Enum.GetValues<RunStatus>();
+    public RunStatus[] Status { get; set; } = [.. SampleExperimentSpec.UpstreamStatuses];
 
     /// <summary>Also create a git base repository (repo/) at the task commit and a tier configuration (tier-config/).</summary>
     [Parameter]

@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Scylla.Core.Execution;
+using Scylla.Core.Experiments;
+using Scylla.Core.Runs;
+using Scylla.Core.Samples;
+
+namespace Scylla.Core.Tests;
+
+/// <summary>Rate limits and judge failures are outcomes, never scores: the listing, the parse and the consensus.</summary>
+public sealed class RateLimitAndJudgingTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    /// <summary>Agent results as claude writes them when a limit stops it (exit code 1, is_error, no tokens).</summary>
+    [Theory]
+    [InlineData("{\"type\":\"result\",\"is_error\":true,\"result\":\"Claude AI usage limit reached|1767225600\"}", "Claude AI usage limit reached|1767225600")]
+    [InlineData("{\"type\":\"result\",\"is_error\":true,\"result\":\"5-hour limit reached \u2219 resets 4pm (America/Los_Angeles)\"}", "5-hour limit reached \u2219 resets 4pm (America/Los_Angeles)")]
+    [InlineData("{\"type\":\"result\",\"is_error\":true,\"result\":\"You've hit your weekly usage limit\"}", "You've hit your weekly usage limit")]
+    [InlineData("", "HTTP 429: Rate limit exceeded")]
+    public void A_rate_limited_agent_result_lists_as_RateLimited_with_its_evidence_and_no_judge_slot(string stdout, string message)
+    {
+        var run = CompletedRun();
+        WriteAgentResult(run, exitCode: 1, stdout, stderr: stdout.Length == 0 ? "API Error: 429 Too Many Requests\u001b[0m" : string.Empty);
+
+        var listed = Fixtures.Scan(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(run))!)!).Single();
+
+        Assert.Equal(RunStatus.RateLimited, listed.Status);
+        Assert.Equal($"Agent rate-limited: {message} (agent/result.json)", listed.Reason);
+        Assert.Equal("AgentFailed,AgentFailed,AgentFailed", listed.JudgeSlots);
+    }
+
+    [Fact]
+    public void A_successful_agent_whose_output_mentions_limits_is_not_rate_limited()
+    {
+        var run = CompletedRun();
+        WriteAgentResult(run, exitCode: 0, "{\"type\":\"result\",\"is_error\":false,\"result\":\"I added a rate limit to the API; it resets hourly\"}", string.Empty);
+
+        Assert.Equal(RunStatus.Completed, RunClassifier.Classify(run, 3).Status);
+    }
+
+    [Theory]
+    [InlineData("{\"score\": \"0.95\", \"passed\": true}", 0.95, true)]
+    [InlineData("{\"score\": NaN, \"passed\": 1}", 1.0, true)] // Python: max(0, min(1, nan)) is 1.0
+    [InlineData("{\"score\": -Infinity, \"passed\": \"\"}", 0.0, false)]
+    [InlineData("{\"score\": null, \"passed\": \"no\"}", 0.0, true)] // Python: float(None or 0.0); bool("no") is True
+    [InlineData("{\"score\": true}", 1.0, false)]
+    public void Verdicts_are_read_as_the_Python_tool_reads_them(string response, double score, bool passed)
+    {
+        var verdict = Judging.ParseVerdict(response);
+
+        Assert.Equal((score, passed, true), (verdict.Score, verdict.Passed, verdict.IsValid));
+    }
+
+    [Fact]
+    public void A_score_that_is_no_number_is_a_parse_failure() =>
+        Assert.Throws<FormatException>(() => Judging.ParseVerdict("{\"score\": \"high\"}"));
+
+    [Fact]
+    public void The_consensus_takes_its_reasoning_and_criteria_from_a_valid_judge()
+    {
+        var failed = new Judgment(0.5, false, "F", "Judge failed: boom", false, new JsonObject { ["bad"] = 1 });
+        var consensus = Judging.Consensus([failed, new Judgment(0.9, true, "A", "fine", true, new JsonObject { ["good"] = 1 })]);
+
+        Assert.Equal(("fine", "{\"good\":1}"), (consensus.Reasoning, consensus.CriteriaScores!.ToJsonString()));
+    }
+
+    [Fact]
+    public void Control_characters_in_quoted_output_are_removed() =>
+        Assert.Equal("red text\tand\nmore", RateLimits.Printable("\u001b[31mred\u001b[0m text\tand\nmore\u0007"));
+
+    private string CompletedRun()
+    {
+        var path = _temp.Combine("exp");
+        SampleExperimentGenerator.Generate(new SampleExperimentSpec
+        {
+            Path = path, TierCount = 1, SubtestsPerTier = 1, RunsPerSubtest = 1, StatusPattern = [RunStatus.Completed],
+        });
+        return Path.Combine(path, "T0", "00", Experiment.RunDirectoryName(1));
+    }
+
+    private static void WriteAgentResult(string run, int exitCode, string stdout, string stderr) =>
+        File.WriteAllText(Path.Combine(run, "agent", "result.json"), new JsonObject
+        {
+            ["exit_code"] = exitCode, ["stdout"] = stdout, ["stderr"] = stderr, ["cost_usd"] = 0.0,
+            ["token_stats"] = new JsonObject { ["input_tokens"] = 0, ["output_tokens"] = 0 },
+        }.ToJsonString());
+}
