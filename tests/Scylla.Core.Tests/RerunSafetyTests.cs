@@ -218,6 +218,23 @@ public sealed class RerunSafetyTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(null, RerunOutcome.Succeeded)]
+    [InlineData(1, RerunOutcome.Failed)]
+    public void The_judges_of_a_run_run_at_once_unless_throttled(int? judgeThrottle, RerunOutcome outcome)
+    {
+        var path = NewExperiment(RunStatus.Failed);
+        var sync = Directory.CreateDirectory(_temp.Combine("sync-" + judgeThrottle)).FullName;
+        // Each judge waits (up to 5 s) until all three have started: judged one after another, the first gives up.
+        var judge = Script("rendezvous", $"if [ \"${{1:-}}\" = --version ]; then echo 1; exit 0; fi\ntouch {sync}/$$\n" +
+            $"for i in $(seq 1 50); do [ $(ls {sync} | wc -l) -ge 3 ] && exec {Path.Combine(s_fakes, "judge.sh")} \"$@\"; sleep 0.1; done\nexit 2\n");
+
+        var result = new Rerunner(Options() with { JudgePath = judge, JudgeThrottleLimit = judgeThrottle })
+            .Execute(Open(path), Address(path), _ => { }, CancellationToken.None);
+
+        Assert.Equal(outcome, result.Outcome);
+    }
+
     private string NewExperiment(params RunStatus[] runs) => NewExperiment(_temp.Path, runs);
 
     private static string NewExperiment(string parent, params RunStatus[] runs)

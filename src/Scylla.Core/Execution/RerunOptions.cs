@@ -26,6 +26,9 @@ public sealed record RerunOptions
 
     public TimeSpan JudgeTimeout { get; init; } = TimeSpan.FromSeconds(1200);
 
+    /// <summary>How many judges of one run run at once; null: all of them.</summary>
+    public int? JudgeThrottleLimit { get; init; }
+
     /// <summary>How long a checkpoint update waits for another process's lock before that run fails.</summary>
     public TimeSpan CheckpointLockTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -209,14 +209,11 @@ internal static class RerunStages
         var models = a.Experiment.Config.JudgeModels;
         var prompt = File.ReadAllText(Path.Combine(a.RunDirectory, "judge_prompt.md"));
         var stopwatch = Stopwatch.StartNew();
-        var fresh = new Dictionary<int, Judgment>();
+        var fresh = new System.Collections.Concurrent.ConcurrentDictionary<int, Judgment>();
         JudgeResultArchive.ArchiveSlots(a.RunDirectory, a.JudgeSlots); // a Failed slot's files stay readable in .failed/
-        foreach (var slot in a.JudgeSlots)
-        {
-            var directory = Path.Combine(a.RunDirectory, "judge", $"judge_{slot:00}");
-            fresh[slot] = Judging.RunSlot(directory, a.Options.JudgePath, models[slot - 1], a.Options.JudgeSystemPromptPath,
-                prompt, a.RunDirectory, a.Options.JudgeTimeout, a.CancellationToken);
-        }
+        ForEachAtOnce(a.JudgeSlots, a.Options.JudgeThrottleLimit, slot => fresh[slot] = Judging.RunSlot(
+            Path.Combine(a.RunDirectory, "judge", $"judge_{slot:00}"), a.Options.JudgePath, models[slot - 1],
+            a.Options.JudgeSystemPromptPath, prompt, a.RunDirectory, a.Options.JudgeTimeout, a.CancellationToken));
 
         var onDisk = RunResults.ReadJudges(a.RunDirectory, models).ToDictionary(j => j.Slot);
         a.Judges = Enumerable.Range(1, models.Count)
@@ -277,6 +274,37 @@ internal static class RerunStages
         if (Path.Exists(Path.Combine(a.Workspace, ".git")))
         {
             WorkspaceManager.Release(a.Experiment, a.Workspace, a.Options.Workspace, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> for each item, up to <paramref name="limit"/> at once (all when null), each on a thread
+    /// of its own; when all have ended, the first failure is rethrown (a rate limit or a stop before any other).
+    /// </summary>
+    private static void ForEachAtOnce(IReadOnlyList<int> items, int? limit, Action<int> work)
+    {
+        var pending = new System.Collections.Concurrent.ConcurrentQueue<int>(items);
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var threads = Enumerable.Range(0, Math.Min(limit ?? items.Count, items.Count)).Select(_ => new Thread(() =>
+        {
+            while (pending.TryDequeue(out var item))
+            {
+                try
+                {
+                    work(item);
+                }
+                catch (Exception e)
+                {
+                    failures.Enqueue(e);
+                }
+            }
+        }) { IsBackground = true }).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        var failure = failures.FirstOrDefault(e => e is OperationCanceledException or RateLimitException) ?? failures.FirstOrDefault();
+        if (failure != null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
     }
 

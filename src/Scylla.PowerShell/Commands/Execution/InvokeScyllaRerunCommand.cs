@@ -118,6 +118,11 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 1;
 
+    /// <summary>How many judges of one run run at once (default: all of its judges).</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int? JudgeThrottleLimit { get; set; }
+
     /// <summary>Re-run even when the checkpoint or experiment.pid shows a live runner on this host.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -169,6 +174,7 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
             IgnoreLiveRunner = Force,
             AgentTimeout = TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             JudgeTimeout = TimeSpan.FromSeconds(JudgeTimeoutSeconds ?? 1200),
+            JudgeThrottleLimit = JudgeThrottleLimit,
             Workspace = new WorkspaceOptions
             {
                 RepositoryPath = WorkspaceParameters.Resolve(this, RepositoryPath),
