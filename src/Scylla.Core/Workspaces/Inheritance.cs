@@ -62,9 +62,9 @@ public static class Inheritance
     {
         try
         {
-            return File.Exists(path) ? PythonJson.Parse(File.ReadAllText(path)) as JsonObject : null;
+            return File.Exists(path) ? PythonJson.Parse(IO.SmallFile.ReadText(path)) as JsonObject : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or FileNotFoundException or DirectoryNotFoundException)
         {
             return null; // an unreadable result counts as no result
         }

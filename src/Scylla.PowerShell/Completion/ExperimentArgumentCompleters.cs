@@ -25,7 +25,7 @@ public abstract class ExperimentArgumentCompleter : IArgumentCompleter
 
     protected static IEnumerable<RunAddress> Runs(Experiment? experiment, IDictionary bound) => experiment == null
         ? []
-        : RunScanner.EnumerateAddresses(experiment, new RunQuery { Tiers = Strings(bound, "Tier"), Subtests = Strings(bound, "Subtest") }, _ => { });
+        : RunScanner.EnumerateAddresses(experiment, new RunQuery { Tiers = Strings(bound, "Tier"), Subtests = Strings(bound, "Subtest") }.Resolve(experiment, _ => { }), _ => { });
 
     private static Experiment? OpenExperiment(IDictionary bound)
     {
