@@ -22,7 +22,7 @@ stage; the interrupted runs are named, and the next call completes them.
         InputObject             = 'Runs to re-run, from Get-ScyllaRun.'
         Path                    = 'Experiment folders whose runs to re-run (wildcards supported), filtered by -Tier, -Subtest, -RunNumber and -Status.'
         Tier                    = 'With -Path: only these tiers.'
-        Subtest                 = 'With -Path: only these subtests.'
+        Subtest                 = 'With -Path: only these subtests (-Subtest 1 finds 01). Values the experiment lacks are errors, as for Get-ScyllaRun.'
         RunNumber               = 'With -Path: only these run numbers.'
         Status                  = 'With -Path: only runs with these statuses. Default: every status but Completed (every status with -JudgeOnly).'
         TierConfigPath          = 'The tier configuration folder used to create and configure the workspaces.'

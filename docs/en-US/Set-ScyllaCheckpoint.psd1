@@ -15,7 +15,7 @@ keeps fields this module does not know.
         InputObject = 'Runs to update, from Get-ScyllaRun.'
         Path        = 'The experiment folder of the runs named by -Tier, -Subtest and -RunNumber.'
         Tier        = 'The tier of the runs to update (T0 to T6).'
-        Subtest     = 'The subtest of the runs to update (for example 01).'
+        Subtest     = 'The subtest of the runs to update (for example 01; -Subtest 1 finds 01). A run the experiment lacks is refused before writing.'
         RunNumber   = 'The run numbers to update.'
         Status      = 'The status to record: passed, failed or agent_complete.'
         Clear       = "Remove the runs' entries instead; their state goes back to pending."

@@ -111,10 +111,11 @@ public sealed class SubtestDefinition
 
     /// <summary>
     /// The resource names that become paths inside the tier configuration (block ids, skill categories and names, agent
-    /// names and levels) must stay inside it: no separators, no '..', no wildcards. Checked at load, so a subtest that
-    /// would copy a file from elsewhere into a workspace is refused before anything is written.
+    /// names and levels) must stay inside it: no separators, no '..', no wildcards. Checked at load (and on the parent
+    /// manifests T5 inherits), so a subtest that would copy a file from elsewhere into a workspace is refused before
+    /// anything is written.
     /// </summary>
-    private static void ValidateResourceNames(string filePath, JsonObject resources)
+    internal static void ValidateResourceNames(string filePath, JsonObject resources)
     {
         foreach (var (section, key) in s_pathNames)
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Scylla.Core.Experiments;
 using Scylla.Core.Json;
+using Scylla.Core.Tiers;
 
 namespace Scylla.Core.Workspaces;
 
@@ -31,6 +32,7 @@ public static class Inheritance
                     .Select(d => Path.Combine(d, "config_manifest.json")).FirstOrDefault(File.Exists);
             if (manifest != null && ReadObject(manifest)?["resources"] is JsonObject resources)
             {
+                SubtestDefinition.ValidateResourceNames(manifest, resources);
                 ResourceMerge.Into(merged, resources);
             }
         }
