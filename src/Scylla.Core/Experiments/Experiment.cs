@@ -93,7 +93,7 @@ public sealed class Experiment
 
     /// <summary>
     /// Phase folders make the phase layout, except beside flat tier folders when they hold no run: the Python tool writes
-    /// tier results and reports under <c>completed/</c> of a flat experiment too (formats.md §1.3).
+    /// tier results and reports under <c>completed/</c> of a flat experiment too.
     /// </summary>
     private static ExperimentLayout DetectLayout(string path)
     {

@@ -210,7 +210,8 @@ public sealed class ExperimentConfig
             JsonValueKind.False => "0",
             _ => null,
         };
-        return decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var number)
+        const NumberStyles styles = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
+        return decimal.TryParse(text, styles, CultureInfo.InvariantCulture, out var number)
             && number == decimal.Truncate(number) && number is >= int.MinValue and <= int.MaxValue
             && (kind != JsonValueKind.String || !text!.Contains('e', StringComparison.OrdinalIgnoreCase))
             ? (int)number

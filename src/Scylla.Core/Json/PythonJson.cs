@@ -27,7 +27,8 @@ public static class PythonJson
 
     /// <summary>The token a marker string of <see cref="Parse(string, bool)"/> stands for, or null for any other node.</summary>
     internal static string? NonFiniteToken(JsonNode node) =>
-        node.GetValueKind() == JsonValueKind.String && node.GetValue<string>() is { } text && text.StartsWith(NonFiniteMarker, StringComparison.Ordinal)
+        node.GetValueKind() == JsonValueKind.String && node.GetValue<string>() is { } text
+        && text.StartsWith(NonFiniteMarker, StringComparison.Ordinal)
             ? text[NonFiniteMarker.Length..]
             : null;
 

@@ -133,7 +133,8 @@ public static class RunClassifier
     {
         try
         {
-            var (value, isObject) = SmallFile.ReadJson(path, root => root.ValueKind == JsonValueKind.Object ? (read(root), true) : (default(T), false));
+            var (value, isObject) = SmallFile.ReadJson(path, root =>
+                root.ValueKind == JsonValueKind.Object ? (read(root), true) : (default(T), false));
             if (!isObject)
             {
                 issues.Add(new ScanIssue(path, $"'{path}' is not a JSON object."));

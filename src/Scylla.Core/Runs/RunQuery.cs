@@ -20,8 +20,8 @@ public sealed class RunQuery
     /// This query with its tiers and subtests spelled as <paramref name="experiment"/> names them: a subtest given as a
     /// number matches the subtest of that number (<c>1</c> and <c>01</c> find <c>01</c>; PowerShell binds an unquoted
     /// <c>01</c> as the number 1). Each tier, subtest or run number the experiment does not have goes to
-    /// <paramref name="reportUnmatched"/> as an error naming the values it has (ids <c>TierNotInExperiment</c>,
-    /// <c>SubtestNotInExperiment</c>, <c>RunNumberNotInExperiment</c>); such a value stays in the query and matches nothing.
+    /// <paramref name="reportUnmatched"/> as an error naming the values it has (<c>TierNotInExperiment</c>,
+    /// <c>SubtestNotInExperiment</c>, <c>RunNumberNotInExperiment</c>); such a value stays in the query, matching nothing.
     /// </summary>
     public RunQuery Resolve(Experiment experiment, Action<ScyllaException> reportUnmatched)
     {
@@ -31,21 +31,22 @@ public sealed class RunQuery
         }
 
         var addresses = RunScanner.EnumerateAddresses(experiment, All, _ => { }).ToList();
-        var tiers = Match(Tiers, addresses.Select(a => a.Tier), (given, known) => string.Equals(given, known, StringComparison.OrdinalIgnoreCase),
-            (given, known) => Unmatched("TierNotInExperiment", experiment, $"has no tier '{given}'", "tiers", known), reportUnmatched);
+        var tiers = Match(Tiers, addresses.Select(a => a.Tier), SameTier, reportUnmatched,
+            (given, known) => Unmatched("TierNotInExperiment", experiment, $"has no tier '{given}'; its tiers are {known}"));
         var inTiers = addresses.Where(a => tiers.Matched.Contains(a.Tier)).ToList();
-        var subtests = tiers.Matched.Count == 0 ? (Values: Subtests?.ToList(), Matched: new List<string>())
-            : Match(Subtests, inTiers.Select(a => a.Subtest), SameSubtest,
-                (given, known) => Unmatched("SubtestNotInExperiment", experiment, $"has no subtest '{given}' in {string.Join(", ", tiers.Matched)}", "subtests", known),
-                reportUnmatched);
+        var tierNames = string.Join(", ", tiers.Matched);
+        var subtests = tiers.Matched.Count == 0
+            ? (Values: Subtests?.ToList(), Matched: [])
+            : Match(Subtests, inTiers.Select(a => a.Subtest), SameSubtest, reportUnmatched, (given, known) =>
+                Unmatched("SubtestNotInExperiment", experiment, $"has no subtest '{given}' in {tierNames}; its subtests are {known}"));
         if (subtests.Matched.Count > 0 && RunNumbers is { Count: > 0 })
         {
             var known = inTiers.Where(a => subtests.Matched.Contains(a.Subtest)).Select(a => a.RunNumber).Distinct().Order().ToList();
+            var where = $"{tierNames} subtest {string.Join(", ", subtests.Matched)}";
             foreach (var runNumber in RunNumbers.Where(n => !known.Contains(n)))
             {
-                reportUnmatched(new ScyllaException("RunNumberNotInExperiment", ScyllaErrorKind.NotFound,
-                    $"The experiment '{experiment.Path}' has no run {runNumber} in {string.Join(", ", tiers.Matched)} subtest {string.Join(", ", subtests.Matched)}; "
-                    + $"its run numbers there are {(known.Count == 0 ? "none" : Ranges(known))}.", experiment.Path));
+                reportUnmatched(Unmatched("RunNumberNotInExperiment", experiment,
+                    $"has no run {runNumber} in {where}; its run numbers there are {(known.Count == 0 ? "none" : Ranges(known))}"));
             }
         }
 
@@ -64,11 +65,14 @@ public sealed class RunQuery
 
     internal bool IncludesTier(string tier) => Tiers is not { Count: > 0 } || Tiers.Contains(tier, StringComparer.OrdinalIgnoreCase);
 
-    internal bool IncludesSubtest(string subtest) => Subtests is not { Count: > 0 } || Subtests.Contains(subtest, StringComparer.OrdinalIgnoreCase);
+    internal bool IncludesSubtest(string subtest) =>
+        Subtests is not { Count: > 0 } || Subtests.Contains(subtest, StringComparer.OrdinalIgnoreCase);
 
     internal bool IncludesRun(int runNumber) => RunNumbers is not { Count: > 0 } || RunNumbers.Contains(runNumber);
 
     internal bool IncludesStatus(RunStatus status) => Statuses is not { Count: > 0 } || Statuses.Contains(status);
+
+    private static bool SameTier(string given, string known) => string.Equals(given, known, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Same subtest: the same name ignoring case, else the same number when both are all digits (<c>1</c>, <c>01</c>).</summary>
     private static bool SameSubtest(string given, string known) =>
@@ -77,12 +81,15 @@ public sealed class RunQuery
             && given.TrimStart('0') == known.TrimStart('0'));
 
     /// <summary>
-    /// Each given value spelled as the experiment spells it (an exact match first, else every loose match); unmatched
-    /// values are reported and kept as given. Null values mean no filter: everything known is matched.
+    /// Each given value spelled as the experiment spells it (an exact match first, else every loose match); an unmatched
+    /// value is reported (with the known values listed) and kept as given. No values means no filter: all known match.
     /// </summary>
     private static (List<string>? Values, List<string> Matched) Match(
-        IReadOnlyCollection<string>? given, IEnumerable<string> known, Func<string, string, bool> same,
-        Func<string, IReadOnlyList<string>, ScyllaException> unmatched, Action<ScyllaException> report)
+        IReadOnlyCollection<string>? given,
+        IEnumerable<string> known,
+        Func<string, string, bool> same,
+        Action<ScyllaException> report,
+        Func<string, string, ScyllaException> unmatched)
     {
         var knownValues = known.Distinct(StringComparer.Ordinal).ToList();
         if (given is not { Count: > 0 })
@@ -97,20 +104,20 @@ public sealed class RunQuery
             var matches = exact.Count > 0 ? exact : knownValues.Where(k => same(value, k)).ToList();
             if (matches.Count == 0)
             {
-                report(unmatched(value, knownValues));
+                var listed = knownValues.Count == 0 ? "none" : string.Join(", ", knownValues.Order(StringComparer.Ordinal));
+                report(unmatched(value, listed));
                 values.Add(value);
             }
 
             values.AddRange(matches);
         }
 
-        return (values.Distinct(StringComparer.Ordinal).ToList(), values.Where(knownValues.Contains).Distinct(StringComparer.Ordinal).ToList());
+        var distinct = values.Distinct(StringComparer.Ordinal).ToList();
+        return (distinct, distinct.Where(knownValues.Contains).ToList());
     }
 
-    private static ScyllaException Unmatched(string errorId, Experiment experiment, string what, string plural, IReadOnlyList<string> known) =>
-        new(errorId, ScyllaErrorKind.NotFound,
-            $"The experiment '{experiment.Path}' {what}; its {plural} are {(known.Count == 0 ? "none" : string.Join(", ", known.Order(StringComparer.Ordinal)))}.",
-            experiment.Path);
+    private static ScyllaException Unmatched(string errorId, Experiment experiment, string what) =>
+        new(errorId, ScyllaErrorKind.NotFound, $"The experiment '{experiment.Path}' {what}.", experiment.Path);
 
     /// <summary>1, 2, 3, 5 as "1-3, 5".</summary>
     private static string Ranges(IReadOnlyList<int> sorted)

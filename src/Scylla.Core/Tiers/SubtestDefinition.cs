@@ -40,7 +40,8 @@ public sealed class SubtestDefinition
 
         InheritBestFrom = yaml["inherit_best_from"] is JsonArray parents
             ? parents.Select(p => TierId.IsValid(p?.ToString().ToUpperInvariant()) ? p!.ToString().ToUpperInvariant()
-                : throw Invalid(filePath, $"'inherit_best_from' names {p?.ToJsonString() ?? "null"}, not one of {string.Join(", ", TierId.All)}")).ToArray()
+                : throw Invalid(filePath, $"'inherit_best_from' names {p?.ToJsonString() ?? "null"}, not one of {string.Join(", ", TierId.All)}"))
+                .ToArray()
             : [];
         ValidateResourceNames(filePath, Resources);
     }
@@ -126,7 +127,8 @@ public sealed class SubtestDefinition
 
             foreach (var name in names as JsonArray ?? throw Invalid(filePath, $"'{section}.{key}' must be a list, not {names.ToJsonString()}"))
             {
-                var text = name is JsonValue value && value.GetValueKind() is JsonValueKind.String or JsonValueKind.Number ? value.ToString() : null;
+                var isScalar = name is JsonValue value && value.GetValueKind() is JsonValueKind.String or JsonValueKind.Number;
+                var text = isScalar ? name!.ToString() : null;
                 if (text is null or "" or "." or ".." || text.Contains("..", StringComparison.Ordinal) || text.IndexOfAny(s_unsafeNameCharacters) >= 0)
                 {
                     throw Invalid(filePath, $"'{section}.{key}' holds {name?.ToJsonString() ?? "null"}, which is not a plain name inside the tier configuration folder");

@@ -112,7 +112,8 @@ public sealed class TierCatalog
             try
             {
                 files = System.IO.Directory.Exists(folder)
-                    ? System.IO.Directory.GetFileSystemEntries(folder, "*.yaml").Where(f => f.EndsWith(".yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList()
+                    ? System.IO.Directory.GetFileSystemEntries(folder, "*.yaml")
+                        .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList()
                     : [];
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -194,7 +195,7 @@ public sealed record TierDefinition(string Id, string Name, string Description, 
     private static bool? Flag(string id, string path, JsonObject yaml, string key) => yaml[key] switch
     {
         null => null,
-        JsonValue v when v.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => v.GetValue<bool>(),
+        JsonValue v when v.TryGetValue(out bool flag) => flag,
         var other => throw TierCatalog.NoDefinitions(path, $"Invalid tier definitions in {path}: 'tiers.{id}.{key}' must be true or false, not {other.ToJsonString()}."),
     };
 

@@ -121,7 +121,8 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
         var query = new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = statuses };
         foreach (var (path, _) in ExperimentPaths.Resolve(this, Path, literal: false))
         {
-            Add(path, tierConfig, experiment => RunScanner.Scan(experiment, query.Resolve(experiment, e => WriteError(ErrorRecords.From(e))), issue => WriteWarning(issue.Message)));
+            Add(path, tierConfig, experiment => RunScanner.Scan(
+                experiment, query.Resolve(experiment, e => WriteError(ErrorRecords.From(e))), issue => WriteWarning(issue.Message)));
         }
     }
 
