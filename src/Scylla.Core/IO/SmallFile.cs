@@ -65,11 +65,6 @@ internal static class SmallFile
 
     private static byte[] ReadPooled(string path, out int length)
     {
-        if (Directory.Exists(path))
-        {
-            throw NotRegular(path, "it is a directory");
-        }
-
         using var handle = OpenForReading(path);
         using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
         if (!stream.CanSeek)
@@ -104,8 +99,9 @@ internal static class SmallFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // open(2) accepts a directory; only reading it fails, so the extra look happens on that path alone.
             ArrayPool<byte>.Shared.Return(buffer);
-            throw Unreadable(path, e);
+            throw Directory.Exists(path) ? NotRegular(path, "it is a directory") : Unreadable(path, e);
         }
         catch
         {
