@@ -18,9 +18,9 @@ what could be read. The workspace of a run is never read.
     Parameters  = @{
         Path           = 'Experiment folders to list. Wildcards are supported; matches that are not experiments are skipped. Default: the current folder.'
         LiteralPath    = 'Experiment folders, taken literally. Bound by property name from pipeline input: PSPath (Get-ChildItem output) or ExperimentPath (Scylla objects). Each experiment is listed once per call.'
-        Tier           = 'Only these tiers (T0 to T6, case-insensitive). Completes from the experiment in -Path.'
-        Subtest        = 'Only these subtests (for example 01). Completes from the experiment in -Path.'
-        RunNumber      = 'Only these run numbers (1-based). Completes from the experiment in -Path.'
+        Tier           = 'Only these tiers (T0 to T6, case-insensitive). A tier the experiment lacks is an error (TierNotInExperiment) listing its tiers. Completes from the experiment in -Path.'
+        Subtest        = 'Only these subtests (for example 01; a number finds the subtest of that number, so -Subtest 1 and -Subtest 01 find 01). A subtest the experiment lacks is an error (SubtestNotInExperiment) listing its subtests. Completes from the experiment in -Path.'
+        RunNumber      = 'Only these run numbers (1-based). A run number the selected subtests lack is an error (RunNumberNotInExperiment). Completes from the experiment in -Path.'
         Status         = 'Only runs with these statuses: Completed, Missing, Failed, Partial, Results.'
         TierConfigPath = 'The tier configuration folder (holding tiers.yaml and subtests/) that defines the subtests.'
     }

@@ -34,7 +34,7 @@ its last completed stage, and the next call completes it.
         Path                    = 'Experiment folders whose runs to re-run (wildcards supported), filtered by -Tier, -Subtest, -RunNumber and -Status.'
         LiteralPath             = 'Experiment folders, taken literally (no wildcards); bound from Get-ChildItem output.'
         Tier                    = "The run's tier; with -Path or -LiteralPath, only these tiers."
-        Subtest                 = "The run's subtest; with -Path or -LiteralPath, only these subtests."
+        Subtest                 = "The run's subtest; with -Path or -LiteralPath, only these subtests (-Subtest 1 finds 01); values the experiment lacks are errors."
         RunNumber               = 'The run number; with -Path or -LiteralPath, only these run numbers.'
         Force                   = 'Re-run even when the checkpoint or experiment.pid shows a live runner of the experiment on this host.'
         Status                  = 'With -Path: only runs with these statuses. Default: every status but Completed (every status with -JudgeOnly).'

@@ -16,7 +16,7 @@ repository owned by another user, or a run id that would leave the experiment is
         ExperimentPath          = "The run's experiment folder; with -Tier, -Subtest and -RunNumber, bound by property name from ScyllaRun objects, CSV rows or any object with those properties."
         Path                    = 'The experiment folder of the runs named by -Tier, -Subtest and -RunNumber.'
         Tier                    = 'The tier of the runs (T0 to T6).'
-        Subtest                 = 'The subtest of the runs (for example 01).'
+        Subtest                 = 'The subtest of the runs (for example 01; -Subtest 1 finds 01). A run the experiment lacks is refused.'
         RunNumber               = 'The run numbers.'
         TierConfigPath          = 'The tier configuration folder (tiers.yaml, subtests/, blocks/, agents/, skills/).'
         RepositoryPath          = 'The base repository to use instead of the one found beside the experiment.'

@@ -15,7 +15,7 @@ January-era tools still load it), 3.0 and 3.1 as 3.1; fields this module does no
         ExperimentPath = "The run's experiment folder; with -Tier, -Subtest and -RunNumber, bound by property name from ScyllaRun objects, CSV rows or any object with those properties."
         Path        = 'The experiment folder of the runs named by -Tier, -Subtest and -RunNumber.'
         Tier        = 'The tier of the runs to update (T0 to T6).'
-        Subtest     = 'The subtest of the runs to update (for example 01).'
+        Subtest     = 'The subtest of the runs to update (for example 01; -Subtest 1 finds 01). A run the experiment lacks is refused before writing.'
         RunNumber   = 'The run numbers to update.'
         Status      = 'The status to record: passed, failed or agent_complete.'
         Clear       = "Remove the runs' entries instead; their state goes back to pending."

@@ -161,3 +161,58 @@ public class ConfigTests
         Assert.Contains("Missing required tier definitions: T1, T2, T3, T4, T5, T6", error.Message);
     }
 }
+
+/// <summary>experiment.json values read as upstream's model reads them, and values it would plan nonsense with refused.</summary>
+public class ConfigValueTests
+{
+    private const string Minimal = "{\"experiment_id\": \"e\", \"task_repo\": \"r\", \"task_commit\": \"c\", \"task_prompt_file\": \"p.md\", \"language\": \"python\"";
+
+    [Theory]
+    [InlineData("300.0", 300)]
+    [InlineData("\"300\"", 300)]
+    [InlineData("\" 300 \"", 300)]
+    [InlineData("3e2", 300)]
+    [InlineData("true", 1)]
+    public void Whole_numbers_written_as_floats_or_strings_are_read_as_pydantic_reads_them(string json, int expected)
+    {
+        var config = ExperimentConfig.Parse(Minimal + $", \"timeout_seconds\": {json}, \"runs_per_subtest\": 3.0}}");
+
+        Assert.Equal(expected, config.TimeoutSeconds);
+        Assert.Equal(3, config.RunsPerSubtest);
+    }
+
+    [Theory]
+    [InlineData("runs_per_subtest", "NaN", "NaN")]
+    [InlineData("runs_per_subtest", "2147483647", "between 0 and 1000")]
+    [InlineData("runs_per_subtest", "-1", "between 0 and 1000")]
+    [InlineData("timeout_seconds", "-1", "between 1 and 604800")]
+    [InlineData("timeout_seconds", "300.5", "whole number")]
+    [InlineData("timeout_seconds", "-Infinity", "-Infinity")]
+    [InlineData("models", "[]", "at least one model")]
+    [InlineData("judge_models", "[]", "at least one model")]
+    public void Impossible_values_are_refused_naming_the_key(string key, string json, string reason)
+    {
+        var error = Assert.Throws<ScyllaException>(() => ExperimentConfig.Parse(Minimal + $", \"{key}\": {json}}}", "/x/config/experiment.json"));
+
+        Assert.Equal("InvalidExperimentConfig", error.ErrorId);
+        Assert.Contains($"'{key}'", error.Message);
+        Assert.Contains(reason, error.Message);
+        Assert.Equal("/x/config/experiment.json", error.TargetPath);
+    }
+
+    [Fact]
+    public void A_NaN_outside_the_counts_is_not_refused()
+    {
+        var config = ExperimentConfig.Parse(Minimal + ", \"notes\": \"NaN\", \"extra\": NaN}");
+
+        Assert.Equal(10, config.RunsPerSubtest);
+        Assert.Contains("\"notes\": \"NaN\"", config.ToJson());
+    }
+
+    [Fact]
+    public void Booleans_accept_what_pydantic_accepts()
+    {
+        Assert.True(ExperimentConfig.Parse(Minimal + ", \"skip_agent_teams\": \"yes\", \"use_containers\": 1}").SkipAgentTeams);
+        Assert.False(ExperimentConfig.Parse(Minimal + ", \"skip_agent_teams\": \"off\"}").SkipAgentTeams);
+    }
+}

@@ -56,13 +56,27 @@ public sealed class ScannerTests : IDisposable
     public void A_tree_with_both_layouts_is_refused_naming_both()
     {
         var experiment = Fixtures.Generate(_temp, [RunStatus.Completed], ExperimentLayout.Flat, tiers: 1, subtests: 1, runs: 1);
-        Directory.CreateDirectory(Path.Combine(experiment, "completed"));
+        Directory.CreateDirectory(Path.Combine(experiment, "completed", "T0", "00", "run_02"));
 
         var error = Assert.Throws<ScyllaException>(() => Experiment.Open(experiment));
 
         Assert.Equal("MixedExperimentLayout", error.ErrorId);
         Assert.Contains("T0", error.Message);
         Assert.Contains("completed", error.Message);
+    }
+
+    [Fact]
+    public void Tier_results_under_completed_of_a_flat_experiment_leave_it_flat()
+    {
+        var experiment = Fixtures.Generate(_temp, [RunStatus.Completed], ExperimentLayout.Flat, tiers: 1, subtests: 1, runs: 1);
+        Directory.CreateDirectory(Path.Combine(experiment, "completed", "T0", "00"));
+        File.WriteAllText(Path.Combine(experiment, "completed", "T0", "result.json"), "{\"tier_id\": \"T0\"}");
+        File.WriteAllText(Path.Combine(experiment, "completed", "T0", "00", "report.json"), "{}");
+
+        var opened = Experiment.Open(experiment);
+
+        Assert.Equal(ExperimentLayout.Flat, opened.Layout);
+        Assert.Equal(["T0/00/run_01 Completed"], RunScanner.Scan(opened, RunQuery.All, _ => { }).Select(r => $"{r.RunId} {r.Status}"));
     }
 
     [Fact]

@@ -179,6 +179,22 @@ public sealed class WorkspaceTests : IDisposable
     }
 
     [Fact]
+    public void T5_refuses_a_parent_manifest_whose_block_ids_leave_the_tier_configuration()
+    {
+        var e = Create(_temp);
+        WriteTierResult(e, "T2", "05", new JsonObject { ["claude_md"] = new JsonObject { ["blocks"] = new JsonArray("../../../../etc/hostname") } });
+        WriteTierResult(e, "T3", "01", new JsonObject());
+
+        var error = Assert.Throws<ScyllaException>(() => WorkspaceManager.Create(e.Open(), "T5", "13", 1, s_defaults));
+
+        Assert.Equal("InvalidSubtestDefinition", error.ErrorId);
+        Assert.Contains("claude_md.blocks", error.Message);
+        Assert.Contains("config_manifest.json", error.TargetPath);
+        Assert.Empty(Worktrees(e));
+        Assert.False(Directory.Exists(Path.Combine(e.Path, "T5", "13", "run_01")));
+    }
+
+    [Fact]
     public void A_failure_after_the_worktree_exists_removes_worktree_branch_and_folder()
     {
         var e = Create(_temp);

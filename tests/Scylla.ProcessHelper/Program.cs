@@ -8,6 +8,8 @@ using Scylla.Core.Runs;
 //     acknowledgement file, so a test that kills this process knows which updates were acknowledged.
 //   scan <experiment>
 //     Prints "<run id> <status>" per run and "issue <path>" per file or folder that could not be read.
+//   read <experiment> <tier configuration>
+//     Reads everything the module reads (Scylla.ProcessHelper.ReadPath) and prints its findings, one per line.
 switch (args[0])
 {
     case "mark":
@@ -28,6 +30,13 @@ switch (args[0])
         foreach (var run in RunScanner.Scan(Experiment.Open(args[1]), RunQuery.All, issue => Console.WriteLine($"issue {issue.Path}")))
         {
             Console.WriteLine($"{run.RunId} {run.Status}");
+        }
+
+        break;
+    case "read":
+        foreach (var line in Scylla.ProcessHelper.ReadPath.ReadAll(args[1], args[2]).Lines())
+        {
+            Console.WriteLine(line);
         }
 
         break;

@@ -50,7 +50,8 @@ Describe 'A corpus of broken experiments' {
         $failures[0].Exception.Message | Should -BeLike "*$notJson*"
         $broken = @(
             (Join-Path $truncated 'checkpoint.json'), (Join-Path $unknown 'checkpoint.json'),
-            "$r/run_01/run_result.json", "$r/run_05/judge/judge_01/judgment.json", "$r/run_02/agent/result.json")
+            "$r/run_01/run_result.json", "$r/run_05/judge/judge_01/judgment.json", "$r/run_02/agent/result.json",
+            "$r/run_03/agent/output.txt") # the link loop: it counts as absent, and is reported
         foreach ($file in $broken) {
             @($warnings | Where-Object { $_.Message -like "*$file*" }).Count | Should -Be 1 -Because "$file is reported once"
         }

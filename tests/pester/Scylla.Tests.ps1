@@ -132,7 +132,7 @@ Describe 'Set-ScyllaCheckpoint' {
     }
 
     It 'loses no update when two processes write one checkpoint at once' {
-        $experiment = New-TestExperiment
+        $experiment = New-ScyllaSampleExperiment (Join-Path $TestDrive 'concurrent') -TierCount 2 -SubtestCount 3 -RunCount 150 -Status Missing
         $writer = {
             param($Module, $Experiment, $Subtest)
             Import-Module $Module

@@ -80,6 +80,8 @@ Describe 'Workspaces' {
 
     It 'gives a T5 run whose parents have not completed an error and leaves nothing behind' {
         $e = New-GitExperiment 'five'
+        $config = Join-Path $e.Path 'config/experiment.json'
+        (Get-Content $config -Raw).Replace('"T3"', '"T3", "T5"') | Set-Content $config -NoNewline # T5 is one of its tiers
 
         New-ScyllaWorkspace -Path $e.Path -Tier T5 -Subtest 01 -RunNumber 1 -TierConfigPath $tierConfig -ErrorVariable failures -ErrorAction SilentlyContinue
 

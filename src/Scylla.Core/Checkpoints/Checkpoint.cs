@@ -129,6 +129,7 @@ public sealed class Checkpoint
                 $"Incompatible checkpoint version {version} in '{path}'. Supported versions are \"2.0\", \"3.0\" and \"3.1\" (as JSON strings).", path);
         }
 
+        ValidateShape(data, path);
         try
         {
             Migrate(data, version);
@@ -313,6 +314,44 @@ public sealed class Checkpoint
         }
 
         data["version"] = "3.1";
+    }
+
+    /// <summary>
+    /// The state maps nest tier, subtest and run objects down to string states; anything else (a null tier, a number
+    /// for a subtest) is refused with the key that holds it, before any code walks the maps.
+    /// </summary>
+    private static void ValidateShape(JsonObject data, string path)
+    {
+        foreach (var (key, depth) in new[] { ("tier_states", 1), ("subtest_states", 2), ("run_states", 3), ("completed_runs", 3) })
+        {
+            if (data[key] is { } node)
+            {
+                ValidateLevel(node, key, depth, path);
+            }
+        }
+    }
+
+    private static void ValidateLevel(JsonNode? node, string key, int depth, string path)
+    {
+        if (depth == 0)
+        {
+            if (node?.GetValueKind() != JsonValueKind.String)
+            {
+                throw Invalid(path, $"'{key}' must be a string state, not {node?.ToJsonString() ?? "null"}");
+            }
+
+            return;
+        }
+
+        if (node is not JsonObject level)
+        {
+            throw Invalid(path, $"'{key}' must be an object, not {node?.ToJsonString() ?? "null"}");
+        }
+
+        foreach (var (child, value) in level)
+        {
+            ValidateLevel(value, $"{key}.{child}", depth - 1, path);
+        }
     }
 
     /// <summary>Run keys are integers (older files wrote "01" or repeated a key); rewrite each once, last value winning.</summary>

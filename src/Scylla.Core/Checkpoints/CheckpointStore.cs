@@ -22,9 +22,9 @@ public static class CheckpointStore
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = SmallFile.ReadText(path);
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LibGit2Sharp;
+using Scylla.Core.IO;
 using Scylla.Core.Json;
 using Scylla.Core.Runs;
 
@@ -60,13 +61,13 @@ public static partial class Judging
         var rubric = Path.Combine(experimentPath, "rubric.yaml");
         if (File.Exists(rubric))
         {
-            sections.Add($"## Rubric\n\n```yaml\n{File.ReadAllText(rubric)}\n```");
+            sections.Add($"## Rubric\n\n```yaml\n{SmallFile.ReadText(rubric)}\n```");
         }
 
         var criteria = Path.Combine(experimentPath, "criteria.md");
         if (File.Exists(criteria))
         {
-            sections.Add($"## Criteria\n\n{File.ReadAllText(criteria)}");
+            sections.Add($"## Criteria\n\n{SmallFile.ReadText(criteria)}");
         }
 
         sections.Add($"## Task given to the agent\n\n{taskPrompt}");

@@ -5,6 +5,8 @@ using Scylla.Core.Checkpoints;
 using Scylla.Core.Experiments;
 using Scylla.Core.Workspaces;
 
+using Scylla.Core.IO;
+
 namespace Scylla.Core.Execution;
 
 /// <summary>
@@ -87,8 +89,8 @@ internal sealed partial class RerunPreflight(RerunOptions options)
     {
         var copy = Path.Combine(experiment.Path, "prompt.md");
         var configured = Path.Combine(experiment.Path, experiment.Config.TaskPromptFile);
-        return File.Exists(copy) ? File.ReadAllText(copy)
-            : File.Exists(configured) ? File.ReadAllText(configured)
+        return File.Exists(copy) ? SmallFile.ReadText(copy)
+            : File.Exists(configured) ? SmallFile.ReadText(configured)
             : throw new ScyllaException("TaskPromptNotFound", ScyllaErrorKind.NotFound,
                 $"The task prompt was not found: neither '{copy}' nor '{configured}' exists.", experiment.Path);
     }

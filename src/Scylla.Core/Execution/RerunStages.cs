@@ -5,6 +5,8 @@ using Scylla.Core.Experiments;
 using Scylla.Core.Runs;
 using Scylla.Core.Workspaces;
 
+using Scylla.Core.IO;
+
 namespace Scylla.Core.Execution;
 
 /// <summary>
@@ -207,7 +209,7 @@ internal static class RerunStages
     private static void ExecuteJudges(RunAttempt a)
     {
         var models = a.Experiment.Config.JudgeModels;
-        var prompt = File.ReadAllText(Path.Combine(a.RunDirectory, "judge_prompt.md"));
+        var prompt = SmallFile.ReadText(Path.Combine(a.RunDirectory, "judge_prompt.md"));
         var stopwatch = Stopwatch.StartNew();
         var fresh = new System.Collections.Concurrent.ConcurrentDictionary<int, Judgment>();
         JudgeResultArchive.ArchiveSlots(a.RunDirectory, a.JudgeSlots); // a Failed slot's files stay readable in .failed/
@@ -308,5 +310,5 @@ internal static class RerunStages
         }
     }
 
-    private static string ReadIfExists(string path) => File.Exists(path) ? File.ReadAllText(path) : string.Empty;
+    private static string ReadIfExists(string path) => File.Exists(path) ? SmallFile.ReadText(path) : string.Empty;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Scylla.Core.IO;
 using Scylla.Core.Json;
 using Scylla.Core.Runs;
 
@@ -121,8 +122,8 @@ public static class RunResults
         if (!File.Exists(agentResultPath))
         {
             var stdoutPath = File.Exists(Path.Combine(agentDirectory, "stdout.log")) ? Path.Combine(agentDirectory, "stdout.log") : Path.Combine(agentDirectory, "output.txt");
-            var stdout = File.ReadAllText(stdoutPath);
-            var stderr = File.Exists(Path.Combine(agentDirectory, "stderr.log")) ? File.ReadAllText(Path.Combine(agentDirectory, "stderr.log")) : string.Empty;
+            var stdout = SmallFile.ReadText(stdoutPath);
+            var stderr = File.Exists(Path.Combine(agentDirectory, "stderr.log")) ? SmallFile.ReadText(Path.Combine(agentDirectory, "stderr.log")) : string.Empty;
             var commands = ReadObject(Path.Combine(agentDirectory, "command_log.json"))?["commands"] as JsonArray ?? [];
             var agentCommand = commands.OfType<JsonObject>().FirstOrDefault(c => c["command"]?[0]?.ToString().Contains("claude", StringComparison.Ordinal) == true) ?? commands.OfType<JsonObject>().LastOrDefault();
             var exitCode = agentCommand?["exit_code"] is JsonValue e && e.TryGetValue(out int code) ? code : 0;
@@ -167,7 +168,7 @@ public static class RunResults
     {
         try
         {
-            return File.Exists(path) ? PythonJson.Parse(File.ReadAllText(path)) as JsonObject : null;
+            return File.Exists(path) ? PythonJson.Parse(SmallFile.ReadText(path)) as JsonObject : null;
         }
         catch (JsonException)
         {

@@ -38,7 +38,8 @@ public sealed class Experiment
     /// <summary>Opens <paramref name="directory"/>; a tree holding both layouts is refused rather than guessed at.</summary>
     public static Experiment Open(string directory, string? tierConfigPath = null)
     {
-        var path = System.IO.Path.GetFullPath(directory);
+        // One spelling per experiment ('exp', 'exp/', './exp'), so it is opened and listed once.
+        var path = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(directory));
         if (!Directory.Exists(path))
         {
             throw new ScyllaException("ExperimentNotFound", ScyllaErrorKind.NotFound, $"The experiment directory '{path}' does not exist.", path);
@@ -90,10 +91,19 @@ public sealed class Experiment
         }
     }
 
+    /// <summary>
+    /// Phase folders make the phase layout, except beside flat tier folders when they hold no run: the Python tool writes
+    /// tier results and reports under <c>completed/</c> of a flat experiment too.
+    /// </summary>
     private static ExperimentLayout DetectLayout(string path)
     {
         var phaseFolders = new[] { InProgressFolder, CompletedFolder }.Where(f => Directory.Exists(System.IO.Path.Combine(path, f))).ToArray();
         var flatTiers = TierId.All.Where(t => Directory.Exists(System.IO.Path.Combine(path, t))).ToArray();
+        if (flatTiers.Length > 0 && !phaseFolders.Any(f => HoldsRuns(System.IO.Path.Combine(path, f))))
+        {
+            return ExperimentLayout.Flat;
+        }
+
         if (phaseFolders.Length > 0 && flatTiers.Length > 0)
         {
             throw new ScyllaException("MixedExperimentLayout", ScyllaErrorKind.InvalidData,
@@ -102,5 +112,21 @@ public sealed class Experiment
         }
 
         return phaseFolders.Length > 0 ? ExperimentLayout.Phase : ExperimentLayout.Flat;
+    }
+
+    /// <summary>Whether a phase folder has a run folder (<c>T*/NN/run_NN</c>); an unreadable folder counts as holding runs.</summary>
+    private static bool HoldsRuns(string phaseFolder)
+    {
+        try
+        {
+            return TierId.All.Select(t => System.IO.Path.Combine(phaseFolder, t)).Where(Directory.Exists)
+                .SelectMany(Directory.EnumerateDirectories)
+                .SelectMany(Directory.EnumerateDirectories)
+                .Any(run => TryParseRunDirectoryName(System.IO.Path.GetFileName(run), out _));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
     }
 }

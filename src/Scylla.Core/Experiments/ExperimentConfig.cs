@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Scylla.Core.IO;
 using Scylla.Core.Json;
 using Scylla.Core.Tiers;
 
@@ -33,6 +35,14 @@ public sealed class ExperimentConfig
         "thinking_mode", "use_containers",
     ];
 
+    /// <summary>Far above any real experiment; a larger count is a typo that would plan billions of runs.</summary>
+    public const int MaxRunsPerSubtest = 1000;
+
+    /// <summary>One week: an agent timeout beyond it is a typo (and would overflow the millisecond timers).</summary>
+    public const int MaxTimeoutSeconds = 7 * 24 * 3600;
+
+    private static readonly string[] s_integerKeys = ["runs_per_subtest", "timeout_seconds", "max_turns", "max_subtests"];
+
     private readonly JsonObject _raw;
 
     private ExperimentConfig(JsonObject raw, string? sourcePath)
@@ -44,14 +54,14 @@ public sealed class ExperimentConfig
         TaskCommit = RequiredString("task_commit");
         TaskPromptFile = RequiredString("task_prompt_file");
         Language = RequiredString("language");
-        Models = NormalizeModels(OptionalStrings("models") ?? ["claude-sonnet-4-6"]);
-        RunsPerSubtest = OptionalInt("runs_per_subtest") ?? 10;
+        Models = NotEmpty("models", NormalizeModels(OptionalStrings("models") ?? ["claude-sonnet-4-6"]));
+        RunsPerSubtest = Bounded("runs_per_subtest", OptionalInt("runs_per_subtest") ?? 10, 0, MaxRunsPerSubtest);
         TiersToRun = (OptionalStrings("tiers_to_run") ?? []).Select(ParseTier).ToArray();
-        JudgeModels = NormalizeModels(!raw.ContainsKey("judge_models") && raw.ContainsKey("judge_model")
+        JudgeModels = NotEmpty("judge_models", NormalizeModels(!raw.ContainsKey("judge_models") && raw.ContainsKey("judge_model")
             ? [RequiredString("judge_model")]
-            : OptionalStrings("judge_models") ?? ["claude-opus-4-6"]);
-        TimeoutSeconds = OptionalInt("timeout_seconds") ?? 3600;
-        MaxTurns = OptionalInt("max_turns");
+            : OptionalStrings("judge_models") ?? ["claude-opus-4-6"]));
+        TimeoutSeconds = Bounded("timeout_seconds", OptionalInt("timeout_seconds") ?? 3600, 1, MaxTimeoutSeconds);
+        MaxTurns = OptionalInt("max_turns") is { } turns ? Bounded("max_turns", turns, 1, int.MaxValue) : null;
         MaxSubtests = OptionalInt("max_subtests");
         SkipAgentTeams = OptionalBool("skip_agent_teams") ?? false;
         ThinkingMode = OptionalString("thinking_mode") ?? "None";
@@ -94,13 +104,18 @@ public sealed class ExperimentConfig
     public static ExperimentConfig Load(string experimentDirectory)
     {
         var path = Path.Combine(experimentDirectory, RelativePath);
-        if (!File.Exists(path))
+        string text;
+        try
+        {
+            text = SmallFile.ReadText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new ScyllaException("ExperimentConfigNotFound", ScyllaErrorKind.NotFound,
                 $"'{experimentDirectory}' is not a Scylla experiment: {RelativePath} was not found.", experimentDirectory);
         }
 
-        return Parse(File.ReadAllText(path), path);
+        return Parse(text, path);
     }
 
     public static ExperimentConfig Parse(string json, string? sourcePath = null)
@@ -115,7 +130,13 @@ public sealed class ExperimentConfig
             throw Invalid(sourcePath, $"it is not valid JSON ({e.Message})", e);
         }
 
-        return node is JsonObject obj ? new ExperimentConfig(obj, sourcePath) : throw Invalid(sourcePath, "it is not a JSON object");
+        if (node is not JsonObject obj)
+        {
+            throw Invalid(sourcePath, "it is not a JSON object");
+        }
+
+        RefuseNonFiniteNumbers(json, obj, sourcePath);
+        return new ExperimentConfig(obj, sourcePath);
     }
 
     /// <summary>The file as upstream HEAD writes it, followed by every other key the file had, in its order.</summary>
@@ -169,9 +190,76 @@ public sealed class ExperimentConfig
 
     private string? OptionalString(string key) => Node(key, JsonValueKind.String) is { } n ? As(key, n, x => x.GetValue<string>()) : null;
 
-    private int? OptionalInt(string key) => Node(key, JsonValueKind.Number) is { } n ? As(key, n, x => x.GetValue<int>()) : null;
+    /// <summary>
+    /// An integer read as upstream's model (pydantic, lax mode) reads it: a whole number also when written as a float
+    /// (<c>300.0</c>) or a string (<c>"300"</c>), true and false as 1 and 0; a fraction or anything else is refused.
+    /// </summary>
+    private int? OptionalInt(string key)
+    {
+        if (!_raw.TryGetPropertyValue(key, out var node) || node == null)
+        {
+            return null;
+        }
 
-    private bool? OptionalBool(string key) => Node(key, JsonValueKind.True) is { } n ? As(key, n, x => x.GetValue<bool>()) : null;
+        var kind = node.GetValueKind();
+        var text = kind switch
+        {
+            JsonValueKind.Number => node.ToJsonString(),
+            JsonValueKind.String => node.GetValue<string>().Trim(),
+            JsonValueKind.True => "1",
+            JsonValueKind.False => "0",
+            _ => null,
+        };
+        const NumberStyles styles = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
+        return decimal.TryParse(text, styles, CultureInfo.InvariantCulture, out var number)
+            && number == decimal.Truncate(number) && number is >= int.MinValue and <= int.MaxValue
+            && (kind != JsonValueKind.String || !text!.Contains('e', StringComparison.OrdinalIgnoreCase))
+            ? (int)number
+            : throw Invalid(SourcePath, $"'{key}' has the wrong type: it must be a whole number, not {node.ToJsonString()}");
+    }
+
+    /// <summary>A boolean read as pydantic's lax mode reads one: also 0 and 1, and the strings yes/no, on/off, true/false, 1/0.</summary>
+    private bool? OptionalBool(string key)
+    {
+        if (!_raw.TryGetPropertyValue(key, out var node) || node == null)
+        {
+            return null;
+        }
+
+        var text = node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>().Trim().ToLowerInvariant() : node.ToJsonString();
+        return text switch
+        {
+            "true" or "1" or "1.0" or "yes" or "on" or "y" or "t" => true,
+            "false" or "0" or "0.0" or "no" or "off" or "n" or "f" => false,
+            _ => throw Invalid(SourcePath, $"'{key}' has the wrong type: it must be true or false, not {node.ToJsonString()}"),
+        };
+    }
+
+    private int Bounded(string key, int value, int min, int max) => value >= min && value <= max
+        ? value
+        : throw Invalid(SourcePath, $"'{key}' is {value}; it must be between {min} and {max}");
+
+    private IReadOnlyList<string> NotEmpty(string key, IReadOnlyList<string> models) => models.Count > 0
+        ? models
+        : throw Invalid(SourcePath, $"'{key}' is empty; at least one model is needed");
+
+    /// <summary>
+    /// Python writes NaN and Infinity as bare tokens, which the parser reads as null; for the counts and timeouts a null
+    /// would mean the default, so a non-finite number there is refused (upstream refuses it too).
+    /// </summary>
+    private static void RefuseNonFiniteNumbers(string json, JsonObject parsed, string? sourcePath)
+    {
+        if (!json.Contains("NaN", StringComparison.Ordinal) && !json.Contains("Infinity", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var marked = PythonJson.Parse(json, nonFiniteMarker: true) as JsonObject;
+        foreach (var key in s_integerKeys.Where(k => parsed[k] == null && marked?[k]?.GetValueKind() == JsonValueKind.String))
+        {
+            throw Invalid(sourcePath, $"'{key}' is {PythonJson.NonFiniteToken(marked![key]!)}, not a whole number");
+        }
+    }
 
     private IReadOnlyList<string>? OptionalStrings(string key) =>
         Node(key, JsonValueKind.Array) is { } n

@@ -9,19 +9,22 @@ namespace Scylla.Core.IO;
 /// </summary>
 internal sealed class DirectoryListing
 {
-    public static readonly DirectoryListing Empty = new(string.Empty, []);
+    public static readonly DirectoryListing Empty = new(string.Empty, [], null);
 
     private readonly string _path;
+
+    private readonly Action<string, string>? _reportUnreadable;
 
     /// <summary>Name to "is a directory" (from the directory entry type; a link to a directory counts as one).</summary>
     private readonly Dictionary<string, bool> _entries;
 
     private readonly Dictionary<string, string?> _finalTargets = new(StringComparer.Ordinal);
 
-    private DirectoryListing(string path, Dictionary<string, bool> entries)
+    private DirectoryListing(string path, Dictionary<string, bool> entries, Action<string, string>? reportUnreadable)
     {
         _path = path;
         _entries = entries;
+        _reportUnreadable = reportUnreadable;
     }
 
     /// <summary>
@@ -42,21 +45,20 @@ internal sealed class DirectoryListing
                 entries[name] = isDirectory;
             }
         }
-        catch (DirectoryNotFoundException)
-        {
-            return null;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return null;
-        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            reportUnreadable?.Invoke(path, $"Cannot read the directory '{path}': {e.Message}");
+            // Absent, a file, a dangling link or a link loop (reported) is no directory; anything else is unreadable.
+            var isLink = new FileInfo(path).LinkTarget != null;
+            var target = isLink ? ResolveFinalTarget(path, reportUnreadable) : path;
+            if (target != null && !(e is DirectoryNotFoundException || File.Exists(target) && !Directory.Exists(target)))
+            {
+                reportUnreadable?.Invoke(path, $"Cannot read the directory '{path}': {e.Message}");
+            }
+
             return null;
         }
 
-        return new DirectoryListing(path, entries);
+        return new DirectoryListing(path, entries, reportUnreadable);
     }
 
     public bool Exists(string name) => _entries.TryGetValue(name, out var isDirectory) && (isDirectory || FinalTarget(name) != null);
@@ -70,27 +72,28 @@ internal sealed class DirectoryListing
 
     public IEnumerable<string> Directories => _entries.Where(e => e.Value).Select(e => e.Key);
 
-    /// <summary>The path a name finally resolves to, or null when it is a dangling or looping link.</summary>
+    /// <summary>The path a name finally resolves to, or null when it is a dangling or looping link (a loop is reported).</summary>
     private string? FinalTarget(string name)
     {
         if (!_finalTargets.TryGetValue(name, out var target))
         {
-            _finalTargets[name] = target = ResolveFinalTarget(Path.Combine(_path, name));
+            _finalTargets[name] = target = ResolveFinalTarget(Path.Combine(_path, name), _reportUnreadable);
         }
 
         return target;
     }
 
-    private static string? ResolveFinalTarget(string path)
+    private static string? ResolveFinalTarget(string path, Action<string, string>? reportUnreadable)
     {
         try
         {
             var target = File.ResolveLinkTarget(path, returnFinalTarget: true);
             return target == null ? path : target.Exists ? target.FullName : null;
         }
-        catch (IOException)
+        catch (IOException e)
         {
-            return null; // a link loop
+            reportUnreadable?.Invoke(path, $"'{path}' is a symbolic link loop ({e.Message}); it counts as absent.");
+            return null;
         }
     }
 }

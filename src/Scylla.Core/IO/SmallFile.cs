@@ -1,27 +1,91 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
+using Scylla.Core.Json;
 
 namespace Scylla.Core.IO;
 
 /// <summary>
-/// Reads the small JSON files of a run with as few system calls as possible (open, read until end, close) into a pooled
-/// buffer: the run scan reads several per run, thousands of runs at a time.
+/// Reads the files of an experiment and its tier configuration: only regular files, at most <see cref="MaxBytes"/>, with
+/// as few system calls as possible (the run scan reads several files per run, thousands of runs at a time). A FIFO,
+/// socket or directory in place of a file is refused without blocking, a device or huge file at the size bound
+/// (docs/en-US/about_Scylla.help.txt, ERROR IDS). An absent file throws <see cref="FileNotFoundException"/> or
+/// <see cref="DirectoryNotFoundException"/>; every other failure is a <see cref="ScyllaException"/> naming the file.
 /// </summary>
 internal static class SmallFile
 {
+    /// <summary>No file the module reads is near this size; a larger one is a mistake (or a device such as /dev/zero).</summary>
+    public const int MaxBytes = 64 * 1024 * 1024;
+
     /// <summary>Parses the file and applies <paramref name="read"/> to its root while the pooled buffer is still held.</summary>
     public static T ReadJson<T>(string path, Func<JsonElement, T> read)
     {
-        using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var buffer = ReadPooled(path, out var length);
         try
         {
-            var length = 0;
+            // The document reads from the buffer itself, so it must be done with before the buffer goes back to the pool.
+            using var document = Parse(buffer.AsMemory(0, length));
+            return read(document.RootElement);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The file as UTF-8 text (a byte order mark is dropped, as File.ReadAllText does).</summary>
+    public static string ReadText(string path)
+    {
+        var buffer = ReadPooled(path, out var length);
+        try
+        {
+            var bytes = buffer.AsSpan(0, length);
+            return Encoding.UTF8.GetString(bytes.StartsWith(Encoding.UTF8.Preamble) ? bytes[Encoding.UTF8.Preamble.Length..] : bytes);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Python writes bare NaN and Infinity, which a strict parser refuses: those files are parsed a second way.</summary>
+    private static JsonDocument Parse(ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            return JsonDocument.Parse(bytes);
+        }
+        catch (JsonException) when (bytes.Span.IndexOf("NaN"u8) >= 0 || bytes.Span.IndexOf("Infinity"u8) >= 0)
+        {
+            return JsonDocument.Parse(PythonJson.ReplaceNonFiniteTokens(Encoding.UTF8.GetString(bytes.Span)));
+        }
+    }
+
+    private static byte[] ReadPooled(string path, out int length)
+    {
+        using var handle = OpenForReading(path);
+        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        if (!stream.CanSeek)
+        {
+            throw NotRegular(path, "it is a pipe, socket or terminal");
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        length = 0;
+        try
+        {
             int count;
-            while ((count = RandomAccess.Read(handle, buffer.AsSpan(length), length)) > 0)
+            while ((count = stream.Read(buffer, length, buffer.Length - length)) > 0)
             {
                 length += count;
+                if (length > MaxBytes)
+                {
+                    throw new ScyllaException("FileTooLarge", ScyllaErrorKind.InvalidData,
+                        $"'{path}' was not read: it is larger than {MaxBytes / (1024 * 1024)} MiB (or is a device).", path);
+                }
+
                 if (length == buffer.Length)
                 {
                     var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
@@ -31,13 +95,60 @@ internal static class SmallFile
                 }
             }
 
-            // The document reads from the buffer itself, so it must be done with before the buffer goes back to the pool.
-            using var document = JsonDocument.Parse(buffer.AsMemory(0, length));
-            return read(document.RootElement);
+            return buffer;
         }
-        finally
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // open(2) accepts a directory; only reading it fails, so the extra look happens on that path alone.
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw Directory.Exists(path) ? NotRegular(path, "it is a directory") : Unreadable(path, e);
+        }
+        catch
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
+
+    /// <summary>
+    /// Opens without blocking: open(2) on a FIFO waits for a writer unless O_NONBLOCK is given, and .NET cannot pass it.
+    /// </summary>
+    private static SafeFileHandle OpenForReading(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            try
+            {
+                return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            }
+            catch (Exception e) when (e is not (FileNotFoundException or DirectoryNotFoundException) && e is IOException or UnauthorizedAccessException)
+            {
+                throw Unreadable(path, e);
+            }
+        }
+
+        var flags = OperatingSystem.IsMacOS() ? 0x4 | 0x1000000 : 0x800 | 0x80000; // O_RDONLY | O_NONBLOCK | O_CLOEXEC
+        var descriptor = Open(path, flags);
+        if (descriptor >= 0)
+        {
+            return new SafeFileHandle((IntPtr)descriptor, ownsHandle: true);
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        throw errno switch
+        {
+            2 => new FileNotFoundException($"Could not find file '{path}'.", path), // ENOENT
+            20 => new DirectoryNotFoundException($"Could not find a part of the path '{path}'."), // ENOTDIR
+            _ => Unreadable(path, new IOException(Marshal.GetPInvokeErrorMessage(errno))),
+        };
+    }
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    private static ScyllaException NotRegular(string path, string reason) =>
+        new("NotARegularFile", ScyllaErrorKind.InvalidData, $"'{path}' was not read: {reason}, not a regular file.", path);
+
+    private static ScyllaException Unreadable(string path, Exception e) =>
+        new("FileUnreadable", ScyllaErrorKind.InvalidData, $"Cannot read '{path}': {e.Message}", path, e);
 }

@@ -13,11 +13,27 @@ namespace Scylla.Core.Json;
 public static class PythonJson
 {
     /// <summary>Parses <paramref name="text"/>; throws <see cref="JsonException"/> when it is not JSON.</summary>
-    public static JsonNode? Parse(string text)
+    public static JsonNode? Parse(string text) => Parse(text, nonFiniteMarker: false);
+
+    /// <summary>
+    /// With <paramref name="nonFiniteMarker"/>, bare NaN and Infinity become marker strings instead of null, so a caller
+    /// can tell them from a written null (<see cref="NonFiniteToken"/> names them).
+    /// </summary>
+    internal static JsonNode? Parse(string text, bool nonFiniteMarker)
     {
-        using var document = JsonDocument.Parse(ReplaceNonFiniteTokens(text));
+        using var document = JsonDocument.Parse(ReplaceNonFiniteTokens(text, nonFiniteMarker));
         return ToNode(document.RootElement);
     }
+
+    /// <summary>The token a marker string of <see cref="Parse(string, bool)"/> stands for, or null for any other node.</summary>
+    internal static string? NonFiniteToken(JsonNode node) =>
+        node.GetValueKind() == JsonValueKind.String && node.GetValue<string>() is { } text
+        && text.StartsWith(NonFiniteMarker, StringComparison.Ordinal)
+            ? text[NonFiniteMarker.Length..]
+            : null;
+
+    /// <summary>A private-use character: no file of the Python tool writes it, so a marked token is never mistaken.</summary>
+    private const string NonFiniteMarker = "\uE000";
 
     /// <summary>Like Python's <c>json.dumps(value, indent=2)</c>: no trailing newline.</summary>
     public static string Serialize(JsonNode? node)
@@ -68,7 +84,7 @@ public static class PythonJson
     }
 
     /// <summary>Turns bare Infinity, -Infinity and NaN (outside strings) into null so a strict parser accepts them.</summary>
-    private static string ReplaceNonFiniteTokens(string text)
+    internal static string ReplaceNonFiniteTokens(string text, bool marker = false)
     {
         if (!text.Contains("Infinity", StringComparison.Ordinal) && !text.Contains("NaN", StringComparison.Ordinal))
         {
@@ -98,7 +114,7 @@ public static class PythonJson
             var token = StartsWithAt(text, i, "-Infinity") ?? StartsWithAt(text, i, "Infinity") ?? StartsWithAt(text, i, "NaN");
             if (token != null)
             {
-                builder.Append("null");
+                builder.Append(marker ? "\"" + NonFiniteMarker + token + "\"" : "null");
                 i += token.Length - 1;
                 continue;
             }

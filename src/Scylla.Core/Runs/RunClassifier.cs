@@ -150,13 +150,20 @@ public static class RunClassifier
 
     /// <summary>
     /// <paramref name="read"/> applied to the file's root object; default when the file is absent or not an object, with an
-    /// issue naming the file when it cannot be read or is not JSON.
+    /// issue naming the file when it cannot be read, is not JSON or not an object.
     /// </summary>
     private static T? ReadJsonObject<T>(string path, List<ScanIssue> issues, Func<JsonElement, T> read)
     {
         try
         {
-            return SmallFile.ReadJson(path, root => root.ValueKind == JsonValueKind.Object ? read(root) : default);
+            var (value, isObject) = SmallFile.ReadJson(path, root =>
+                root.ValueKind == JsonValueKind.Object ? (read(root), true) : (default(T), false));
+            if (!isObject)
+            {
+                issues.Add(new ScanIssue(path, $"'{path}' is not a JSON object."));
+            }
+
+            return value;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -166,9 +173,9 @@ public static class RunClassifier
         {
             issues.Add(new ScanIssue(path, $"'{path}' is not valid JSON: {e.Message}"));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (ScyllaException e)
         {
-            issues.Add(new ScanIssue(path, $"Cannot read '{path}': {e.Message}"));
+            issues.Add(new ScanIssue(path, e.Message));
         }
 
         return default;

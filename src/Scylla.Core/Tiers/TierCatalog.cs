@@ -67,7 +67,16 @@ public sealed class TierCatalog
                 continue;
             }
 
-            var testDirectory = fixtures.EnumerateDirectories("test-*").Select(d => d.FullName).Order(StringComparer.Ordinal).FirstOrDefault();
+            string? testDirectory;
+            try
+            {
+                testDirectory = fixtures.EnumerateDirectories("test-*").Select(d => d.FullName).Order(StringComparer.Ordinal).FirstOrDefault();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // an unreadable folder holds no tier configuration we could use
+            }
+
             if (testDirectory != null)
             {
                 var shared = Path.GetFullPath(Path.Combine(testDirectory, "..", "..", "..", "claude-code", "shared"));
@@ -79,8 +88,10 @@ public sealed class TierCatalog
     }
 
     /// <summary>
-    /// The subtests of <paramref name="tier"/> (formats.md §8.1): <c>subtests/tN/*.yaml</c> sorted by path, id = the first two
-    /// characters when both are digits. A later file with an id already seen is reported and skipped.
+    /// The subtests of <paramref name="tier"/> (formats.md §8.1): <c>subtests/tN/*.yaml</c> sorted by path (any entry, as
+    /// Python's glob matches them, so a folder of that name fails at load instead of vanishing), id = the first two
+    /// characters when both are digits. A later file with an id already seen is reported and skipped, and so is a folder
+    /// that cannot be listed (the tier then has no configured subtests).
     /// </summary>
     public IReadOnlyList<SubtestFile> GetSubtests(string tier, Action<string, string>? reportDuplicate = null)
     {
@@ -97,9 +108,20 @@ public sealed class TierCatalog
             }
 
             var folder = Path.Combine(Directory, "subtests", tier.ToLowerInvariant());
-            var files = System.IO.Directory.Exists(folder)
-                ? System.IO.Directory.GetFiles(folder, "*.yaml").Where(f => f.EndsWith(".yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
-                : Enumerable.Empty<string>();
+            IEnumerable<string> files = [];
+            try
+            {
+                files = System.IO.Directory.Exists(folder)
+                    ? System.IO.Directory.GetFileSystemEntries(folder, "*.yaml")
+                        .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList()
+                    : [];
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                reportDuplicate?.Invoke(folder, $"Cannot list the subtest folder '{folder}': {e.Message}");
+                return []; // not cached: the next call tries again
+            }
+
             var result = new List<SubtestFile>();
             foreach (var file in files)
             {
@@ -126,50 +148,57 @@ public sealed class TierCatalog
     /// <summary>Reads and validates <c>tiers.yaml</c> (formats.md §8.4): every tier T0..T6 with a name and a description.</summary>
     public IReadOnlyDictionary<string, TierDefinition> LoadTierDefinitions()
     {
-        var path = Path.Combine(Directory ?? throw NoDefinitions("no tier configuration directory is known"), "tiers.yaml");
-        if (!File.Exists(path))
-        {
-            throw NoDefinitions($"Tiers file not found: {path}");
-        }
-
+        var path = Path.Combine(Directory ?? throw NoDefinitions(null, "no tier configuration directory is known"), "tiers.yaml");
         JsonNode? yaml;
         try
         {
-            yaml = YamlToJson.Load(File.ReadAllText(path));
+            yaml = YamlToJson.Load(IO.SmallFile.ReadText(path));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw NoDefinitions(path, $"Tiers file not found: {path}");
         }
         catch (YamlDotNet.Core.YamlException e)
         {
-            throw NoDefinitions($"Failed to parse tiers.yaml: {e.Message}");
+            throw NoDefinitions(path, $"Failed to parse tiers.yaml ({path}): {e.Message}");
         }
 
         if (yaml is not JsonObject root || root["tiers"] is not JsonObject tiers)
         {
-            throw NoDefinitions("tiers.yaml must contain a 'tiers' key");
+            throw NoDefinitions(path, $"{path} must contain a 'tiers' mapping");
         }
 
         var missing = TierId.All.Where(t => !tiers.ContainsKey(t)).ToArray();
         if (missing.Length > 0)
         {
-            throw NoDefinitions($"Invalid tier definitions: Missing required tier definitions: {string.Join(", ", missing)}");
+            throw NoDefinitions(path, $"Invalid tier definitions in {path}: Missing required tier definitions: {string.Join(", ", missing)}");
         }
 
-        return TierId.All.ToDictionary(t => t, t => TierDefinition.From(t, tiers[t] as JsonObject ?? throw NoDefinitions($"Invalid tier definitions: {t} is not a mapping")));
+        return TierId.All.ToDictionary(t => t, t => TierDefinition.From(t, path,
+            tiers[t] as JsonObject ?? throw NoDefinitions(path, $"Invalid tier definitions in {path}: 'tiers.{t}' is not a mapping")));
     }
 
-    private static ScyllaException NoDefinitions(string message) =>
-        new("InvalidTierDefinitions", ScyllaErrorKind.InvalidData, message);
+    internal static ScyllaException NoDefinitions(string? path, string message) =>
+        new("InvalidTierDefinitions", ScyllaErrorKind.InvalidData, message, path);
 }
 
 /// <summary>One tier of <c>tiers.yaml</c>.</summary>
 public sealed record TierDefinition(string Id, string Name, string Description, bool? ToolsEnabled, bool? DelegationEnabled)
 {
-    internal static TierDefinition From(string id, JsonObject yaml) => new(
+    internal static TierDefinition From(string id, string path, JsonObject yaml) => new(
         id,
-        yaml["name"]?.ToString() ?? throw Missing(id, "name"),
-        yaml["description"]?.ToString() ?? throw Missing(id, "description"),
-        yaml["tools_enabled"]?.GetValue<bool>(),
-        yaml["delegation_enabled"]?.GetValue<bool>());
+        yaml["name"]?.ToString() ?? throw Missing(id, path, "name"),
+        yaml["description"]?.ToString() ?? throw Missing(id, path, "description"),
+        Flag(id, path, yaml, "tools_enabled"),
+        Flag(id, path, yaml, "delegation_enabled"));
 
-    private static ScyllaException Missing(string id, string key) =>
-        new("InvalidTierDefinitions", ScyllaErrorKind.InvalidData, $"Invalid tier definitions: tier {id} has no '{key}'.");
+    private static bool? Flag(string id, string path, JsonObject yaml, string key) => yaml[key] switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue(out bool flag) => flag,
+        var other => throw TierCatalog.NoDefinitions(path, $"Invalid tier definitions in {path}: 'tiers.{id}.{key}' must be true or false, not {other.ToJsonString()}."),
+    };
+
+    private static ScyllaException Missing(string id, string path, string key) =>
+        TierCatalog.NoDefinitions(path, $"Invalid tier definitions in {path}: tier {id} has no '{key}'.");
 }

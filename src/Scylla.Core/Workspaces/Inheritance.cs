@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Scylla.Core.Experiments;
 using Scylla.Core.Json;
+using Scylla.Core.Tiers;
 
 namespace Scylla.Core.Workspaces;
 
@@ -31,6 +32,7 @@ public static class Inheritance
                     .Select(d => Path.Combine(d, "config_manifest.json")).FirstOrDefault(File.Exists);
             if (manifest != null && ReadObject(manifest)?["resources"] is JsonObject resources)
             {
+                SubtestDefinition.ValidateResourceNames(manifest, resources);
                 ResourceMerge.Into(merged, resources);
             }
         }
@@ -62,9 +64,9 @@ public static class Inheritance
     {
         try
         {
-            return File.Exists(path) ? PythonJson.Parse(File.ReadAllText(path)) as JsonObject : null;
+            return File.Exists(path) ? PythonJson.Parse(IO.SmallFile.ReadText(path)) as JsonObject : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or FileNotFoundException or DirectoryNotFoundException)
         {
             return null; // an unreadable result counts as no result
         }

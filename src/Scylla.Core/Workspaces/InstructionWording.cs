@@ -65,9 +65,9 @@ public sealed record InstructionWording
         JsonNode? node;
         try
         {
-            node = PythonJson.Parse(File.ReadAllText(path));
+            node = PythonJson.Parse(IO.SmallFile.ReadText(path));
         }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or ScyllaException)
         {
             throw Invalid(path, e.Message, e);
         }

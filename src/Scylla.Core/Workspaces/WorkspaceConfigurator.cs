@@ -160,7 +160,7 @@ public sealed class WorkspaceConfigurator(string tierConfigDirectory, bool think
         var blocks = Strings(spec?["blocks"])
             .Select(id => Files(blocksDirectory, $"{id}-*.md").FirstOrDefault())
             .OfType<string>()
-            .Select(File.ReadAllText)
+            .Select(IO.SmallFile.ReadText)
             .ToList();
         return blocks.Count == 0 ? suffix : string.Join("\n\n", blocks) + "\n\n" + suffix;
     }

@@ -25,7 +25,11 @@ public abstract class ExperimentArgumentCompleter : IArgumentCompleter
 
     protected static IEnumerable<RunAddress> Runs(Experiment? experiment, IDictionary bound) => experiment == null
         ? []
-        : RunScanner.EnumerateAddresses(experiment, new RunQuery { Tiers = Strings(bound, "Tier"), Subtests = Strings(bound, "Subtest") }, _ => { });
+        : RunScanner.EnumerateAddresses(experiment, ResolvedQuery(experiment, bound), _ => { });
+
+    /// <summary>The tiers and subtests on the command line, spelled as the experiment spells them (an unquoted 01 binds as 1).</summary>
+    private static RunQuery ResolvedQuery(Experiment experiment, IDictionary bound) =>
+        new RunQuery { Tiers = Strings(bound, "Tier"), Subtests = Strings(bound, "Subtest") }.Resolve(experiment, _ => { });
 
     private static Experiment? OpenExperiment(IDictionary bound)
     {

@@ -45,7 +45,8 @@ internal static class ExperimentPaths
 
             foreach (var item in resolved)
             {
-                yield return item;
+                // 'exp' and 'exp/' are one experiment.
+                yield return item with { Path = System.IO.Path.TrimEndingDirectorySeparator(item.Path) };
             }
         }
     }

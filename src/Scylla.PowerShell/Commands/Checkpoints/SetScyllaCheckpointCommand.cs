@@ -96,6 +96,8 @@ public sealed class SetScyllaCheckpointCommand : PSCmdlet
         {
             var experiment = _experiments.Open(experimentPath);
             Experiment.ValidateIds(tier, subtest);
+            (tier, subtest) = RunQuery.ResolveRun(experiment, tier, subtest, runNumber);
+            runId = Experiment.RunId(tier, subtest, runNumber);
             var status = Clear ? (CompletedRunStatus?)null : CompletedRunStatuses.Parse(Status);
             if (!ShouldProcess($"{runId} in {experiment.Path}", action))
             {

@@ -157,7 +157,8 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
         var literal = ParameterSetName == LiteralPathSet;
         foreach (var (path, _) in ExperimentPaths.Resolve(this, literal ? LiteralPath : Path, literal))
         {
-            Add(path, tierConfig, experiment => RunScanner.Scan(experiment, query, issue => WriteWarning(issue.Message))
+            Add(path, tierConfig, experiment => RunScanner.Scan(
+                    experiment, query.Resolve(experiment, e => WriteError(ErrorRecords.From(e))), issue => WriteWarning(issue.Message))
                 .Select(r => new RunReference(experiment.Path, r.Tier, r.Subtest, r.RunNumber)));
         }
     }

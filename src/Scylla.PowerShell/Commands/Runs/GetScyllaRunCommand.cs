@@ -66,10 +66,14 @@ public sealed class GetScyllaRunCommand : ExperimentPathCommand
             }
 
             WriteVerbose($"Scanning '{experiment.Path}': {experiment.Layout} layout, subtests from {Describe(experiment)}.");
-            foreach (var run in RunScanner.Scan(experiment, query, issue => WriteWarning(issue.Message)))
+            ErrorRecords.Guard(this, experiment.Path, "ExperimentReadFailed", () =>
             {
-                WriteObject(run);
-            }
+                var resolved = query.Resolve(experiment, e => WriteError(ErrorRecords.From(e)));
+                foreach (var run in RunScanner.Scan(experiment, resolved, issue => WriteWarning(issue.Message)))
+                {
+                    WriteObject(run);
+                }
+            });
         }
     }
 

@@ -42,10 +42,13 @@ public sealed class NewScyllaWorkspaceCommand : WorkspaceCommand
             ErrorRecords.Guard(this, run.ErrorTarget, "WorkspaceCreateFailed", () =>
             {
                 var experiment = _experiments.Open(run.ExperimentPath, WorkspaceParameters.Resolve(this, TierConfigPath));
-                if (ShouldProcess($"{run.RunId} in {experiment.Path}", "Create a git worktree configured for the run"))
+                Core.Experiments.Experiment.ValidateIds(run.Tier, run.Subtest);
+                var (tier, subtest) = Core.Runs.RunQuery.ResolveRun(experiment, run.Tier, run.Subtest, run.RunNumber);
+                var runId = Core.Experiments.Experiment.RunId(tier, subtest, run.RunNumber);
+                if (ShouldProcess($"{runId} in {experiment.Path}", "Create a git worktree configured for the run"))
                 {
-                    var workspace = WorkspaceManager.Create(experiment, run.Tier, run.Subtest, run.RunNumber, options);
-                    WriteVerbose($"{run.RunId}: worktree {workspace.Path} on branch {workspace.Branch} at {workspace.Commit}.");
+                    var workspace = WorkspaceManager.Create(experiment, tier, subtest, run.RunNumber, options);
+                    WriteVerbose($"{runId}: worktree {workspace.Path} on branch {workspace.Branch} at {workspace.Commit}.");
                     WriteObject(workspace);
                 }
             });
