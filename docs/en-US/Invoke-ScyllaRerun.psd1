@@ -48,6 +48,8 @@ its last completed stage, and the next call completes it.
         TimeoutSeconds          = "The agent's timeout, instead of the experiment's timeout_seconds."
         JudgeTimeoutSeconds     = 'How long one judge may take before it is ended and its slot marked Failed. Default: 1200.'
         ThrottleLimit           = 'How many runs to re-run at once.'
+        WaitOnRateLimit         = 'On a rate limit or usage cap, pause the whole batch (no agent or judge starts; the checkpoint says paused_rate_limit) until the limit lifts, then try the limited run again.'
+        MaxRateLimitWait        = 'The longest pause -WaitOnRateLimit accepts (default 6 hours); a limit that lifts later ends the run RateLimited.'
         JudgeThrottleLimit      = "How many judges of one run run at once. Default: all of the run's judges; the consensus and files are the same either way."
         PassThru                = 'Emit the refreshed ScyllaRun of each run instead of the re-run result.'
         SkipOwnershipCheck      = 'Open a base repository owned by another user.'

@@ -70,6 +70,37 @@ public sealed class RateLimitAndJudgingTests : IDisposable
     public void Control_characters_in_quoted_output_are_removed() =>
         Assert.Equal("red text\tand\nmore", RateLimits.Printable("\u001b[31mred\u001b[0m text\tand\nmore\u0007"));
 
+    /// <summary>The reset times claude's messages name; "now" is Tuesday 2026-12-01 10:00 UTC (02:00 in Los Angeles).</summary>
+    [Theory]
+    [InlineData("API Error: 429 Too Many Requests. Retry-After: 17", "2026-12-01T10:00:17+00:00")]
+    [InlineData("rate limit exceeded, retry after 3 seconds", "2026-12-01T10:00:03+00:00")]
+    [InlineData("Claude AI usage limit reached|1764590400", "2025-12-01T12:00:00+00:00")]
+    [InlineData("5-hour limit reached ∙ resets 4pm (America/Los_Angeles)", "2026-12-02T00:00:00+00:00")]
+    [InlineData("You've hit your limit · resets 1am (America/Los_Angeles)", "2026-12-02T09:00:00+00:00")]
+    [InlineData("Weekly limit reached ∙ resets Mon 9:30am (Europe/Berlin)", "2026-12-07T08:30:00+00:00")]
+    [InlineData("resets 11pm", "2026-12-01T23:00:00+00:00")]
+    public void Reset_times_are_read_from_claudes_messages(string output, string expected)
+    {
+        var now = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal(DateTimeOffset.Parse(expected), RateLimitReset.From(output, now));
+    }
+
+    [Fact]
+    public void A_limit_that_names_no_time_has_no_reset() =>
+        Assert.Null(RateLimitReset.From("API Error: overloaded", DateTimeOffset.UtcNow));
+
+    [Fact]
+    public void The_gate_refuses_a_pause_longer_than_the_longest_wait()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var gate = new RateLimitGate(TimeSpan.FromMinutes(5));
+
+        Assert.False(gate.Pause(now.AddHours(1), now, out _));
+        Assert.True(gate.Pause(now.AddSeconds(1), now, out var until));
+        Assert.Equal(now.AddSeconds(1), until);
+    }
+
     private string CompletedRun()
     {
         var path = _temp.Combine("exp");

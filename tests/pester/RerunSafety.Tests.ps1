@@ -200,6 +200,43 @@ for i in $(seq 1 600); do echo late > "$PWD/late-$$.txt"; sleep 0.1; done
     AfterEach { Remove-Item Env:SCYLLA_TEST_LOG -ErrorAction Ignore }
 }
 
+Describe 'Waiting on a rate limit' {
+    It 'pauses the whole batch until the limit lifts, records the pause in the checkpoint, and completes every run' {
+        $e = New-RerunExperiment -Runs 4
+        $log = Join-Path $TestDrive 'wait.log'
+        # run_02's first attempt meets a limit that lifts 3 s later; every agent start is logged with its time.
+        $agent = New-Agent @'
+date +%s.%N >> "$SCYLLA_TEST_LOG.starts"
+if [ "$run" = run_02 ] && [ ! -e "$SCYLLA_TEST_LOG.limited" ]; then
+  date +%s.%N > "$SCYLLA_TEST_LOG.limited"
+  echo '{"type":"result","is_error":true,"result":"API Error: 429 rate limit exceeded, retry after 3 seconds"}'; exit 1
+fi
+sleep 1
+'@
+        $checkpoint = Join-Path $e 'checkpoint.json'
+        $before = (Get-Content $checkpoint -Raw | ConvertFrom-Json).status
+        $p = Start-Pwsh "Invoke-ScyllaRerun -Path '$e' -ThrottleLimit 2 -WaitOnRateLimit -AgentPath '$agent' -JudgePath '$judge' -TierConfigPath '$e/tier-config' | Out-Null" $log
+        $seen = @()
+        while (-not $p.HasExited) {
+            $now = Get-Content $checkpoint -Raw -ErrorAction Ignore | ConvertFrom-Json -ErrorAction Ignore
+            if ($now.status -eq 'paused_rate_limit') { $seen += $now }
+            Start-Sleep -Milliseconds 100
+        }
+
+        $runs = Get-ScyllaRun $e -TierConfigPath "$e/tier-config"
+        $runs.Status | Sort-Object -Unique | Should -Be 'Completed'
+        $seen.Count | Should -BeGreaterThan 0 -Because 'the checkpoint said paused_rate_limit during the pause'
+        $seen[0].rate_limit_source | Should -Be 'agent'
+        $seen[0].pause_count | Should -Be 1
+        $limitedAt = [double](Get-Content "$log.limited")
+        $resumeAt = [DateTimeOffset]::Parse($seen[0].rate_limit_until).ToUnixTimeMilliseconds() / 1000
+        $starts = Get-Content "$log.starts" | ForEach-Object { [double]$_ }
+        @($starts | Where-Object { $_ -gt $limitedAt + 0.05 -and $_ -lt $resumeAt - 0.2 }).Count | Should -Be 0 -Because 'no agent starts during the pause'
+        $after = Get-Content $checkpoint -Raw | ConvertFrom-Json
+        ($after.status, $after.rate_limit_until, $after.rate_limit_source, $after.pause_count) | Should -Be @($before, $null, $null, 1)
+    }
+}
+
 Describe 'Outcomes agree with a fresh listing' {
     It 'reports <Case> as Failed (<Id>), and the next Get-ScyllaRun does not call the run Completed' -TestCases @(
         @{ Case = 'an agent that cannot start (exit 127)'; Body = 'exit 127'; Id = 'AgentFailed' }

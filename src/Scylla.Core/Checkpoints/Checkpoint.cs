@@ -238,6 +238,25 @@ public sealed class Checkpoint
         _data["last_updated_at"] = PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
     }
 
+    /// <summary>A rate-limit pause as upstream records it (formats.md §3.11); returns the status it replaces.</summary>
+    public string RecordRateLimitPause(string source, DateTimeOffset until)
+    {
+        var before = Status;
+        SetField("status", "paused_rate_limit");
+        _data["rate_limit_until"] = PythonJson.IsoTimestamp(until);
+        _data["rate_limit_source"] = source;
+        _data["pause_count"] = (_data["pause_count"] is JsonValue v && v.TryGetValue(out int count) ? count : 0) + 1;
+        return before;
+    }
+
+    /// <summary>The pause is over: the fields go back to null and the status to <paramref name="status"/>.</summary>
+    public void RecordRateLimitResume(string status)
+    {
+        SetField("status", status);
+        _data["rate_limit_until"] = null;
+        _data["rate_limit_source"] = null;
+    }
+
     /// <summary>Writes this checkpoint as 3.1 from now on, whatever version it was read as.</summary>
     public void UpgradeFormat() => WriteVersion = "3.1";
 

@@ -102,7 +102,7 @@ public static partial class Judging
                 stderr = AgentRun.ReadBounded(Path.Combine(slotDirectory, "stderr.log"));
                 if (RateLimits.Detect(stdout, outcome.ExitCode == 0 ? string.Empty : stderr) is { } limit)
                 {
-                    throw new RateLimitException("judge", limit);
+                    throw new RateLimitException("judge", limit) { ResetAt = RateLimitReset.From(stdout + "\n" + stderr, DateTimeOffset.UtcNow) };
                 }
 
                 if (outcome.ExitCode != 0)

@@ -29,6 +29,9 @@ public sealed record RerunOptions
     /// <summary>How many judges of one run run at once; null: all of them.</summary>
     public int? JudgeThrottleLimit { get; init; }
 
+    /// <summary>With a value, a rate limit pauses the batch until it lifts (at most this long), then the run goes on.</summary>
+    public TimeSpan? WaitOnRateLimit { get; init; }
+
     /// <summary>How long a checkpoint update waits for another process's lock before that run fails.</summary>
     public TimeSpan CheckpointLockTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

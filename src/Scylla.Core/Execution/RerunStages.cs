@@ -157,7 +157,7 @@ internal static class RerunStages
     {
         if (RateLimits.DetectForAgent(agent.Stdout, agent.Stderr) is { } limit)
         {
-            return new RateLimitException("agent", limit);
+            return new RateLimitException("agent", limit) { ResetAt = RateLimitReset.From(agent.Stdout + "\n" + agent.Stderr, DateTimeOffset.UtcNow) };
         }
 
         var quoted = RateLimits.Printable(agent.Stderr.Trim());

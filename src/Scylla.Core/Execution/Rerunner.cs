@@ -15,6 +15,8 @@ namespace Scylla.Core.Execution;
 public sealed class Rerunner(RerunOptions options)
 {
     private readonly RerunPreflight _preflight = new(options);
+    private readonly RateLimitGate? _gate = options.WaitOnRateLimit is { } longest ? new RateLimitGate(longest) : null;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _statusBeforePause = new(StringComparer.Ordinal);
 
     public RerunOptions Options => options;
 
@@ -31,8 +33,38 @@ public sealed class Rerunner(RerunOptions options)
         }
     }
 
-    /// <summary>Re-runs one run; <paramref name="reportStage"/> names each stage as it starts (called on this thread).</summary>
+    /// <summary>
+    /// Re-runs one run; <paramref name="reportStage"/> names each stage as it starts (called on this thread). With
+    /// <see cref="RerunOptions.WaitOnRateLimit"/>, a run that meets a rate limit pauses the batch and is tried again.
+    /// </summary>
     public RerunResult Execute(Experiment experiment, RunReference target, Action<string> reportStage, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = ExecuteOnce(experiment, target, reportStage, cancellationToken);
+            if (_gate == null || result.Error is not RateLimitException limit
+                || !_gate.Pause(limit.ResetAt, DateTimeOffset.UtcNow, out var until))
+            {
+                return result;
+            }
+
+            RecordPause(experiment, limit.LimitedBy, until);
+            try
+            {
+                WaitWhilePaused(reportStage, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return result;
+            }
+            finally
+            {
+                RecordResume(experiment);
+            }
+        }
+    }
+
+    private RerunResult ExecuteOnce(Experiment experiment, RunReference target, Action<string> reportStage, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         RunAttempt? attempt = null;
@@ -148,6 +180,11 @@ public sealed class Rerunner(RerunOptions options)
                 attempt.CancellationToken.ThrowIfCancellationRequested();
             }
 
+            if ((stage.Needs & (StageNeeds.AgentExecutable | StageNeeds.JudgeExecutable)) != 0)
+            {
+                WaitWhilePaused(reportStage, attempt.CancellationToken); // no agent or judge starts while the batch is paused
+            }
+
             reportStage(stage.Name);
             stage.Run(attempt);
             if (stage.Records.Length > 0)
@@ -183,6 +220,22 @@ public sealed class Rerunner(RerunOptions options)
                 attempt.LastRecorded = state;
             }
         }, cancellationToken, options.CheckpointLockTimeout);
+    }
+
+    private void WaitWhilePaused(Action<string> reportStage, CancellationToken cancellationToken) =>
+        _gate?.WaitWhilePaused(cancellationToken, left => reportStage($"paused for a rate limit: {left:hh\\:mm\\:ss} left"));
+
+    /// <summary>The checkpoint says the batch is paused (upstream's fields), so the Python tool and a user see why.</summary>
+    private void RecordPause(Experiment experiment, string source, DateTimeOffset until) => CheckpointStore.Update(experiment.Path,
+        experiment.Config, c => _statusBeforePause.TryAdd(experiment.Path, c.RecordRateLimitPause(source, until)), lockTimeout: options.CheckpointLockTimeout);
+
+    /// <summary>The pause is over: the status the checkpoint had before it comes back.</summary>
+    private void RecordResume(Experiment experiment)
+    {
+        if (_statusBeforePause.TryRemove(experiment.Path, out var status))
+        {
+            CheckpointStore.Update(experiment.Path, experiment.Config, c => c.RecordRateLimitResume(status), lockTimeout: options.CheckpointLockTimeout);
+        }
     }
 
     /// <summary>The outcome a fresh read agrees with: Succeeded only for a Completed run with no Failed judge slot.</summary>

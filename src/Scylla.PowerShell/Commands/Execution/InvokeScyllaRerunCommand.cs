@@ -118,6 +118,14 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 1;
 
+    /// <summary>On a rate limit, pause the whole batch until the limit lifts, then go on.</summary>
+    [Parameter]
+    public SwitchParameter WaitOnRateLimit { get; set; }
+
+    /// <summary>The longest pause -WaitOnRateLimit accepts; a limit further away ends the run RateLimited.</summary>
+    [Parameter]
+    public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromHours(6);
+
     /// <summary>How many judges of one run run at once (default: all of its judges).</summary>
     [Parameter]
     [ValidateRange(1, 64)]
@@ -176,6 +184,7 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
             AgentTimeout = TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             JudgeTimeout = TimeSpan.FromSeconds(JudgeTimeoutSeconds ?? 1200),
             JudgeThrottleLimit = JudgeThrottleLimit,
+            WaitOnRateLimit = WaitOnRateLimit ? MaxRateLimitWait : null,
             Workspace = new WorkspaceOptions
             {
                 RepositoryPath = WorkspaceParameters.Resolve(this, RepositoryPath),
