@@ -21,6 +21,7 @@ function Build-Module {
     Invoke-Native 'dotnet publish' { dotnet publish (Join-Path $root 'src/Scylla.PowerShell') -c Release -r $rid --self-contained false -o $moduleDir --nologo -v quiet }
     Copy-Item (Join-Path $root 'Scylla.psd1') $moduleDir
     Copy-Item (Join-Path $root 'module/*') $moduleDir -Recurse
+    Copy-Item (Join-Path $root 'examples') $moduleDir -Recurse # the scheduled-task example and the claude stand-ins
     Write-Host 'Building the help from docs/en-US ...'
     dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'Build-Help.ps1') -ModulePath (Join-Path $moduleDir 'Scylla.psd1') `
         -SourcePath (Join-Path $root 'docs/en-US') -OutputPath (Join-Path $moduleDir 'en-US')
