@@ -66,7 +66,11 @@ $commands = foreach ($command in Get-Command -Module $module.Name -CommandType C
     $parameters = @($parameters) + @($command.Parameters.Values | Where-Object Name -in $shouldProcessHelp.Keys | Sort-Object Name -Descending)
 
     $syntax = foreach ($set in $command.ParameterSets) {
-        $items = foreach ($p in $set.Parameters | Where-Object { $_.Name -notin $common }) {
+        # Get-Command's order: positional parameters by position, then mandatory named ones, then the rest.
+        $inSet = @($set.Parameters | Where-Object { $_.Name -notin $common })
+        $ordered = @($inSet | Where-Object Position -ge 0 | Sort-Object Position) + @($inSet | Where-Object { $_.Position -lt 0 -and $_.IsMandatory }) +
+            @($inSet | Where-Object { $_.Position -lt 0 -and -not $_.IsMandatory })
+        $items = foreach ($p in $ordered) {
             "<command:parameter required=`"$($p.IsMandatory.ToString().ToLower())`" globbing=`"false`" pipelineInput=`"$(PipelineInput $command.Parameters[$p.Name])`" position=`"$(Position $command.Parameters[$p.Name] $set)`"><maml:name>$($p.Name)</maml:name>$(ParameterValue $p.ParameterType)</command:parameter>"
         }
         "<command:syntaxItem><maml:name>$($command.Name)</maml:name>$($items -join '')</command:syntaxItem>"

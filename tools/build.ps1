@@ -45,8 +45,9 @@ function Build-Module([string] $Destination = $moduleDir, [string] $RuntimeIdent
 $packageRuntimes = 'linux-x64', 'linux-arm64', 'osx-x64', 'osx-arm64'
 
 # Builds out/Scylla.<version>.nupkg, the package Install-PSResource installs: the portable module without pdbs.
-# Publish-PSResource writes it into a local repository registered in a throw-away PSResourceGet configuration
-# (HOME and XDG_DATA_HOME of a child pwsh), so the user's own repositories are never read or changed.
+# Publish-PSResource writes it into a local repository registered in a throw-away configuration: a child pwsh whose
+# HOME, XDG_DATA_HOME (PSResourceGet) and XDG_CONFIG_HOME (NuGet) are folders under out/package, all existing (.NET
+# reports a missing one as '' and the settings would land in the current folder). The user's own are never touched.
 function New-ModulePackage {
     $packageRoot = Join-Path $root 'out/package'
     $staging = Join-Path $packageRoot 'Scylla'
@@ -63,7 +64,9 @@ function New-ModulePackage {
     $script = @"
 `$ErrorActionPreference = 'Stop'
 `$env:HOME = '$settings'
-`$env:XDG_DATA_HOME = '$settings'
+`$env:XDG_DATA_HOME = (New-Item -ItemType Directory '$settings/data').FullName
+`$env:XDG_CONFIG_HOME = (New-Item -ItemType Directory '$settings/config').FullName
+Set-Location '$settings'
 Register-PSResourceRepository -Name ScyllaBuild -Uri '$repository' -Trusted
 Publish-PSResource -Path '$staging' -Repository ScyllaBuild
 "@

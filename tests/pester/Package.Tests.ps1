@@ -39,13 +39,16 @@ Describe 'The package' {
         $data = New-Item -ItemType Directory (Join-Path $TestDrive 'data')
         $experiment = Join-Path $TestDrive 'exp'
 
-        # A separate pwsh whose PSResourceGet settings and CurrentUser modules live under $data, not the user's:
-        # PSResourceGet keeps its repositories under XDG_DATA_HOME and installs under HOME.
+        # A separate pwsh whose settings and CurrentUser modules live under $data, not the user's: PSResourceGet keeps
+        # its repositories under XDG_DATA_HOME, NuGet its settings under XDG_CONFIG_HOME (both must exist, or .NET
+        # reports no folder and the files land in the current folder), modules install under HOME.
         $result = Start-Job -ArgumentList $feed.FullName, $data.FullName, $experiment {
             param($Feed, $Data, $Experiment)
             $ErrorActionPreference = 'Stop'
             $env:HOME = $Data
-            $env:XDG_DATA_HOME = Join-Path $Data '.local/share'
+            $env:XDG_DATA_HOME = (New-Item -ItemType Directory -Force (Join-Path $Data '.local/share')).FullName
+            $env:XDG_CONFIG_HOME = (New-Item -ItemType Directory -Force (Join-Path $Data '.config')).FullName
+            Set-Location $Data
             Register-PSResourceRepository -Name ScyllaTest -Uri $Feed -Trusted
             Install-PSResource Scylla -Repository ScyllaTest -Scope CurrentUser -TrustRepository
             $installed = Get-InstalledPSResource Scylla -Scope CurrentUser
@@ -66,5 +69,6 @@ Describe 'The package' {
         $result.Runs | Should -Be 4
         $result.Branch | Should -Be 'T1_01_run_02' -Because 'libgit2 loads from runtimes/<rid>/native of the installed module'
         $result.Pdbs | Should -Be 0
+        Join-Path $data '.local/share/PSResourceGet/PSResourceRepository.xml' | Should -Exist -Because 'the settings stayed in the test folder'
     }
 }

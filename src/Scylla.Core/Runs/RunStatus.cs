@@ -4,7 +4,7 @@ using Newtonsoft.Json.Converters;
 namespace Scylla.Core.Runs;
 
 // The JsonConverter attributes make pwsh's ConvertTo-Json write these enums by name ("Missing", not 1); the engine
-// never serializes them itself, so the attribute is all it takes of Newtonsoft.Json (a compile-only reference).
+// never serializes them with Newtonsoft.Json itself.
 
 /// <summary>A run's state on the agent side (formats.md §5.1), in upstream's declaration order.</summary>
 [JsonConverter(typeof(StringEnumConverter))]
