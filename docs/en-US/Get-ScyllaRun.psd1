@@ -43,7 +43,7 @@ New-ScyllaSampleExperiment ./exp-b -TierCount 3 | Out-Null
 New-Item -ItemType Directory ./notes | Out-Null
 Get-ScyllaRun ./* | Group-Object Tier, Status | Sort-Object Count
 '@
-            Remarks = 'Every folder under the current one that is an experiment is listed; the others (notes) are skipped.'
+            Remarks = 'Every folder here that is an experiment is listed; the others (notes) are skipped.'
         }
         @{
             Title   = 'Pick the broken runs of one tier'

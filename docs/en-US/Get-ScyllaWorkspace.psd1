@@ -21,7 +21,7 @@ New-ScyllaSampleExperiment ./exp -TierCount 2 -SubtestCount 1 -RunCount 2 -Statu
     Get-ScyllaRun -TierConfigPath ./exp/tier-config | New-ScyllaWorkspace -TierConfigPath ./exp/tier-config | Out-Null
 Get-ScyllaWorkspace ./exp
 '@
-            Remarks = 'One workspace per run of a sample; each shows run id, branch, commit, state (clean, dirty, stale, locked), path.'
+            Remarks = 'One line per workspace: run id, branch, commit, state (clean, dirty, stale, locked), path.'
         }
         @{
             Title   = 'Clean up stale registrations'
@@ -31,7 +31,7 @@ New-ScyllaSampleExperiment ./exp -TierCount 2 -SubtestCount 1 -RunCount 2 -Statu
 Remove-Item ./exp/T0/00/run_01/workspace -Recurse -Force
 Get-ScyllaWorkspace ./exp | Where-Object IsStale | Remove-ScyllaWorkspace
 '@
-            Remarks = 'The worktree whose folder was deleted by hand is unregistered and its branch deleted; the others stay.'
+            Remarks = 'The worktree whose folder was deleted by hand is unregistered, its branch deleted.'
         }
     )
 }

@@ -47,11 +47,16 @@ stage; the interrupted runs are named, and the next call completes them.
             Title   = 'Re-run the broken runs of an experiment, four at a time'
             Code    = @'
 $fakes = Join-Path (Get-Module Scylla).ModuleBase 'examples/fake-claude'
-New-ScyllaSampleExperiment ./exp -TierCount 2 -SubtestCount 1 -RunCount 4 -Status Missing, Failed -WithRepository | Out-Null
+New-ScyllaSampleExperiment ./exp -TierCount 2 -SubtestCount 1 -RunCount 4 -Status Missing, Failed -WithRepository |
+    Out-Null
 Get-ScyllaRun ./exp -Status Missing, Failed |
-    Invoke-ScyllaRerun -ThrottleLimit 4 -TierConfigPath ./exp/tier-config -AgentPath $fakes/agent.sh -JudgePath $fakes/judge.sh
+    Invoke-ScyllaRerun -ThrottleLimit 4 -TierConfigPath ./exp/tier-config -AgentPath $fakes/agent.sh `
+        -JudgePath $fakes/judge.sh
 '@
-            Remarks = 'The stand-ins for claude in the module folder (examples/fake-claude) work offline. Without -AgentPath and -JudgePath: claude.'
+            Remarks = @'
+The stand-ins for claude in the module folder (examples/fake-claude) work offline. Without -AgentPath and -JudgePath
+the runs use claude.
+'@
         }
         @{
             Title   = 'The dry run'
@@ -59,14 +64,17 @@ Get-ScyllaRun ./exp -Status Missing, Failed |
 New-ScyllaSampleExperiment ./exp -TierCount 1 -SubtestCount 1 -RunCount 5 -WithRepository | Out-Null
 Invoke-ScyllaRerun -Path ./exp -TierConfigPath ./exp/tier-config -WhatIf
 '@
-            Remarks = 'One line per run naming the action (re-run the agent, regenerate, re-run judges, refuse); nothing changes.'
+            Remarks = 'One line per run naming its action (re-run the agent, regenerate, re-run judges, refuse).'
         }
         @{
             Title   = 'Summarize a batch'
             Code    = @'
 $fakes = Join-Path (Get-Module Scylla).ModuleBase 'examples/fake-claude'
-New-ScyllaSampleExperiment ./exp -TierCount 1 -SubtestCount 1 -RunCount 3 -Status Completed, Missing, Failed -WithRepository | Out-Null
-Get-ScyllaRun ./exp | Invoke-ScyllaRerun -TierConfigPath ./exp/tier-config -AgentPath $fakes/agent.sh -JudgePath $fakes/judge.sh -ErrorAction SilentlyContinue |
+$sample = @{ TierCount = 1; SubtestCount = 1; RunCount = 3; Status = 'Completed', 'Missing', 'Failed' }
+New-ScyllaSampleExperiment ./exp @sample -WithRepository | Out-Null
+Get-ScyllaRun ./exp |
+    Invoke-ScyllaRerun -TierConfigPath ./exp/tier-config -AgentPath $fakes/agent.sh -JudgePath $fakes/judge.sh `
+        -ErrorAction SilentlyContinue |
     Group-Object Outcome
 '@
             Remarks = 'Completed runs are Skipped with an error (silenced here); the others Succeeded, Failed or RateLimited.'

@@ -2,7 +2,8 @@ using Scylla.Core.Runs;
 
 namespace Scylla.Core.Tests;
 
-/// <summary>formats.md §5.2 and §5.7, checked on a generated completed run (T0/00/run_01) modified one way each.</summary>
+/// <summary>formats.md §5.2 and §5.7, checked on a generated completed run (T0/00/run_01), modified one way each.
+/// </summary>
 public sealed class ClassificationTests : IDisposable
 {
     private readonly TempDirectory _temp = new();

@@ -75,7 +75,8 @@ public class ConfigTests
     [Fact]
     public void Rewriting_keeps_unknown_keys_after_the_known_ones()
     {
-        var rewritten = PythonJson.Parse(ExperimentConfig.Parse(Minimal + ", \"parallel_subtests\": 6, \"models\": [\"sonnet\"]}").ToJson())!.AsObject();
+        var config = ExperimentConfig.Parse(Minimal + ", \"parallel_subtests\": 6, \"models\": [\"sonnet\"]}");
+        var rewritten = PythonJson.Parse(config.ToJson())!.AsObject();
 
         Assert.Equal(6, rewritten["parallel_subtests"]!.GetValue<int>());
         Assert.Equal("experiment_id", rewritten.First().Key);
@@ -109,7 +110,8 @@ public class ConfigTests
     public void Tier_definitions_load_from_tiers_yaml()
     {
         using var temp = new TempDirectory();
-        var tiers = Tiers.TierCatalog.Locate(temp.Path, TestTierConfig.Write(temp.Combine("tier-config"))).LoadTierDefinitions();
+        var tierConfig = TestTierConfig.Write(temp.Combine("tier-config"));
+        var tiers = Tiers.TierCatalog.Locate(temp.Path, tierConfig).LoadTierDefinitions();
 
         Assert.Equal(7, tiers.Count);
         Assert.Equal("Test tier T0", tiers["T0"].Name);

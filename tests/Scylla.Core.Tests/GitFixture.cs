@@ -45,7 +45,8 @@ public sealed class GitExperiment
 
     public string TaskCommit { get; }
 
-    /// <summary>The test's tier configuration (<see cref="TestTierConfig"/>), shared by the experiments of one temporary folder.</summary>
+    /// <summary>The tier configuration (<see cref="TestTierConfig"/>) shared by the experiments of one temporary folder.
+    /// </summary>
     public string TierConfig { get; }
 
     public Experiment Open(string? tierConfig = null) => Experiment.Open(Path, tierConfig ?? TierConfig);

@@ -9,8 +9,9 @@ using Scylla.Core.Tiers;
 namespace Scylla.Core.Tests;
 
 /// <summary>
-/// Checks against the real experiment and tier configuration in ../shared (written by the Python tool): exact bytes, hashes
-/// and counts no generated fixture can vouch for. The Shared suite; the build runs it only when ../shared exists (README, "Tests").
+/// Checks against the real experiment and tier configuration in ../shared (written by the Python tool): exact bytes,
+/// hashes and counts no generated fixture can vouch for. The Shared suite: the build runs it only when ../shared exists
+/// (README, "Tests").
 /// </summary>
 [Trait("Suite", "Shared")]
 [Collection(GitCollection.Name)] // one test makes a git worktree

@@ -2,8 +2,8 @@ namespace Scylla.Core.Tests;
 
 /// <summary>
 /// A small tier configuration written by the tests, with one subtest for each kind of resource the workspace
-/// configuration handles (formats.md §8): baselines, a block, a tool list, an MCP server, agents by level, agent teams,
-/// T5 inheritance and a T6 subtest with everything. Subtest ids follow the upstream catalog's so tests read the same.
+/// configuration handles (formats.md §8): baselines, a block, a tool list, an MCP server, agents by level, agent
+/// teams, T5 inheritance and a T6 subtest with everything. Subtest ids follow the upstream catalog's.
 /// </summary>
 public static class TestTierConfig
 {
@@ -13,17 +13,66 @@ public static class TestTierConfig
 
     private static readonly Dictionary<string, string> s_subtests = new()
     {
-        ["t0/00-no-prompt.yaml"] = "name: No prompt\nsystem_prompt_mode: none\nextends_previous: false\nresources:\n  claude_md:\n    blocks: []\n",
-        ["t0/01-tool-prompt.yaml"] = "name: Tool prompt only\nsystem_prompt_mode: default\nextends_previous: false\nresources:\n  claude_md:\n    blocks: []\n",
-        ["t0/06-overview-block.yaml"] = "name: Overview block\nextends_previous: false\nresources:\n  claude_md:\n    blocks:\n      - B01\n",
-        ["t2/01-file-tools.yaml"] = "name: File tools\ntools:\n  enabled: [Read, Write, Edit, Glob, Grep]\n",
-        ["t2/05-filesystem-server.yaml"] = "name: Filesystem server\nmcp_servers:\n  - name: filesystem\n    source: modelcontextprotocol/servers\n",
-        ["t3/01-level-two.yaml"] = "name: Level 2 agents\nresources:\n  agents:\n    levels:\n      - 2\n",
-        ["t4/08-lead-with-teams.yaml"] = "name: Lead with agent teams\nagent_teams: true\nresources:\n  agents:\n    levels: [0]\n",
-        ["t5/01-best-prompt.yaml"] = "name: Best prompt\ninherit_best_from: [\"T0\"]\n",
-        ["t5/13-tools-and-agents.yaml"] = "name: Tools and agents\ninherit_best_from: [\"T2\", \"T3\"]\ntools:\n  enabled: all\n",
-        ["t6/01-everything.yaml"] = "name: Everything\nextends_previous: false\nresources:\n  claude_md:\n    blocks: [B01, B02, B03]\n"
-            + "  tools:\n    enabled: all\n  mcp_servers:\n    - name: filesystem\n    - name: git\n    - name: memory\n  agents:\n    levels: [0, 1, 2, 3]\n",
+        ["t0/00-no-prompt.yaml"] = Baseline("No prompt", "none"),
+        ["t0/01-tool-prompt.yaml"] = Baseline("Tool prompt only", "default"),
+        ["t0/06-overview-block.yaml"] = """
+            name: Overview block
+            extends_previous: false
+            resources:
+              claude_md:
+                blocks:
+                  - B01
+            """,
+        ["t2/01-file-tools.yaml"] = """
+            name: File tools
+            tools:
+              enabled: [Read, Write, Edit, Glob, Grep]
+            """,
+        ["t2/05-filesystem-server.yaml"] = """
+            name: Filesystem server
+            mcp_servers:
+              - name: filesystem
+                source: modelcontextprotocol/servers
+            """,
+        ["t3/01-level-two.yaml"] = """
+            name: Level 2 agents
+            resources:
+              agents:
+                levels:
+                  - 2
+            """,
+        ["t4/08-lead-with-teams.yaml"] = """
+            name: Lead with agent teams
+            agent_teams: true
+            resources:
+              agents:
+                levels: [0]
+            """,
+        ["t5/01-best-prompt.yaml"] = """
+            name: Best prompt
+            inherit_best_from: ["T0"]
+            """,
+        ["t5/13-tools-and-agents.yaml"] = """
+            name: Tools and agents
+            inherit_best_from: ["T2", "T3"]
+            tools:
+              enabled: all
+            """,
+        ["t6/01-everything.yaml"] = """
+            name: Everything
+            extends_previous: false
+            resources:
+              claude_md:
+                blocks: [B01, B02, B03]
+              tools:
+                enabled: all
+              mcp_servers:
+                - name: filesystem
+                - name: git
+                - name: memory
+              agents:
+                levels: [0, 1, 2, 3]
+            """,
     };
 
     private static readonly Dictionary<string, string> s_agents = new()
@@ -38,8 +87,15 @@ public static class TestTierConfig
     /// <summary>Writes the configuration into <paramref name="path"/> and returns it.</summary>
     public static string Write(string path)
     {
-        File.WriteAllText(Combine(path, "tiers.yaml"), "tiers:\n" + string.Concat(Tiers.TierId.All.Select(t =>
-            $"  {t}:\n    name: \"Test tier {t}\"\n    description: \"What tier {t} adds, for the tests\"\n    tools_enabled: null\n    delegation_enabled: {(t == "T3" ? "true" : "false")}\n")));
+        var tiers = Tiers.TierId.All.Select(t => $"""
+              {t}:
+                name: "Test tier {t}"
+                description: "What tier {t} adds, for the tests"
+                tools_enabled: null
+                delegation_enabled: {(t == "T3" ? "true" : "false")}
+
+            """);
+        File.WriteAllText(Combine(path, "tiers.yaml"), "tiers:\n" + string.Concat(tiers));
         foreach (var block in Blocks)
         {
             File.WriteAllText(Combine(path, "blocks", block + ".md"), $"## {block[4..]}\n\nText of block {block[..3]}.\n");
@@ -52,11 +108,20 @@ public static class TestTierConfig
 
         foreach (var (name, text) in s_subtests)
         {
-            File.WriteAllText(Combine(path, "subtests", name), text);
+            File.WriteAllText(Combine(path, "subtests", name), text + "\n");
         }
 
         return path;
     }
+
+    private static string Baseline(string name, string systemPromptMode) => $"""
+        name: {name}
+        system_prompt_mode: {systemPromptMode}
+        extends_previous: false
+        resources:
+          claude_md:
+            blocks: []
+        """;
 
     private static string Combine(string root, params string[] parts)
     {

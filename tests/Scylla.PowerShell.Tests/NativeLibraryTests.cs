@@ -3,7 +3,8 @@ using Scylla.PowerShell.Infrastructure;
 
 namespace Scylla.PowerShell.Tests;
 
-/// <summary>The libgit2 resolver on the package's layout: one runtimes/&lt;rid&gt;/native folder per supported platform.</summary>
+/// <summary>The libgit2 resolver on the package's layout: a runtimes/&lt;rid&gt;/native folder per supported platform.
+/// </summary>
 public sealed class NativeLibraryTests : IDisposable
 {
     private const string Library = "git2-5853918";
@@ -14,7 +15,8 @@ public sealed class NativeLibraryTests : IDisposable
         foreach (var rid in new[] { "linux-x64", "linux-arm64", "osx-x64", "osx-arm64" })
         {
             var folder = Directory.CreateDirectory(_temp.Combine("runtimes", rid, "native")).FullName;
-            File.WriteAllText(Path.Combine(folder, rid.StartsWith("osx", StringComparison.Ordinal) ? $"lib{Library}.dylib" : $"lib{Library}.so"), rid);
+            var extension = rid.StartsWith("osx", StringComparison.Ordinal) ? "dylib" : "so";
+            File.WriteAllText(Path.Combine(folder, $"lib{Library}.{extension}"), rid);
         }
     }
 
@@ -27,9 +29,9 @@ public sealed class NativeLibraryTests : IDisposable
     [InlineData(true, Architecture.Arm64, "osx-arm64", "osx-arm64")]
     [InlineData(false, Architecture.X64, "ubuntu.24.04-x64", "linux-x64")] // a distribution's own .NET build
     [InlineData(true, Architecture.Arm64, "osx.14-arm64", "osx-arm64")]
-    public void Each_platform_finds_its_own_file(bool isMacOS, Architecture architecture, string runtimeIdentifier, string expected)
+    public void Each_platform_finds_its_own_file(bool isMacOS, Architecture architecture, string rid, string expected)
     {
-        var path = ModuleInitializer.FindLibGit2(_temp.Path, Library, isMacOS, architecture, runtimeIdentifier);
+        var path = ModuleInitializer.FindLibGit2(_temp.Path, Library, isMacOS, architecture, rid);
 
         Assert.Equal(expected, File.ReadAllText(path!));
     }
@@ -39,7 +41,9 @@ public sealed class NativeLibraryTests : IDisposable
     {
         File.WriteAllText(_temp.Combine($"lib{Library}.so"), "beside");
 
-        Assert.Equal("beside", File.ReadAllText(ModuleInitializer.FindLibGit2(_temp.Path, Library, false, Architecture.X64, "linux-x64")!));
+        var beside = ModuleInitializer.FindLibGit2(_temp.Path, Library, false, Architecture.X64, "linux-x64");
+
+        Assert.Equal("beside", File.ReadAllText(beside!));
         Assert.Null(ModuleInitializer.FindLibGit2(_temp.Path, Library, true, Architecture.S390x, "osx-s390x"));
     }
 }

@@ -2,7 +2,8 @@
 BeforeAll {
     $ErrorActionPreference = 'Stop'
     $repository = (Resolve-Path (Join-Path $PSScriptRoot '../..')).ProviderPath
-    $version = ([xml](Get-Content (Join-Path $repository 'Directory.Build.props') -Raw)).Project.PropertyGroup.Version | Where-Object { $_ }
+    $props = [xml](Get-Content (Join-Path $repository 'Directory.Build.props') -Raw)
+    $version = $props.Project.PropertyGroup.Version | Where-Object { $_ }
 }
 
 Describe 'The version' {
@@ -13,7 +14,8 @@ Describe 'The version' {
         $manifest.PrivateData.PSData.Prerelease | Should -Be "$(if ($version -match '-(.+)$') { $Matches[1] })"
         $dll = Join-Path (Split-Path $env:SCYLLA_MODULE) 'Scylla.PowerShell.dll'
         [System.Diagnostics.FileVersionInfo]::GetVersionInfo($dll).ProductVersion | Should -BeLike "$version*"
-        (Get-Content (Join-Path $repository 'Scylla.psd1') -Raw) | Should -Match "ModuleVersion\s*=\s*'0\.0\.0'" -Because 'the source manifest holds no version of its own'
+        (Get-Content (Join-Path $repository 'Scylla.psd1') -Raw) | Should -Match "ModuleVersion\s*=\s*'0\.0\.0'" `
+            -Because 'the source manifest holds no version of its own'
     }
 }
 
@@ -24,7 +26,8 @@ Describe 'The package' {
         $zip = [System.IO.Compression.ZipFile]::OpenRead($env:SCYLLA_PACKAGE)
         try { $entries = $zip.Entries.FullName } finally { $zip.Dispose() }
 
-        $entries | Where-Object { $_ -like 'runtimes/*' } | ForEach-Object { $_ -replace '/native/libgit2-\w+\.', '/native/libgit2.' } | Sort-Object |
+        $entries | Where-Object { $_ -like 'runtimes/*' } | ForEach-Object { $_ -replace '/libgit2-\w+\.', '/libgit2.' } |
+            Sort-Object |
             Should -Be @('runtimes/linux-arm64/native/libgit2.so', 'runtimes/linux-x64/native/libgit2.so',
                 'runtimes/osx-arm64/native/libgit2.dylib', 'runtimes/osx-x64/native/libgit2.dylib')
         $entries | Where-Object { $_ -like '*.pdb' } | Should -BeNullOrEmpty
@@ -53,8 +56,11 @@ Describe 'The package' {
             Install-PSResource Scylla -Repository ScyllaTest -Scope CurrentUser -TrustRepository
             $installed = Get-InstalledPSResource Scylla -Scope CurrentUser
             Import-Module (Join-Path $installed.InstalledLocation "Scylla/$($installed.Version)/Scylla.psd1")
-            New-ScyllaSampleExperiment $Experiment -TierCount 2 -SubtestCount 1 -RunCount 2 -Status Completed, Missing -WithRepository | Out-Null
-            $workspace = Get-ScyllaRun $Experiment -Tier T1 -RunNumber 2 -TierConfigPath "$Experiment/tier-config" | New-ScyllaWorkspace -TierConfigPath "$Experiment/tier-config"
+            $tierConfig = "$Experiment/tier-config"
+            New-ScyllaSampleExperiment $Experiment -TierCount 2 -SubtestCount 1 -RunCount 2 -Status Completed, Missing -WithRepository |
+                Out-Null
+            $workspace = Get-ScyllaRun $Experiment -Tier T1 -RunNumber 2 -TierConfigPath $tierConfig |
+                New-ScyllaWorkspace -TierConfigPath $tierConfig
             [pscustomobject]@{
                 ModuleBase = (Get-Module Scylla).ModuleBase
                 Version    = "$((Get-Module Scylla).Version)"
@@ -69,6 +75,6 @@ Describe 'The package' {
         $result.Runs | Should -Be 4
         $result.Branch | Should -Be 'T1_01_run_02' -Because 'libgit2 loads from runtimes/<rid>/native of the installed module'
         $result.Pdbs | Should -Be 0
-        Join-Path $data '.local/share/PSResourceGet/PSResourceRepository.xml' | Should -Exist -Because 'the settings stayed in the test folder'
+        Join-Path $data '.local/share/PSResourceGet/PSResourceRepository.xml' | Should -Exist -Because 'settings stay in the test'
     }
 }
