@@ -1,6 +1,6 @@
 @{
     RootModule           = 'Scylla.PowerShell.dll'
-    ModuleVersion        = '0.1.0'
+    ModuleVersion        = '0.0.0' # stamped from Directory.Build.props <Version> by tools/build.ps1
     GUID                 = '6f8d3c1e-2b7a-4f0e-9a51-3c2d7e8b9f14'
     Author               = 'Scylla.PowerShell contributors'
     Description          = 'Find broken runs of ProjectScylla AI-agent evaluation experiments, inspect and edit their checkpoints, and re-run them from the pipeline.'
@@ -24,7 +24,11 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags = @('Scylla', 'ProjectScylla', 'Evaluation', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            Tags         = @('Scylla', 'ProjectScylla', 'Evaluation', 'PSEdition_Core', 'Linux')
+            ProjectUri   = 'https://github.com/HomericIntelligence/Scylla.PowerShell'
+            LicenseUri   = 'https://github.com/HomericIntelligence/Scylla.PowerShell/blob/main/LICENSE'
+            ReleaseNotes = 'https://github.com/HomericIntelligence/Scylla.PowerShell/blob/main/CHANGELOG.md'
+            Prerelease   = '' # stamped from the <Version> suffix, if any
         }
     }
 }

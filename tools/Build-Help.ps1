@@ -14,7 +14,13 @@ param(
 
 $ErrorActionPreference = 'Stop'
 $module = Import-Module $ModulePath -PassThru
-$common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+$common = [System.Management.Automation.PSCmdlet]::CommonParameters
+$optional = [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+# -WhatIf and -Confirm are documented once here rather than in every source file.
+$shouldProcessHelp = @{
+    WhatIf  = 'Shows what the cmdlet would change, one line per item, and changes nothing.'
+    Confirm = 'Asks before each change. Without it the cmdlet never prompts at the default $ConfirmPreference.'
+}
 
 function Text([string] $Value) { [System.Security.SecurityElement]::Escape($Value) }
 
@@ -30,6 +36,18 @@ function PipelineInput($Parameter) {
     if ($kinds) { "True ($($kinds -join ', '))" } else { 'False' }
 }
 
+# The type as Get-Command -Syntax shows it: no namespace, nullable as its underlying type (int, string[], RunStatus[]).
+function TypeName([type] $Type) {
+    $underlying = [Nullable]::GetUnderlyingType($Type)
+    if ($underlying) { $Type = $underlying }
+    [Microsoft.PowerShell.ToStringCodeMethods]::Type([psobject]$Type) -replace '^[\w.]*\.', ''
+}
+
+# A switch takes no value, so its syntax and parameter entries have none: [-JudgeOnly], not [-JudgeOnly <SwitchParameter>].
+function ParameterValue([type] $Type) {
+    if ($Type -eq [System.Management.Automation.SwitchParameter]) { '' } else { "<command:parameterValue required=`"true`">$(Text (TypeName $Type))</command:parameterValue>" }
+}
+
 function Position($Parameter, $Set) {
     $position = if ($Set) { $Parameter.ParameterSets[$Set.Name].Position } else { @($Parameter.ParameterSets.Values.Position | Where-Object { $_ -ge 0 })[0] }
     if ($null -ne $position -and $position -ge 0) { $position } else { 'named' }
@@ -39,14 +57,21 @@ $commands = foreach ($command in Get-Command -Module $module.Name -CommandType C
     $sourceFile = Join-Path $SourcePath "$($command.Name).psd1"
     if (-not (Test-Path $sourceFile)) { throw "No help source for $($command.Name): $sourceFile" }
     $source = Import-PowerShellDataFile $sourceFile
-    $parameters = $command.Parameters.Values | Where-Object { $_.Name -notin $common } | Sort-Object Name
+    $parameters = $command.Parameters.Values | Where-Object { $_.Name -notin $common -and $_.Name -notin $optional } | Sort-Object Name
     foreach ($parameter in $parameters) {
         if (-not $source.Parameters[$parameter.Name]) { throw "$($command.Name) -$($parameter.Name) has no help text in $sourceFile" }
     }
 
+    $texts = $source.Parameters + $shouldProcessHelp
+    $parameters = @($parameters) + @($command.Parameters.Values | Where-Object Name -in $shouldProcessHelp.Keys | Sort-Object Name -Descending)
+
     $syntax = foreach ($set in $command.ParameterSets) {
-        $items = foreach ($p in $set.Parameters | Where-Object { $_.Name -notin $common }) {
-            "<command:parameter required=`"$($p.IsMandatory.ToString().ToLower())`" globbing=`"false`" pipelineInput=`"$(PipelineInput $command.Parameters[$p.Name])`" position=`"$(Position $command.Parameters[$p.Name] $set)`"><maml:name>$($p.Name)</maml:name><command:parameterValue required=`"true`">$(Text $p.ParameterType.Name)</command:parameterValue></command:parameter>"
+        # Get-Command's order: positional parameters by position, then mandatory named ones, then the rest.
+        $inSet = @($set.Parameters | Where-Object { $_.Name -notin $common })
+        $ordered = @($inSet | Where-Object Position -ge 0 | Sort-Object Position) + @($inSet | Where-Object { $_.Position -lt 0 -and $_.IsMandatory }) +
+            @($inSet | Where-Object { $_.Position -lt 0 -and -not $_.IsMandatory })
+        $items = foreach ($p in $ordered) {
+            "<command:parameter required=`"$($p.IsMandatory.ToString().ToLower())`" globbing=`"false`" pipelineInput=`"$(PipelineInput $command.Parameters[$p.Name])`" position=`"$(Position $command.Parameters[$p.Name] $set)`"><maml:name>$($p.Name)</maml:name>$(ParameterValue $p.ParameterType)</command:parameter>"
         }
         "<command:syntaxItem><maml:name>$($command.Name)</maml:name>$($items -join '')</command:syntaxItem>"
     }
@@ -55,7 +80,7 @@ $commands = foreach ($command in Get-Command -Module $module.Name -CommandType C
         $globbing = [bool]($p.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
         $required = [bool]($p.ParameterSets.Values | Where-Object IsMandatory)
         $default = if ($source.Defaults -and $source.Defaults[$p.Name]) { $source.Defaults[$p.Name] } else { 'None' }
-        "<command:parameter required=`"$($required.ToString().ToLower())`" globbing=`"$($globbing.ToString().ToLower())`" pipelineInput=`"$(PipelineInput $p)`" position=`"$(Position $p $null)`"><maml:name>$($p.Name)</maml:name><maml:description>$(Paragraphs $source.Parameters[$p.Name])</maml:description><command:parameterValue required=`"true`">$(Text $p.ParameterType.Name)</command:parameterValue><dev:type><maml:name>$(Text $p.ParameterType.FullName)</maml:name></dev:type><dev:defaultValue>$(Text $default)</dev:defaultValue></command:parameter>"
+        "<command:parameter required=`"$($required.ToString().ToLower())`" globbing=`"$($globbing.ToString().ToLower())`" pipelineInput=`"$(PipelineInput $p)`" position=`"$(Position $p $null)`"><maml:name>$($p.Name)</maml:name><maml:description>$(Paragraphs $texts[$p.Name])</maml:description>$(ParameterValue $p.ParameterType)<dev:type><maml:name>$(Text $p.ParameterType.FullName)</maml:name></dev:type><dev:defaultValue>$(Text $default)</dev:defaultValue></command:parameter>"
     }
 
     $inputs = foreach ($p in $parameters | Where-Object { (PipelineInput $_) -ne 'False' }) {

@@ -18,13 +18,20 @@ A missing checkpoint, an unreadable one, or one of another version is a non-term
     Outputs     = @{ CheckpointSummary = 'One summary per experiment.' }
     Examples    = @(
         @{
-            Title   = "Summarize an experiment's checkpoint"
-            Code    = "New-ScyllaSampleExperiment ./exp | Out-Null`nGet-ScyllaCheckpoint ./exp"
+            Title   = 'Summarize an experiment''s checkpoint'
+            Code    = @'
+New-ScyllaSampleExperiment ./exp | Out-Null
+Get-ScyllaCheckpoint ./exp
+'@
             Remarks = 'Shows the version, status, state and run counts.'
         }
         @{
             Title   = 'Summarize the checkpoints of the experiments some runs belong to'
-            Code    = 'Get-ScyllaRun ./exp -Status Failed | Get-ScyllaCheckpoint'
+            Code    = @'
+New-ScyllaSampleExperiment ./exp-a | Out-Null
+New-ScyllaSampleExperiment ./exp-b | Out-Null
+Get-ScyllaRun ./exp-* -Status Failed | Get-ScyllaCheckpoint
+'@
             Remarks = 'Each experiment is summarized once, however many of its runs come through the pipeline.'
         }
     )

@@ -29,17 +29,28 @@ what could be read. The workspace of a run is never read.
     Examples    = @(
         @{
             Title   = 'List the runs of an experiment'
-            Code    = "New-ScyllaSampleExperiment ./exp | Out-Null`nGet-ScyllaRun ./exp"
+            Code    = @'
+New-ScyllaSampleExperiment ./exp | Out-Null
+Get-ScyllaRun ./exp
+'@
             Remarks = 'Generates a sample experiment and shows every run with its status, score, judge slots and checkpoint state.'
         }
         @{
             Title   = 'Count runs by tier and status across experiments'
-            Code    = 'Get-ScyllaRun ./* | Group-Object Tier, Status | Sort-Object Count'
-            Remarks = 'Every folder under the current one that is an experiment is listed; the others are skipped.'
+            Code    = @'
+New-ScyllaSampleExperiment ./exp-a -TierCount 2 | Out-Null
+New-ScyllaSampleExperiment ./exp-b -TierCount 3 | Out-Null
+New-Item -ItemType Directory ./notes | Out-Null
+Get-ScyllaRun ./* | Group-Object Tier, Status | Sort-Object Count
+'@
+            Remarks = 'Every folder here that is an experiment is listed; the others (notes) are skipped.'
         }
         @{
             Title   = 'Pick the broken runs of one tier'
-            Code    = 'Get-ScyllaRun ./exp -Tier T1 -Status Missing, Failed, Partial'
+            Code    = @'
+New-ScyllaSampleExperiment ./exp | Out-Null
+Get-ScyllaRun ./exp -Tier T1 -Status Missing, Failed, Partial
+'@
             Remarks = 'These are the runs Invoke-ScyllaRerun would re-run.'
         }
     )

@@ -15,14 +15,23 @@ its folder is gone (IsStale) and whether it is locked (IsLocked).
     Outputs     = @{ ScyllaWorkspace = 'One object per worktree of the experiment.' }
     Examples    = @(
         @{
-            Title   = "List an experiment's workspaces"
-            Code    = 'Get-ScyllaWorkspace ./exp'
-            Remarks = 'Shows run id, branch, commit, state (clean, dirty, stale, locked) and path.'
+            Title   = 'List an experiment''s workspaces'
+            Code    = @'
+New-ScyllaSampleExperiment ./exp -TierCount 2 -SubtestCount 1 -RunCount 2 -Status Missing -WithRepository |
+    Get-ScyllaRun -TierConfigPath ./exp/tier-config | New-ScyllaWorkspace -TierConfigPath ./exp/tier-config | Out-Null
+Get-ScyllaWorkspace ./exp
+'@
+            Remarks = 'One line per workspace: run id, branch, commit, state (clean, dirty, stale, locked), path.'
         }
         @{
             Title   = 'Clean up stale registrations'
-            Code    = 'Get-ScyllaWorkspace ./exp | Where-Object IsStale | Remove-ScyllaWorkspace'
-            Remarks = 'Worktrees whose folders were deleted by hand are unregistered and their branches deleted.'
+            Code    = @'
+New-ScyllaSampleExperiment ./exp -TierCount 2 -SubtestCount 1 -RunCount 2 -Status Missing -WithRepository |
+    Get-ScyllaRun -TierConfigPath ./exp/tier-config | New-ScyllaWorkspace -TierConfigPath ./exp/tier-config | Out-Null
+Remove-Item ./exp/T0/00/run_01/workspace -Recurse -Force
+Get-ScyllaWorkspace ./exp | Where-Object IsStale | Remove-ScyllaWorkspace
+'@
+            Remarks = 'The worktree whose folder was deleted by hand is unregistered, its branch deleted.'
         }
     )
 }

@@ -62,17 +62,38 @@ its last completed stage, and the next call completes it.
     Examples    = @(
         @{
             Title   = 'Re-run the broken runs of an experiment, four at a time'
-            Code    = "New-ScyllaSampleExperiment ./exp -TierCount 2 -SubtestCount 1 -RunCount 4 -Status Missing, Failed -WithRepository | Out-Null`nGet-ScyllaRun ./exp -Status Missing, Failed | Invoke-ScyllaRerun -ThrottleLimit 4 -TierConfigPath ./exp/tier-config -AgentPath ./examples/fake-claude/agent.sh -JudgePath ./examples/fake-claude/judge.sh"
-            Remarks = 'Run from the repository root; the bundled stand-ins replace claude. Leave -AgentPath and -JudgePath out to use claude.'
+            Code    = @'
+$fakes = Join-Path (Get-Module Scylla).ModuleBase 'examples/fake-claude'
+New-ScyllaSampleExperiment ./exp -TierCount 2 -SubtestCount 1 -RunCount 4 -Status Missing, Failed -WithRepository |
+    Out-Null
+Get-ScyllaRun ./exp -Status Missing, Failed |
+    Invoke-ScyllaRerun -ThrottleLimit 4 -TierConfigPath ./exp/tier-config -AgentPath $fakes/agent.sh `
+        -JudgePath $fakes/judge.sh
+'@
+            Remarks = @'
+The stand-ins for claude in the module folder (examples/fake-claude) work offline. Without -AgentPath and -JudgePath
+the runs use claude.
+'@
         }
         @{
             Title   = 'The dry run'
-            Code    = 'Invoke-ScyllaRerun -Path ./exp -WhatIf'
-            Remarks = 'One line per run naming the action (re-run the agent, regenerate, re-run judges, refuse); nothing is touched.'
+            Code    = @'
+New-ScyllaSampleExperiment ./exp -TierCount 1 -SubtestCount 1 -RunCount 5 -WithRepository | Out-Null
+Invoke-ScyllaRerun -Path ./exp -TierConfigPath ./exp/tier-config -WhatIf
+'@
+            Remarks = 'One line per run naming its action (re-run the agent, regenerate, re-run judges, refuse).'
         }
         @{
             Title   = 'Summarize a batch'
-            Code    = 'Get-ScyllaRun ./exp | Invoke-ScyllaRerun -TierConfigPath ./exp/tier-config -AgentPath ./examples/fake-claude/agent.sh -JudgePath ./examples/fake-claude/judge.sh -ErrorAction SilentlyContinue | Group-Object Outcome'
+            Code    = @'
+$fakes = Join-Path (Get-Module Scylla).ModuleBase 'examples/fake-claude'
+$sample = @{ TierCount = 1; SubtestCount = 1; RunCount = 3; Status = 'Completed', 'Missing', 'Failed' }
+New-ScyllaSampleExperiment ./exp @sample -WithRepository | Out-Null
+Get-ScyllaRun ./exp |
+    Invoke-ScyllaRerun -TierConfigPath ./exp/tier-config -AgentPath $fakes/agent.sh -JudgePath $fakes/judge.sh `
+        -ErrorAction SilentlyContinue |
+    Group-Object Outcome
+'@
             Remarks = 'Completed runs are Skipped with an error (silenced here); the others Succeeded, Failed or RateLimited.'
         }
     )

@@ -22,12 +22,16 @@ becomes the task commit, and a small tier configuration (tier-config/), so the r
     Examples    = @(
         @{
             Title   = 'A sample experiment with every status'
-            Code    = 'New-ScyllaSampleExperiment ./exp | Get-ScyllaRun | Group-Object Status'
+            Code    = @'
+New-ScyllaSampleExperiment ./exp | Get-ScyllaRun | Group-Object Status
+'@
             Remarks = '7 tiers x 2 subtests x 3 runs.'
         }
         @{
             Title   = 'A sample that can be re-run offline'
-            Code    = 'New-ScyllaSampleExperiment ./demo -TierCount 2 -SubtestCount 1 -RunCount 4 -Status Missing, Failed -WithRepository'
+            Code    = @'
+New-ScyllaSampleExperiment ./demo -TierCount 2 -SubtestCount 1 -RunCount 4 -Status Missing, Failed -WithRepository
+'@
             Remarks = 'Its repo/ and tier-config/ folders let Invoke-ScyllaRerun work on it.'
         }
     )

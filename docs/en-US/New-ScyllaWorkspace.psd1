@@ -28,13 +28,19 @@ repository owned by another user, or a run id that would leave the experiment is
     Examples    = @(
         @{
             Title   = 'Create the workspaces of the missing runs of a tier'
-            Code    = "New-ScyllaSampleExperiment ./exp -TierCount 2 -SubtestCount 1 -RunCount 2 -Status Missing -WithRepository | Out-Null`nGet-ScyllaRun ./exp -Tier T1 | New-ScyllaWorkspace -TierConfigPath ./exp/tier-config"
+            Code    = @'
+New-ScyllaSampleExperiment ./exp -TierCount 2 -SubtestCount 1 -RunCount 2 -Status Missing -WithRepository | Out-Null
+Get-ScyllaRun ./exp -Tier T1 -TierConfigPath ./exp/tier-config | New-ScyllaWorkspace -TierConfigPath ./exp/tier-config
+'@
             Remarks = 'Each run gets a worktree on its own branch, configured and committed.'
         }
         @{
             Title   = 'Create one workspace by name, replacing an old folder'
-            Code    = 'New-ScyllaWorkspace -Path ./exp -Tier T0 -Subtest 00 -RunNumber 1 -TierConfigPath ./exp/tier-config -Force'
-            Remarks = 'Without -Force a workspace folder holding files is an error.'
+            Code    = @'
+New-ScyllaSampleExperiment ./exp -TierCount 1 -SubtestCount 1 -RunCount 1 -Status Failed -WithRepository | Out-Null
+New-ScyllaWorkspace -Path ./exp -Tier T0 -Subtest 00 -RunNumber 1 -TierConfigPath ./exp/tier-config -Force
+'@
+            Remarks = 'The failed run left files in its workspace folder; without -Force that is an error.'
         }
     )
 }

@@ -22,12 +22,20 @@ $ConfirmPreference; use -WhatIf to see what it would do.
     Examples    = @(
         @{
             Title   = 'See what would be removed'
-            Code    = 'Get-ScyllaWorkspace ./exp | Remove-ScyllaWorkspace -WhatIf'
+            Code    = @'
+New-ScyllaSampleExperiment ./exp -TierCount 2 -SubtestCount 1 -RunCount 2 -Status Missing -WithRepository |
+    Get-ScyllaRun -TierConfigPath ./exp/tier-config | New-ScyllaWorkspace -TierConfigPath ./exp/tier-config | Out-Null
+Get-ScyllaWorkspace ./exp | Remove-ScyllaWorkspace -WhatIf
+'@
             Remarks = 'One line per worktree; nothing is removed.'
         }
         @{
-            Title   = "Remove a run's worktree but keep its branch"
-            Code    = 'Remove-ScyllaWorkspace -Path ./exp -Tier T1 -Subtest 01 -RunNumber 1 -KeepBranch'
+            Title   = 'Remove a run''s worktree but keep its branch'
+            Code    = @'
+New-ScyllaSampleExperiment ./exp -TierCount 2 -SubtestCount 1 -RunCount 2 -Status Missing -WithRepository |
+    Get-ScyllaRun -TierConfigPath ./exp/tier-config | New-ScyllaWorkspace -TierConfigPath ./exp/tier-config | Out-Null
+Remove-ScyllaWorkspace -Path ./exp -Tier T1 -Subtest 01 -RunNumber 1 -KeepBranch
+'@
             Remarks = 'The branch keeps the commits, so the worktree can be recreated with git worktree add.'
         }
     )

@@ -25,12 +25,19 @@ January-era tools still load it), 3.0 and 3.1 as 3.1; fields this module does no
     Examples    = @(
         @{
             Title   = 'See what would change, then change it'
-            Code    = "New-ScyllaSampleExperiment ./exp | Out-Null`nGet-ScyllaRun ./exp -Tier T1 | Set-ScyllaCheckpoint -Status failed -WhatIf`nGet-ScyllaRun ./exp -Tier T1 | Set-ScyllaCheckpoint -Status failed"
+            Code    = @'
+New-ScyllaSampleExperiment ./exp | Out-Null
+Get-ScyllaRun ./exp -Tier T1 | Set-ScyllaCheckpoint -Status failed -WhatIf
+Get-ScyllaRun ./exp -Tier T1 | Set-ScyllaCheckpoint -Status failed
+'@
             Remarks = '-WhatIf prints one line per run and writes nothing.'
         }
         @{
             Title   = 'Clear two runs by name'
-            Code    = 'Set-ScyllaCheckpoint -Path ./exp -Tier T0 -Subtest 00 -RunNumber 1, 2 -Clear -PassThru'
+            Code    = @'
+New-ScyllaSampleExperiment ./exp | Out-Null
+Set-ScyllaCheckpoint -Path ./exp -Tier T0 -Subtest 00 -RunNumber 1, 2 -Clear -PassThru
+'@
             Remarks = 'The runs are back to pending; the updated runs are emitted.'
         }
     )

@@ -2,13 +2,14 @@ using Scylla.Core.Runs;
 
 namespace Scylla.Core.Tests;
 
-/// <summary>formats.md §5.2 and §5.7, checked on copies of the dryrun run T0/00/run_01 modified one way each.</summary>
+/// <summary>formats.md §5.2 and §5.7, checked on a generated completed run (T0/00/run_01), modified one way each.
+/// </summary>
 public sealed class ClassificationTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
     private readonly string _experiment;
 
-    public ClassificationTests() => _experiment = Fixtures.CopyDryrun(_temp);
+    public ClassificationTests() => _experiment = Fixtures.CompletedSample(_temp);
 
     private string Run(string tier) => Path.Combine(_experiment, tier, tier == "T0" ? "00" : "01", "run_01");
 
@@ -43,7 +44,7 @@ public sealed class ClassificationTests : IDisposable
     }
 
     [Fact]
-    public void Untouched_dryrun_run_is_completed_with_upstreams_reason()
+    public void Untouched_completed_run_is_completed_with_upstreams_reason()
     {
         var result = Classify();
 

@@ -10,19 +10,6 @@ public class ConfigTests
     private const string Minimal = "{\"experiment_id\": \"e\", \"task_repo\": \"r\", \"task_commit\": \"c\", \"task_prompt_file\": \"p.md\", \"language\": \"python\"";
 
     [Fact]
-    public void Dryrun_config_loads_with_its_values()
-    {
-        var config = ExperimentConfig.Load(Fixtures.Dryrun);
-
-        Assert.Equal("test-001", config.ExperimentId);
-        Assert.Equal(["T0", "T1", "T2", "T3", "T4", "T5", "T6"], config.TiersToRun);
-        Assert.Equal(3, config.JudgeModels.Count);
-        Assert.Equal(1, config.MaxSubtests);
-        Assert.Equal(300, config.TimeoutSeconds);
-        Assert.Equal("None", config.ThinkingMode);
-    }
-
-    [Fact]
     public void Missing_keys_take_upstream_defaults_and_missing_tiers_mean_none()
     {
         var config = ExperimentConfig.Parse(Minimal + "}");
@@ -88,33 +75,14 @@ public class ConfigTests
     [Fact]
     public void Rewriting_keeps_unknown_keys_after_the_known_ones()
     {
-        var rewritten = PythonJson.Parse(ExperimentConfig.Load(Fixtures.Dryrun).ToJson())!.AsObject();
+        var config = ExperimentConfig.Parse(Minimal + ", \"parallel_subtests\": 6, \"models\": [\"sonnet\"]}");
+        var rewritten = PythonJson.Parse(config.ToJson())!.AsObject();
 
         Assert.Equal(6, rewritten["parallel_subtests"]!.GetValue<int>());
         Assert.Equal("experiment_id", rewritten.First().Key);
         Assert.Equal("parallel_subtests", rewritten.Last().Key);
         Assert.Equal("None", rewritten["thinking_mode"]!.GetValue<string>());
     }
-
-    // formats.md §3.9 and Appendix A.
-    [Fact]
-    public void Jan_hash_of_the_dryrun_file_as_written_is_the_stored_hash()
-    {
-        var raw = PythonJson.Parse(File.ReadAllText(Path.Combine(Fixtures.Dryrun, ExperimentConfig.RelativePath)))!.AsObject();
-        raw.Remove("parallel_subtests");
-        raw.Remove("max_subtests");
-
-        Assert.Equal("8553442b41f0adc8", ConfigHash.Compute(raw));
-        Assert.Contains("\"config_hash\": \"8553442b41f0adc8\"", File.ReadAllText(Path.Combine(Fixtures.Dryrun, "checkpoint.json")));
-    }
-
-    [Fact]
-    public void Jan_hash_after_loading_adds_thinking_mode() =>
-        Assert.Equal("83759c4abe4d4859", ConfigHash.ForJan(ExperimentConfig.Load(Fixtures.Dryrun)));
-
-    [Fact]
-    public void Head_hash_of_the_dryrun_config() =>
-        Assert.Equal("a3ce7392db88aa85", ConfigHash.ForHead(ExperimentConfig.Load(Fixtures.Dryrun)));
 
     [Theory]
     [InlineData("a//b", "a/b")]
@@ -141,10 +109,12 @@ public class ConfigTests
     [Fact]
     public void Tier_definitions_load_from_tiers_yaml()
     {
-        var tiers = Tiers.TierCatalog.Locate(Fixtures.Dryrun, Fixtures.TierConfig).LoadTierDefinitions();
+        using var temp = new TempDirectory();
+        var tierConfig = TestTierConfig.Write(temp.Combine("tier-config"));
+        var tiers = Tiers.TierCatalog.Locate(temp.Path, tierConfig).LoadTierDefinitions();
 
         Assert.Equal(7, tiers.Count);
-        Assert.Equal("Prompts", tiers["T0"].Name);
+        Assert.Equal("Test tier T0", tiers["T0"].Name);
         Assert.Null(tiers["T0"].ToolsEnabled);
         Assert.True(tiers["T3"].DelegationEnabled);
     }

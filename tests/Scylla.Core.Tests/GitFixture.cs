@@ -31,11 +31,12 @@ public sealed class GitSettings : IDisposable
 /// <summary>An experiment with a real base repository: commit 1 is the task commit, commit 2 moves HEAD past it.</summary>
 public sealed class GitExperiment
 {
-    private GitExperiment(string path, string repository, string taskCommit)
+    private GitExperiment(string path, string repository, string taskCommit, string tierConfig)
     {
         Path = path;
         Repository = repository;
         TaskCommit = taskCommit;
+        TierConfig = tierConfig;
     }
 
     public string Path { get; }
@@ -44,7 +45,11 @@ public sealed class GitExperiment
 
     public string TaskCommit { get; }
 
-    public Experiment Open(string? tierConfig = null) => Experiment.Open(Path, tierConfig ?? Fixtures.TierConfig);
+    /// <summary>The tier configuration (<see cref="TestTierConfig"/>) shared by the experiments of one temporary folder.
+    /// </summary>
+    public string TierConfig { get; }
+
+    public Experiment Open(string? tierConfig = null) => Experiment.Open(Path, tierConfig ?? TierConfig);
 
     public static GitExperiment Create(TempDirectory temp, string id = "exp-one-1", bool shared = false, string? sharedRepository = null)
     {
@@ -74,7 +79,13 @@ public sealed class GitExperiment
         }
 
         File.WriteAllText(config, File.ReadAllText(config).Replace("0000000000000000000000000000000000000000", taskCommit));
-        return new GitExperiment(path, repository, taskCommit);
+        var tierConfig = temp.Combine("tier-config");
+        if (!Directory.Exists(tierConfig))
+        {
+            TestTierConfig.Write(tierConfig);
+        }
+
+        return new GitExperiment(path, repository, taskCommit, tierConfig);
     }
 
     /// <summary>Runs the git CLI (the independent check on what libgit2 did) and returns its trimmed output.</summary>

@@ -5,21 +5,6 @@ namespace Scylla.Core.Tests;
 
 public class PythonJsonTests
 {
-    public static IEnumerable<object[]> DryrunJsonFiles() =>
-        Directory.EnumerateFiles(Fixtures.Dryrun, "*.json", SearchOption.AllDirectories)
-            .Where(f => !File.ReadAllText(f).Contains("Infinity"))
-            .Select(f => new object[] { Path.GetRelativePath(Fixtures.Dryrun, f) });
-
-    // The fixture's files end with "\n", added after Python wrote them (json.dump writes none, formats.md §0).
-    [Theory]
-    [MemberData(nameof(DryrunJsonFiles))]
-    public void Rewriting_a_file_written_by_Python_gives_the_same_bytes(string relativePath)
-    {
-        var original = File.ReadAllText(Path.Combine(Fixtures.Dryrun, relativePath));
-
-        Assert.Equal(original.TrimEnd('\n'), PythonJson.Serialize(PythonJson.Parse(original)));
-    }
-
     [Fact]
     public void Duplicate_keys_keep_the_first_position_and_the_last_value()
     {

@@ -10,7 +10,7 @@ namespace Scylla.Core.Tests;
 [Collection(GitCollection.Name)]
 public sealed class RerunFaultTests : IDisposable
 {
-    private static readonly string s_fakes = Path.Combine(RepositoryRoot(), "examples", "fake-claude");
+    private static readonly string s_fakes = Path.Combine(Fixtures.RepositoryRoot, "examples", "fake-claude");
     private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
@@ -66,18 +66,5 @@ public sealed class RerunFaultTests : IDisposable
         var archive = Path.Combine(Path.GetDirectoryName(Run().Path)!.Replace(Experiment.CompletedFolder, Experiment.InProgressFolder), ".failed", "run_01");
         Assert.True(File.Exists(Path.Combine(archive, "agent", "stderr.log")), "the original failed run stays archived");
         Assert.Equal("worktree_cleaned", CheckpointStore.TryLoad(path)!.GetRunState("T0", "00", 1));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            if (dir.GetFiles("Scylla.PowerShell.sln").Length > 0)
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Scylla.PowerShell.sln");
     }
 }

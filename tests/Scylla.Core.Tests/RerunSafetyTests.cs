@@ -15,7 +15,7 @@ namespace Scylla.Core.Tests;
 [Collection(GitCollection.Name)]
 public sealed class RerunSafetyTests : IDisposable
 {
-    private static readonly string s_fakes = Path.Combine(RepositoryRoot(), "examples", "fake-claude");
+    private static readonly string s_fakes = Path.Combine(Fixtures.RepositoryRoot, "examples", "fake-claude");
     private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
@@ -341,18 +341,5 @@ public sealed class RerunSafetyTests : IDisposable
         using var process = Process.Start(file, arguments);
         process.WaitForExit();
         Assert.Equal(0, process.ExitCode);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            if (dir.GetFiles("Scylla.PowerShell.sln").Length > 0)
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Scylla.PowerShell.sln");
     }
 }

@@ -11,20 +11,6 @@ public sealed class ScannerTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void Dryrun_lists_seven_completed_runs_with_scores()
-    {
-        var runs = Fixtures.Scan(Fixtures.Dryrun);
-
-        Assert.Equal(["T0/00/run_01", "T1/01/run_01", "T2/01/run_01", "T3/01/run_01", "T4/01/run_01", "T5/01/run_01", "T6/01/run_01"], runs.Select(r => r.RunId));
-        Assert.All(runs, r => Assert.Equal(RunStatus.Completed, r.Status));
-        Assert.All(runs, r => Assert.Equal("passed", r.CheckpointStatus));
-        Assert.All(runs, r => Assert.Equal("report_written", r.RunState));
-        Assert.Equal(0.9733333333333333, runs[0].Score);
-        Assert.Equal((true, "A", 0.1351093, 203.132624), (runs[0].Passed!.Value, runs[0].Grade, runs[0].CostUsd!.Value, runs[0].DurationSeconds!.Value));
-        Assert.Equal(TierCatalogSource.Disk, Experiment.Open(Fixtures.Dryrun).Catalog.Source);
-    }
-
-    [Fact]
     public void Sample_statuses_are_classified_back_in_both_layouts()
     {
         RunStatus[] pattern = [RunStatus.Completed, RunStatus.Missing, RunStatus.Failed, RunStatus.Partial, RunStatus.Results];
@@ -107,27 +93,19 @@ public sealed class ScannerTests : IDisposable
         Assert.All(runs, r => Assert.Equal((RunStatus.Missing, "Run never started"), (r.Status, r.Reason)));
     }
 
-    [Fact]
-    public void Explicit_tier_config_gives_the_subtests_with_max_subtests_applied()
-    {
-        var runs = Fixtures.Scan(Fixtures.Dryrun, tierConfig: Fixtures.TierConfig);
-
-        Assert.Equal(7, runs.Count);
-        Assert.Equal("T0/00/run_01", runs[0].RunId);
-    }
-
     [Theory]
-    [InlineData(null, 24)]
-    [InlineData(3, 3)]
+    [InlineData(null, 3)]
+    [InlineData(2, 2)]
     [InlineData(0, 0)]
-    [InlineData(-1, 23)]
+    [InlineData(-1, 2)]
     public void Max_subtests_is_a_python_slice(int? maxSubtests, int expected)
     {
         var experiment = Fixtures.Generate(_temp, [RunStatus.Missing], tiers: 1, subtests: 1, runs: 1);
         var configPath = Path.Combine(experiment, ExperimentConfig.RelativePath);
         File.WriteAllText(configPath, File.ReadAllText(configPath).Replace("\"max_subtests\": null", $"\"max_subtests\": {(maxSubtests?.ToString() ?? "null")}"));
 
-        var expectedRuns = Fixtures.Scan(experiment, tierConfig: Fixtures.TierConfig).Where(r => r.IsExpected).ToList();
+        var tierConfig = TestTierConfig.Write(_temp.Combine("tier-config")); // T0 has 3 subtests
+        var expectedRuns = Fixtures.Scan(experiment, tierConfig: tierConfig).Where(r => r.IsExpected).ToList();
 
         Assert.Equal(expected, expectedRuns.Count);
     }

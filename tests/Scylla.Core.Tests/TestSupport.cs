@@ -30,10 +30,21 @@ public sealed class TempDirectory : IDisposable
     }
 }
 
+/// <summary>
+/// Test inputs. The project's own are generated (<see cref="Generate"/>, <see cref="CompletedSample"/>, <see cref="TestTierConfig"/>);
+/// the real dryrun experiment and tier configuration of ../shared are read only by classes marked
+/// <c>[Trait("Suite", "Shared")]</c>, which the build runs only when that folder exists (README, "Tests").
+/// </summary>
 public static class Fixtures
 {
-    /// <summary>../shared beside the project root, found from the test binaries.</summary>
-    public static string Shared { get; } = FindShared();
+    /// <summary>The folder holding Scylla.PowerShell.sln, found from the test binaries.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    private static readonly string? s_shared = FindShared(); // after RepositoryRoot, which it reads
+
+    /// <summary>../shared beside the project root; only Shared-suite tests may use it.</summary>
+    public static string Shared => s_shared ?? throw new DirectoryNotFoundException(
+        $"'{Path.Combine(Path.GetDirectoryName(RepositoryRoot)!, "shared")}' was not found: this test belongs to the Shared suite.");
 
     public static string Dryrun => Path.Combine(Shared, "fixtures", "dryrun-experiment");
 
@@ -46,6 +57,9 @@ public static class Fixtures
         CopyDirectory(Dryrun, target);
         return target;
     }
+
+    /// <summary>The dryrun's shape, generated: one completed run in the first subtest of each of the 7 tiers, 3 judges.</summary>
+    public static string CompletedSample(TempDirectory temp) => Generate(temp, [RunStatus.Completed], tiers: 7, subtests: 1, runs: 1);
 
     public static string Generate(TempDirectory temp, RunStatus[] pattern, ExperimentLayout layout = ExperimentLayout.Flat, int tiers = 2, int subtests = 2, int runs = 3, int judges = 3)
     {
@@ -82,17 +96,22 @@ public static class Fixtures
         }
     }
 
-    private static string FindShared()
+    private static string? FindShared()
+    {
+        var shared = Path.Combine(Path.GetDirectoryName(RepositoryRoot)!, "shared");
+        return Directory.Exists(shared) ? shared : null;
+    }
+
+    private static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared");
-            if (dir.GetFiles("Scylla.PowerShell.sln").Length > 0 && Directory.Exists(Path.Combine(dir.Parent!.FullName, "shared")))
+            if (dir.GetFiles("Scylla.PowerShell.sln").Length > 0)
             {
-                return Path.Combine(dir.Parent.FullName, "shared");
+                return dir.FullName;
             }
         }
 
-        throw new DirectoryNotFoundException("../shared (beside the project root) was not found.");
+        throw new DirectoryNotFoundException("No folder above the test binaries holds Scylla.PowerShell.sln.");
     }
 }

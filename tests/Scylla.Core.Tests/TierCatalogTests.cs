@@ -5,21 +5,21 @@ namespace Scylla.Core.Tests;
 public sealed class TierCatalogTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
-    private readonly TierCatalog _fixture = TierCatalog.Locate(Fixtures.Dryrun, Fixtures.TierConfig);
-
     public void Dispose() => _temp.Dispose();
 
-    [Theory]
-    [InlineData("T0", 24, "00", "23")]
-    [InlineData("T3", 41, "01", "41")]
-    [InlineData("T4", 14, "01", "14")]
-    [InlineData("T6", 1, "01", "01")]
-    public void Subtests_of_the_real_tier_configuration(string tier, int count, string first, string last)
+    [Fact]
+    public void Subtests_are_listed_in_file_order_and_yaml_keys_read_with_defaults()
     {
-        var subtests = _fixture.GetSubtests(tier);
+        var catalog = TierCatalog.Locate(_temp.Path, TestTierConfig.Write(_temp.Combine("tier-config")));
 
-        Assert.Equal(count, subtests.Count);
-        Assert.Equal((first, last), (subtests[0].Id, subtests[^1].Id));
+        var baseline = catalog.GetSubtests("T0")[0].Load();
+        var best = catalog.GetSubtests("T5")[0].Load();
+
+        Assert.Equal(["00", "01", "06"], catalog.GetSubtests("T0").Select(s => s.Id));
+        Assert.Equal(("No prompt", false, "none"), (baseline.Name, baseline.ExtendsPrevious, baseline.SystemPromptMode));
+        Assert.Equal("[]", baseline.Resources["claude_md"]!["blocks"]!.ToJsonString());
+        Assert.Equal(["T0"], best.InheritBestFrom);
+        Assert.True(best.ExtendsPrevious);
     }
 
     [Fact]
@@ -49,21 +49,7 @@ public sealed class TierCatalogTests : IDisposable
 
     [Fact]
     public void An_empty_explicit_path_means_none_given_as_PowerShell_passes_null_strings_as_empty() =>
-        Assert.Equal(TierCatalogSource.Disk, TierCatalog.Locate(Fixtures.Dryrun, string.Empty).Source);
-
-    [Fact]
-    public void Subtest_yaml_keys_and_defaults()
-    {
-        var t0Empty = _fixture.GetSubtests("T0")[0].Load();
-        var t1Skills = _fixture.GetSubtests("T1")[0].Load();
-        var t5Best = _fixture.GetSubtests("T5")[0].Load();
-
-        Assert.Equal(("Empty System Prompt", false, "none"), (t0Empty.Name, t0Empty.ExtendsPrevious, t0Empty.SystemPromptMode));
-        Assert.Equal("[]", t0Empty.Resources["claude_md"]!["blocks"]!.ToJsonString());
-        Assert.Equal("[\"agent\"]", t1Skills.Resources["skills"]!["categories"]!.ToJsonString());
-        Assert.Equal(["T0"], t5Best.InheritBestFrom);
-        Assert.True(t5Best.ExtendsPrevious);
-    }
+        Assert.Equal(TierCatalogSource.Disk, TierCatalog.Locate(Fixtures.CompletedSample(_temp), string.Empty).Source);
 
     [Fact]
     public void Empty_yaml_takes_defaults_and_top_level_resources_override()

@@ -60,7 +60,7 @@ public sealed class WorkspaceTests : IDisposable
         WorkspaceManager.Create(e.Open(), "T3", "01", 1, s_defaults);
         var ws = Workspace(e, "T3", "01");
 
-        var agents = Directory.GetFiles(Path.Combine(Fixtures.TierConfig, "agents", "L2"), "*.md").Order(StringComparer.Ordinal).ToArray();
+        var agents = Directory.GetFiles(Path.Combine(e.TierConfig, "agents", "L2"), "*.md").Order(StringComparer.Ordinal).ToArray();
         var links = Directory.GetFiles(Path.Combine(ws, ".claude", "agents")).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(agents.Select(Path.GetFileName), links.Select(Path.GetFileName));
         Assert.All(links.Zip(agents), pair => Assert.Equal(pair.Second, new FileInfo(pair.First).LinkTarget));
@@ -94,7 +94,7 @@ public sealed class WorkspaceTests : IDisposable
 
         WorkspaceManager.Create(e.Open(), "T0", "06", 1, s_defaults);
 
-        var block = Read(Directory.GetFiles(Path.Combine(Fixtures.TierConfig, "blocks"), "B01-*.md").Single());
+        var block = Read(Directory.GetFiles(Path.Combine(e.TierConfig, "blocks"), "B01-*.md").Single());
         Assert.Equal(block + "\n\n" + InstructionWording.Default.Generic + InstructionWording.Default.Footer, Read(Path.Combine(Workspace(e, "T0", "06"), "CLAUDE.md")));
     }
 
@@ -126,12 +126,11 @@ public sealed class WorkspaceTests : IDisposable
 
         WorkspaceManager.Create(e.Open(), "T6", "01", 1, s_defaults with { InstructionTemplatePath = template });
 
-        var blocks = Enumerable.Range(1, 18).Select(i => Read(Directory.GetFiles(Path.Combine(Fixtures.TierConfig, "blocks"), $"B{i:00}-*.md").Single()));
-        var agents = Directory.GetFiles(Path.Combine(Fixtures.TierConfig, "agents"), "*.md", SearchOption.AllDirectories).Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
-        string[] servers = ["fetch", "filesystem", "git", "github", "memory", "playwright", "postgres", "sequential-thinking", "time"];
+        var blocks = TestTierConfig.Blocks.Select(b => Read(Path.Combine(e.TierConfig, "blocks", b + ".md")));
+        var agents = Directory.GetFiles(Path.Combine(e.TierConfig, "agents"), "*.md", SearchOption.AllDirectories).Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
         var expected = string.Join("\n\n", blocks)
             + "\n\nAgents:\n\n" + string.Join('\n', agents.Select(a => "- " + a))
-            + "\n\nUse all of:\n\n" + string.Join('\n', servers.Select(m => "- " + m))
+            + "\n\nUse all of:\n\n" + string.Join('\n', TestTierConfig.McpServers.Order(StringComparer.Ordinal).Select(m => "- " + m))
             + "\n\nEvery tool.\n\nEND\n";
         Assert.Equal(expected, Read(Path.Combine(Workspace(e, "T6", "01"), "CLAUDE.md")));
     }
@@ -159,7 +158,7 @@ public sealed class WorkspaceTests : IDisposable
         var w = InstructionWording.Default;
         Assert.StartsWith(w.AgentsPlural, claudeMd);
         Assert.Contains(w.McpServersSingular + "\n\n- filesystem\n\n" + w.AllTools + w.Footer, claudeMd);
-        Assert.Equal(4, Directory.GetFiles(Path.Combine(ws, ".claude", "agents")).Length);
+        Assert.Equal(Directory.GetFiles(Path.Combine(e.TierConfig, "agents", "L2")).Length, Directory.GetFiles(Path.Combine(ws, ".claude", "agents")).Length);
         Assert.Equal("{\n  \"alwaysThinkingEnabled\": false\n}", Read(Path.Combine(ws, ".claude", "settings.json"))); // own resources only, as upstream
     }
 

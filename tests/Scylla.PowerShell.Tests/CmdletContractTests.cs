@@ -25,13 +25,13 @@ public sealed class CmdletContractTests : IDisposable
     }
 
     [Fact]
-    public void Get_ScyllaRun_emits_typed_runs_of_the_dryrun()
+    public void Get_ScyllaRun_emits_typed_runs_of_a_literal_path()
     {
-        var result = RunspaceHost.Run("Get-ScyllaRun -LiteralPath $dryrun", Vars(("dryrun", Fixtures.Dryrun)));
+        var result = RunspaceHost.Run("Get-ScyllaRun -LiteralPath $sample", Vars(("sample", _temp.Sample())));
 
         var runs = result.Objects<ScyllaRun>();
-        Assert.Equal(7, runs.Count);
-        Assert.All(runs, r => Assert.Equal(RunStatus.Completed, r.Status));
+        Assert.Equal(20, runs.Count);
+        Assert.Equal(4, runs.Count(r => r.Status == RunStatus.Completed));
         Assert.Empty(result.Errors);
     }
 
@@ -39,9 +39,9 @@ public sealed class CmdletContractTests : IDisposable
     public void A_bad_path_is_a_non_terminating_error_and_the_other_paths_are_listed()
     {
         var empty = Directory.CreateDirectory(_temp.Combine("not-an-experiment")).FullName;
-        var result = RunspaceHost.Run("Get-ScyllaRun $missing, $empty, $dryrun", Vars(("missing", _temp.Combine("nope")), ("empty", empty), ("dryrun", Fixtures.Dryrun)));
+        var result = RunspaceHost.Run("Get-ScyllaRun $missing, $empty, $sample", Vars(("missing", _temp.Combine("nope")), ("empty", empty), ("sample", _temp.Sample())));
 
-        Assert.Equal(7, result.Objects<ScyllaRun>().Count);
+        Assert.Equal(20, result.Objects<ScyllaRun>().Count);
         Assert.Equal(["PathNotFound,Scylla.PowerShell.Commands.Runs.GetScyllaRunCommand", "ExperimentConfigNotFound,Scylla.PowerShell.Commands.Runs.GetScyllaRunCommand"],
             result.Errors.Select(e => e.FullyQualifiedErrorId));
         Assert.Equal(empty, result.Errors[1].TargetObject);
@@ -162,10 +162,12 @@ public sealed class CmdletContractTests : IDisposable
     [Fact]
     public void Get_ScyllaCheckpoint_summarizes_once_per_experiment()
     {
-        var result = RunspaceHost.Run("Get-ScyllaRun $dryrun | Get-ScyllaCheckpoint; Get-ScyllaCheckpoint $empty", Vars(("dryrun", Fixtures.Dryrun), ("empty", _temp.Path)));
+        var experiment = _temp.Sample();
+        var result = RunspaceHost.Run("Get-ScyllaRun $sample | Get-ScyllaCheckpoint; Get-ScyllaCheckpoint $empty", Vars(("sample", experiment), ("empty", _temp.Path)));
 
         var summary = Assert.Single(result.Objects<CheckpointSummary>());
-        Assert.Equal(("2.0", 7, 7, "completed"), (summary.Version, summary.CompletedRuns, summary.Passed, summary.Status));
+        Assert.Equal(experiment, summary.ExperimentPath);
+        Assert.Equal(("3.1", 4), (summary.Version, summary.CompletedRuns)); // one completed run per subtest
         Assert.Equal("CheckpointNotFound,Scylla.PowerShell.Commands.Checkpoints.GetScyllaCheckpointCommand", Assert.Single(result.Errors).FullyQualifiedErrorId);
     }
 

@@ -26,20 +26,22 @@ public sealed class TempDirectory : IDisposable
     public void Dispose() => Directory.Delete(Path, recursive: true);
 }
 
+/// <summary>The real experiment in ../shared, for <c>[Trait("Suite", "Shared")]</c> classes only (README, "Tests").</summary>
 public static class Fixtures
 {
-    public static string Dryrun { get; } = Find("fixtures/dryrun-experiment");
+    public static string Dryrun => Path.Combine(FindShared(), "fixtures", "dryrun-experiment");
 
-    private static string Find(string relative)
+    private static string FindShared()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir?.Parent != null; dir = dir.Parent)
         {
             if (dir.GetFiles("Scylla.PowerShell.sln").Length > 0)
             {
-                return System.IO.Path.Combine(dir.Parent.FullName, "shared", relative);
+                var shared = Path.Combine(dir.Parent.FullName, "shared");
+                return Directory.Exists(shared) ? shared : throw new DirectoryNotFoundException($"'{shared}' was not found: this test belongs to the Shared suite.");
             }
         }
 
-        throw new DirectoryNotFoundException(relative);
+        throw new DirectoryNotFoundException("No folder above the test binaries holds Scylla.PowerShell.sln.");
     }
 }

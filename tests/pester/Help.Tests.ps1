@@ -33,18 +33,20 @@ Describe 'Help of <_>' -ForEach $cmdlets {
         }
     }
 
-    It 'has at least two examples that run as written' {
+    It 'shows the syntax Get-Command shows: switches without a type, nullable types unwrapped, -WhatIf, -Confirm' {
+        $fromHelp = ($help.Syntax | Out-String -Width 1000) -split '\r?\n' | Where-Object { $_.Trim() } | ForEach-Object { $_.Trim() }
+        $fromCommand = (Get-Command $name -Syntax) -split '\r?\n' | Where-Object { $_.Trim() } | ForEach-Object { $_.Trim() }
+
+        $fromHelp | Should -Be $fromCommand
+        $fromHelp | Should -Not -Match 'SwitchParameter|Nullable'
+    }
+
+    It 'has at least two examples, each running on its own in an empty folder' {
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
         foreach ($example in $help.Examples.Example) {
             $scratch = New-Item -ItemType Directory (Join-Path $TestDrive ([guid]::NewGuid().ToString('N')))
-            Copy-Item (Join-Path $repository 'examples') $scratch -Recurse
             Push-Location $scratch
             try {
-                if ($example.Code -notmatch 'New-ScyllaSampleExperiment \./exp') {
-                    New-ScyllaSampleExperiment ./exp -TierCount 2 -SubtestCount 1 -RunCount 3 -Status Missing, Failed, Completed -WithRepository | Out-Null
-                    Get-ScyllaRun ./exp -Status Missing | New-ScyllaWorkspace -TierConfigPath ./exp/tier-config | Out-Null
-                }
-
                 $Error.Clear()
                 & ([scriptblock]::Create($example.Code)) *> $null
                 @($Error | Where-Object { $_.FullyQualifiedErrorId -notlike 'RunAlreadyCompleted,*' }) | Should -BeNullOrEmpty -Because "this example of $name runs as written:`n$($example.Code)"
@@ -59,6 +61,9 @@ Describe 'Help of <_>' -ForEach $cmdlets {
 Describe 'about_Scylla and the README' {
     It 'is available offline and explains every error id the module raises' {
         $about = Get-Help about_Scylla | Out-String
+        foreach ($shipped in [regex]::Matches($about, '\b[\w-]+(?:/[\w.-]+)+\.(?:ps1|sh|md)\b').Value) {
+            Join-Path (Split-Path $env:SCYLLA_MODULE) $shipped | Should -Exist -Because "about_Scylla names $shipped"
+        }
         $about | Should -BeLike '*RUN STATUSES*'
         $about | Should -BeLike '*LAYOUTS*'
         $sources = Get-ChildItem (Join-Path $repository 'src') -Recurse -Filter *.cs | Get-Content -Raw

@@ -2,7 +2,19 @@
 BeforeAll {
     $ErrorActionPreference = 'Stop'
     Import-Module $env:SCYLLA_MODULE
-    $tierConfig = (Resolve-Path (Join-Path $PSScriptRoot '../../../shared/fixtures/tier-config')).ProviderPath
+    # A two-subtest tier configuration: T3/01 links the level-2 agents, T5/01 inherits the best of T0.
+    $tierConfig = Join-Path $TestDrive 'tier-config'
+    $files = @{
+        'tiers.yaml'                     = "tiers:`n" + ((0..6 | ForEach-Object { "  T${_}: {name: 'Tier $_', description: 'Test tier $_'}`n" }) -join '')
+        'agents/L2/test-designer.md'     = "# Test designer`n`nPlans the tests first.`n"
+        'subtests/t3/01-designer.yaml'   = "name: Designer agent`nresources:`n  agents:`n    levels: [2]`n"
+        'subtests/t5/01-best-of-t0.yaml' = "name: Best of T0`ninherit_best_from: [T0]`n"
+    }
+    foreach ($name in $files.Keys) {
+        $file = Join-Path $tierConfig $name
+        New-Item -ItemType Directory -Force (Split-Path $file) | Out-Null
+        Set-Content $file $files[$name] -NoNewline
+    }
 
     # A sample experiment whose repo/ is a git repository; commit 1 is the task commit, commit 2 moves HEAD past it.
     function New-GitExperiment([string] $Name) {

@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace Scylla.Core.Execution;
 
 /// <summary>What a re-run does with a run: which path it takes through the stages (docs/format.md, "Re-runs").</summary>
+[JsonConverter(typeof(StringEnumConverter))] // ConvertTo-Json writes the name (see RunStatus)
 public enum RerunAction
 {
     /// <summary>Failed, Partial or Missing: archive the attempt and run the agent and the judges again.</summary>

@@ -1,6 +1,13 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace Scylla.Core.Runs;
 
+// The JsonConverter attributes make pwsh's ConvertTo-Json write these enums by name ("Missing", not 1); the engine
+// never serializes them with Newtonsoft.Json itself.
+
 /// <summary>A run's state on the agent side (formats.md §5.1), in upstream's declaration order.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum RunStatus
 {
     /// <summary>Agent output, agent result, judge folder and run result are all present.</summary>
@@ -26,6 +33,7 @@ public enum RunStatus
 }
 
 /// <summary>The state of one judge slot (formats.md §5.6).</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum JudgeSlotStatus
 {
     Complete,
@@ -35,6 +43,7 @@ public enum JudgeSlotStatus
 }
 
 /// <summary>Where a run directory lives.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum RunLocation
 {
     /// <summary><c>E/T0/00/run_01</c>.</summary>
