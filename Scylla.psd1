@@ -16,6 +16,8 @@
         'Get-ScyllaWorkspace'
         'Remove-ScyllaWorkspace'
         'Invoke-ScyllaRerun'
+        'Update-ScyllaResult'
+        'Get-ScyllaExperiment'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
