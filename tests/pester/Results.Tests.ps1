@@ -75,4 +75,16 @@ Describe 'Update-ScyllaResult' {
         (Get-Content (Join-Path $tierFolder 'result.json') -Raw | ConvertFrom-Json).best_subtest | Should -Be $rebuild.Tiers[0].BestSubtest
         (Get-ScyllaExperiment $experiment).TiersWithBestSubtest | Should -Be 'T0,T1,T2'
     }
+
+    It 'rebuilds each experiment once for the runs piped in, and -Tier limits the tier files' {
+        $experiment = New-TestExperiment
+
+        $rebuilds = @(Get-ScyllaRun $experiment | Update-ScyllaResult -Tier T1)
+
+        $rebuilds.Count | Should -Be 1
+        $rebuilds[0].Tiers.Tier | Should -Be 'T1'
+        $rebuilds[0].Paths | Where-Object { $_ -like "*$([IO.Path]::DirectorySeparatorChar)T0$([IO.Path]::DirectorySeparatorChar)*" } | Should -BeNullOrEmpty
+        $rebuilds[0].Paths | Should -Contain (Join-Path $experiment 'result.json')
+        { Update-ScyllaResult $experiment -Tier T9 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidTierId,*'
+    }
 }
