@@ -25,6 +25,9 @@ public static class ResultBuilder
     public const string TierComparisonFile = "tier_comparison.json";
     public const string BackupFile = "result.json.backup";
 
+    /// <summary>Top-level keys of a tier or experiment result that a rebuild takes over from the file it replaces.</summary>
+    private static readonly HashSet<string> s_keptKeys = ["inherited_from", "total_duration", "total_duration_seconds", "started_at", "completed_at"];
+
     private static readonly ConcurrentDictionary<string, object> s_experimentLocks = new(StringComparer.Ordinal);
 
     /// <summary>Rewrites one subtest's <c>report.json</c> and <c>report.md</c>.</summary>
@@ -48,7 +51,7 @@ public static class ResultBuilder
 
     /// <summary>Reads every tier's counted runs and aggregates them, writing nothing (Get-ScyllaExperiment uses it).</summary>
     public static IReadOnlyList<TierAggregate> Aggregate(Experiment experiment, Action<ScanIssue> report) =>
-        ResultRunReader.TiersOnDisk(experiment).Select(t => AggregateTier(experiment, t, null, report)).ToList();
+        ResultRunReader.TiersOnDisk(experiment).Select(t => AggregateTier(experiment, t, null, keepRecords: false, report)).ToList();
 
     private static ResultRebuild Rebuild(Experiment experiment, ResultScope scope, IReadOnlyCollection<string>? tiers, string? subtest, bool write)
     {
@@ -68,8 +71,8 @@ public static class ResultBuilder
         lock (s_experimentLocks.GetOrAdd(experiment.Path, _ => new object()))
         {
             var aggregated = scope == ResultScope.Experiment
-                ? ResultRunReader.TiersOnDisk(experiment).Select(t => AggregateTier(experiment, t, null, issues.Add)).ToList()
-                : [AggregateTier(experiment, tiers!.First(), subtest, issues.Add)];
+                ? ResultRunReader.TiersOnDisk(experiment).Select(t => AggregateTier(experiment, t, null, keepRecords: true, issues.Add)).ToList()
+                : [AggregateTier(experiment, tiers!.First(), subtest, keepRecords: true, issues.Add)];
             var rebuilt = aggregated.Where(t => tiers == null || tiers.Contains(t.Tier)).ToList();
             foreach (var tier in rebuilt)
             {
@@ -94,7 +97,7 @@ public static class ResultBuilder
         }
     }
 
-    private static TierAggregate AggregateTier(Experiment experiment, string tier, string? onlySubtest, Action<ScanIssue> report)
+    private static TierAggregate AggregateTier(Experiment experiment, string tier, string? onlySubtest, bool keepRecords, Action<ScanIssue> report)
     {
         var subtests = onlySubtest != null ? [onlySubtest] : ResultRunReader.Subtests(experiment, tier, report);
 
@@ -102,7 +105,7 @@ public static class ResultBuilder
         var read = subtests.AsParallel().AsOrdered().Select(subtest =>
         {
             var issues = new List<ScanIssue>();
-            return (Subtest: subtest, Runs: ResultRunReader.Runs(experiment, tier, subtest, issues.Add), Issues: issues);
+            return (Subtest: subtest, Runs: ResultRunReader.Runs(experiment, tier, subtest, keepRecords, issues.Add), Issues: issues);
         }).ToList();
         foreach (var issue in read.SelectMany(r => r.Issues))
         {
@@ -133,7 +136,7 @@ public static class ResultBuilder
             return;
         }
 
-        var previous = ReadObject(Path.Combine(directory, ResultFile), issues);
+        var previous = ReadPrevious(Path.Combine(directory, ResultFile), issues);
         var result = ResultDocuments.TierResult(tier, previous, costOfPassLast: experiment.Layout == ExperimentLayout.Phase);
         var duration = ResultDocuments.Kept(previous, "total_duration");
         files.Add((Path.Combine(directory, ResultFile), PythonJson.Serialize(result)));
@@ -153,14 +156,14 @@ public static class ResultBuilder
 
         var resultPath = Path.Combine(experiment.Path, ResultFile);
         var previousText = File.Exists(resultPath) ? File.ReadAllText(resultPath) : null;
-        var previous = ReadObject(resultPath, issues);
+        var previous = ReadPrevious(resultPath, issues);
 
         // Tiers keep the order the previous result listed them in (upstream writes them as they finish).
         var previousOrder = (previous?["tier_results"] as JsonObject)?.Select(p => p.Key).ToList() ?? [];
         tiers = tiers.OrderBy(t => previousOrder.IndexOf(t.Tier) is var i && i >= 0 ? i : previousOrder.Count + TierIndex(t.Tier)).ToList();
 
-        var previousTiers = tiers.ToDictionary(t => t.Tier, t => ReadObject(Path.Combine(TierDirectory(experiment, t.Tier), ResultFile), issues));
-        var config = ReadObject(experiment.Config.SourcePath ?? Path.Combine(experiment.Path, ExperimentConfig.RelativePath), issues) ?? new JsonObject();
+        var previousTiers = tiers.ToDictionary(t => t.Tier, t => ReadPrevious(Path.Combine(TierDirectory(experiment, t.Tier), ResultFile), issues));
+        var config = PythonJson.Parse(File.ReadAllText(experiment.Config.SourcePath ?? Path.Combine(experiment.Path, ExperimentConfig.RelativePath))) as JsonObject ?? new JsonObject();
         var startedAt = Checkpoints.CheckpointStore.TryLoad(experiment.Path)?.StartedAt is { Length: > 0 } started ? started : generatedAt;
         var result = ResultDocuments.ExperimentResult(config, tiers, previousTiers, previous, experiment.Layout == ExperimentLayout.Phase, startedAt);
         string TierFolder(string tier) => experiment.Layout == ExperimentLayout.Flat ? $"./{tier}" : $"./{Experiment.CompletedFolder}/{tier}";
@@ -182,12 +185,39 @@ public static class ResultBuilder
 
     private static int TierIndex(string tier) => TierId.All.ToList().IndexOf(tier);
 
-    /// <summary>A previous result file, or null when it is absent; an unreadable one is reported and replaced.</summary>
-    private static JsonObject? ReadObject(string path, List<ScanIssue> issues)
+    /// <summary>
+    /// What a rebuild keeps of the result file it replaces: the values that cannot be recomputed, and the tier order
+    /// (only the keys of <c>tier_results</c>; result files hold every run, so the rest is not turned into nodes).
+    /// </summary>
+    private static JsonObject? ReadPrevious(string path, List<ScanIssue> issues)
     {
         try
         {
-            return File.Exists(path) ? PythonJson.Parse(File.ReadAllText(path)) as JsonObject : null;
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+
+            using var document = PythonJson.ParseDocument(File.ReadAllText(path));
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var kept = new JsonObject();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (s_keptKeys.Contains(property.Name))
+                {
+                    kept[property.Name] = PythonJson.Parse(property.Value.GetRawText());
+                }
+                else if (property.Name == "tier_results" && property.Value.ValueKind == JsonValueKind.Object)
+                {
+                    kept[property.Name] = new JsonObject(property.Value.EnumerateObject().Select(t => new KeyValuePair<string, JsonNode?>(t.Name, null)));
+                }
+            }
+
+            return kept;
         }
         catch (JsonException e)
         {

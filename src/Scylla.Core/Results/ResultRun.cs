@@ -4,7 +4,7 @@ namespace Scylla.Core.Results;
 
 /// <summary>
 /// One run's <c>run_result.json</c> as the aggregation sees it: the values it uses, and the object itself (without the
-/// per-run extras upstream leaves out of tier results) for the <c>runs</c> array of <c>result.json</c>.
+/// per-run extras upstream leaves out of tier results) for the <c>runs</c> array of <c>result.json</c>, when kept.
 /// </summary>
 internal sealed record ResultRun(
     int RunNumber,
@@ -16,4 +16,4 @@ internal sealed record ResultRun(
     double AgentSeconds,
     double JudgeSeconds,
     TokenCounts Tokens,
-    JsonObject Record);
+    JsonObject? Record);

@@ -40,14 +40,14 @@ internal static class ResultRunReader
             .ToList();
 
     /// <summary>The counted runs of one subtest, ordered by run number.</summary>
-    public static List<ResultRun> Runs(Experiment experiment, string tier, string subtest, Action<ScanIssue> report)
+    public static List<ResultRun> Runs(Experiment experiment, string tier, string subtest, bool keepRecords, Action<ScanIssue> report)
     {
         var subtestDirectory = Path.Combine(TierDirectory(experiment, tier), subtest);
         var runs = new List<ResultRun>();
         foreach (var name in (DirectoryListing.Read(subtestDirectory, Unreadable(report))?.Directories ?? []).Order(StringComparer.Ordinal))
         {
             var file = Path.Combine(subtestDirectory, name, "run_result.json");
-            if (Experiment.TryParseRunDirectoryName(name, out _) && File.Exists(file) && Read(file, report) is { } run)
+            if (Experiment.TryParseRunDirectoryName(name, out _) && File.Exists(file) && Read(file, report, keepRecords) is { } run)
             {
                 runs.Add(run);
             }
@@ -56,56 +56,54 @@ internal static class ResultRunReader
         return runs.OrderBy(r => r.RunNumber).ToList();
     }
 
-    /// <summary>Reads one <c>run_result.json</c>; an unreadable or incomplete one is reported and counts as no result.</summary>
-    public static ResultRun? Read(string path, Action<ScanIssue> report)
+    /// <summary>
+    /// Reads one <c>run_result.json</c>; an unreadable or incomplete one is reported and counts as no result. The
+    /// object itself is kept only with <paramref name="keepRecord"/> (the tier results embed it).
+    /// </summary>
+    public static ResultRun? Read(string path, Action<ScanIssue> report, bool keepRecord = true)
     {
-        JsonObject? record;
         try
         {
-            record = PythonJson.Parse(File.ReadAllText(path)) as JsonObject;
+            var text = File.ReadAllText(path);
+            using var document = PythonJson.ParseDocument(text);
+            var root = document.RootElement;
+            var missing = root.ValueKind != JsonValueKind.Object ? "an object" : s_requiredKeys.FirstOrDefault(k => !root.TryGetProperty(k, out _));
+            if (missing != null
+                || Number(root, "run_number") is not { } runNumber
+                || root.GetProperty("token_stats").ValueKind != JsonValueKind.Object
+                || Number(root, "cost_usd") is not { } cost
+                || Number(root, "duration_seconds") is not { } duration
+                || Number(root, "judge_score") is not { } score
+                || root.GetProperty("judge_passed").ValueKind is not (JsonValueKind.True or JsonValueKind.False)
+                || root.GetProperty("judge_grade").ValueKind != JsonValueKind.String)
+            {
+                report(new ScanIssue(path, $"Leaving '{path}' out of the results: {(missing != null ? $"it has no '{missing}'" : "a value has the wrong type")}."));
+                return null;
+            }
+
+            JsonObject? record = null;
+            if (keepRecord)
+            {
+                record = (JsonObject)PythonJson.Parse(text)!;
+                foreach (var key in s_droppedKeys)
+                {
+                    record.Remove(key);
+                }
+            }
+
+            return new ResultRun((int)runNumber, score, root.GetProperty("judge_passed").GetBoolean(), root.GetProperty("judge_grade").GetString()!,
+                cost, duration, Number(root, "agent_duration_seconds") ?? 0.0, Number(root, "judge_duration_seconds") ?? 0.0,
+                TokenCounts.From(root.GetProperty("token_stats")), record);
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
             report(new ScanIssue(path, $"Leaving '{path}' out of the results: it cannot be read ({e.Message})."));
             return null;
         }
-
-        var missing = record == null ? "an object" : s_requiredKeys.FirstOrDefault(k => !record.ContainsKey(k));
-        if (record == null || missing != null
-            || Number(record, "run_number") is not { } runNumber
-            || record["token_stats"] is not JsonObject tokens
-            || Number(record, "cost_usd") is not { } cost
-            || Number(record, "duration_seconds") is not { } duration
-            || Number(record, "judge_score") is not { } score
-            || Flag(record, "judge_passed") is not { } passed
-            || Text(record, "judge_grade") is not { } grade)
-        {
-            report(new ScanIssue(path, $"Leaving '{path}' out of the results: {(missing != null ? $"it has no '{missing}'" : "a value has the wrong type")}."));
-            return null;
-        }
-
-        foreach (var key in s_droppedKeys)
-        {
-            record.Remove(key);
-        }
-
-        return new ResultRun((int)runNumber, score, passed, grade, cost, duration,
-            Number(record, "agent_duration_seconds") ?? 0.0, Number(record, "judge_duration_seconds") ?? 0.0,
-            TokenCounts.From(tokens), record);
     }
 
-    private static double? Number(JsonObject record, string key) =>
-        record[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
-
-    private static bool? Flag(JsonObject record, string key) => record[key]?.GetValueKind() switch
-    {
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => null,
-    };
-
-    private static string? Text(JsonObject record, string key) =>
-        record[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+    private static double? Number(JsonElement record, string key) =>
+        record.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 
     private static Action<string, string> Unreadable(Action<ScanIssue> report) => (path, message) => report(new ScanIssue(path, message));
 }

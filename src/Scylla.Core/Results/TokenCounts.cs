@@ -16,7 +16,7 @@ public readonly record struct TokenCounts(long InputTokens, long OutputTokens, l
     public static TokenCounts Sum(IEnumerable<TokenCounts> counts) => counts.Aggregate(default(TokenCounts), (a, b) => a + b);
 
     /// <summary>Reads a <c>token_stats</c> object; a missing count is 0, as upstream's <c>TokenStats.from_dict</c>.</summary>
-    internal static TokenCounts From(JsonObject stats) => new(
+    internal static TokenCounts From(JsonElement stats) => new(
         Count(stats, "input_tokens"), Count(stats, "output_tokens"),
         Count(stats, "cache_creation_tokens"), Count(stats, "cache_read_tokens"));
 
@@ -28,7 +28,7 @@ public readonly record struct TokenCounts(long InputTokens, long OutputTokens, l
         ["cache_read_tokens"] = CacheReadTokens,
     };
 
-    private static long Count(JsonObject stats, string key) => stats[key] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
-        ? value.TryGetValue(out long whole) ? whole : (long)value.GetValue<double>()
+    private static long Count(JsonElement stats, string key) => stats.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.Number
+        ? value.TryGetInt64(out var whole) ? whole : (long)value.GetDouble()
         : 0;
 }
