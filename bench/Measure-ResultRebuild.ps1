@@ -26,14 +26,16 @@ $experiment = Join-Path ([System.IO.Path]::GetTempPath()) "scylla-bench-results-
 if (-not (Test-Path (Join-Path $experiment 'checkpoint.json'))) {
     Remove-Item $experiment -Recurse -Force -ErrorAction Ignore
     $generation = Measure-Command {
-        New-ScyllaSampleExperiment $experiment -TierCount 7 -SubtestCount 50 -RunCount $runsPerSubtest -Status Completed | Out-Null
+        New-ScyllaSampleExperiment $experiment -TierCount 7 -SubtestCount 50 -RunCount $runsPerSubtest -Status Completed |
+            Out-Null
     }
     Write-Host ("Generated {0} in {1:0.0} s" -f $experiment, $generation.TotalSeconds)
 }
 
 function Measure-Best([scriptblock] $Work) {
     & $Work | Out-Null # warm-up
-    (1..$Repeat | ForEach-Object { (Measure-Command { & $Work | Out-Null }).TotalSeconds } | Measure-Object -Minimum).Minimum
+    $times = 1..$Repeat | ForEach-Object { (Measure-Command { & $Work | Out-Null }).TotalSeconds }
+    ($times | Measure-Object -Minimum).Minimum
 }
 
 $count = (Get-ScyllaRun $experiment | Measure-Object).Count
@@ -43,6 +45,10 @@ $status = Measure-Best { Get-ScyllaExperiment $experiment }
 $written = (Update-ScyllaResult $experiment).Paths.Count
 $resultSize = (Get-Item (Join-Path $experiment 'result.json')).Length / 1MB
 
-[pscustomobject]@{ Measure = 'Get-ScyllaRun | Measure-Object'; Runs = $count; Seconds = [math]::Round($scan, 2); Ratio = 1.0 }
-[pscustomobject]@{ Measure = "Update-ScyllaResult ($written files, result.json $([math]::Round($resultSize, 1)) MB)"; Runs = $count; Seconds = [math]::Round($rebuild, 2); Ratio = [math]::Round($rebuild / $scan, 2) }
-[pscustomobject]@{ Measure = 'Get-ScyllaExperiment'; Runs = $count; Seconds = [math]::Round($status, 2); Ratio = [math]::Round($status / $scan, 2) }
+function Row([string] $Measure, [double] $Seconds) {
+    [pscustomobject]@{ Measure = $Measure; Runs = $count; Seconds = [math]::Round($Seconds, 2); Ratio = [math]::Round($Seconds / $scan, 2) }
+}
+
+Row 'Get-ScyllaRun | Measure-Object' $scan
+Row "Update-ScyllaResult ($written files, result.json $([math]::Round($resultSize, 1)) MB)" $rebuild
+Row 'Get-ScyllaExperiment' $status

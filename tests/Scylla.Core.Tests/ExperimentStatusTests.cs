@@ -9,7 +9,11 @@ namespace Scylla.Core.Tests;
 
 public sealed class ExperimentStatusTests : IDisposable
 {
-    private static readonly RunStatus[] s_pattern = [RunStatus.Completed, RunStatus.Missing, RunStatus.Failed, RunStatus.Partial, RunStatus.Results, RunStatus.Completed];
+    private static readonly RunStatus[] s_pattern =
+    [
+        RunStatus.Completed, RunStatus.Missing, RunStatus.Failed,
+        RunStatus.Partial, RunStatus.Results, RunStatus.Completed,
+    ];
 
     private readonly TempDirectory _temp = new();
 
@@ -25,7 +29,7 @@ public sealed class ExperimentStatusTests : IDisposable
         var runs = Fixtures.Scan(path);
         var experiment = Experiment.Open(path);
 
-        var whole = Assert.Single(ExperimentStatusReader.Read(experiment, StatusLevel.Experiment, null, null, _ => { }));
+        var whole = Status(experiment);
         var subtests = ExperimentStatusReader.Read(experiment, StatusLevel.Subtest, null, null, _ => { });
 
         Assert.Equal(runs.Count(r => r.Status == RunStatus.Completed), whole.Completed);
@@ -33,7 +37,8 @@ public sealed class ExperimentStatusTests : IDisposable
         Assert.Equal(runs.Count(r => r.Status == RunStatus.Results), whole.Results);
         Assert.Equal(runs.Count(r => r.IsExpected), whole.ExpectedRuns);
         Assert.Equal(runs.Count, whole.TotalRuns);
-        Assert.Equal(runs.Where(r => r.IsExpected).Sum(r => r.JudgeSlots.Split(',').Count(s => s == "Complete")), whole.JudgeSlotsComplete);
+        var completeSlots = runs.Where(r => r.IsExpected).Sum(r => r.JudgeSlots.Split(',').Count(s => s == "Complete"));
+        Assert.Equal(completeSlots, whole.JudgeSlotsComplete);
         Assert.Equal(whole.ExpectedRuns * 3, whole.JudgeSlotsExpected);
         Assert.Equal(runs.Select(r => r.Tier + r.Subtest).Distinct().Count(), subtests.Count);
         Assert.Equal(whole.Partial, subtests.Sum(s => s.Partial));
@@ -46,17 +51,17 @@ public sealed class ExperimentStatusTests : IDisposable
     {
         var path = Fixtures.Generate(_temp, [RunStatus.Completed, RunStatus.Results], tiers: 1, subtests: 1, runs: 2);
         var experiment = Experiment.Open(path);
-        var first = ExperimentStatusReader.Read(experiment, StatusLevel.Experiment, null, null, _ => { })[0];
+        var first = Status(experiment);
 
-        var again = ExperimentStatusReader.Read(experiment, StatusLevel.Experiment, null, first.Fingerprint, _ => { })[0];
+        var again = Status(experiment, first.Fingerprint);
         Directory.Delete(Path.Combine(path, "T0", "00", "run_02", "agent"), recursive: true);
-        var changed = ExperimentStatusReader.Read(experiment, StatusLevel.Experiment, null, first.Fingerprint, _ => { })[0];
+        var changed = Status(experiment, first.Fingerprint);
         var done = Fixtures.Generate(_temp, [RunStatus.Completed], tiers: 1, subtests: 1, runs: 2);
 
         Assert.Equal(Completeness.Stuck, again.Completeness);
         Assert.Equal(Completeness.Progressing, changed.Completeness);
         Assert.NotEqual(first.Fingerprint, changed.Fingerprint);
-        Assert.Equal(Completeness.Complete, ExperimentStatusReader.Read(Experiment.Open(done), StatusLevel.Experiment, null, null, _ => { })[0].Completeness);
+        Assert.Equal(Completeness.Complete, Status(Experiment.Open(done)).Completeness);
     }
 
     [Fact]
@@ -79,13 +84,18 @@ public sealed class ExperimentStatusTests : IDisposable
         Assert.False(fresh.IsZombie);
         data["pid"] = Environment.ProcessId;
         File.WriteAllText(file, PythonJson.Serialize(data));
-        Assert.Equal((true, false), (RunnerState.Probe(CheckpointStore.TryLoad(path), path, now) is var live ? (live.IsAlive, live.IsZombie) : default));
+        var live = RunnerState.Probe(CheckpointStore.TryLoad(path), path, now);
+        Assert.Equal((true, false), (live.IsAlive, live.IsZombie));
     }
+
+    private static ScyllaExperiment Status(Experiment experiment, string? previousFingerprint = null) =>
+        Assert.Single(
+            ExperimentStatusReader.Read(experiment, StatusLevel.Experiment, null, previousFingerprint, _ => { }));
 
     /// <summary>The pid of a process that has exited.</summary>
     private static int DeadPid()
     {
-        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!;
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true"))!;
         process.WaitForExit();
         return process.Id;
     }

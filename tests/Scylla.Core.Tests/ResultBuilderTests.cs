@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Scylla.Core.Experiments;
 using Scylla.Core.Json;
 using Scylla.Core.Results;
@@ -13,7 +14,7 @@ public sealed class ResultBuilderTests : IDisposable
     /// A run inside a tier result is the run's own run_result.json; the Python model re-dumps it and, depending on its
     /// version, adds or drops these keys.
     /// </summary>
-    private static readonly string[] s_runRecordExtras = ["tokens_input", "tokens_output", "baseline_pipeline_summary"];
+    private static readonly string[] s_extras = ["tokens_input", "tokens_output", "baseline_pipeline_summary"];
 
     private readonly TempDirectory _temp = new();
 
@@ -35,24 +36,31 @@ public sealed class ResultBuilderTests : IDisposable
         {
             foreach (var file in s_tierFiles)
             {
-                JsonAssert.EqualFiles(ResultSample.Expected(tier, file), Path.Combine(tiersRoot, tier, file), [.. s_runRecordExtras, "generated_at"]);
+                var actual = Path.Combine(tiersRoot, tier, file);
+                JsonAssert.EqualFiles(ResultSample.Expected(tier, file), actual, [.. s_extras, "generated_at"]);
             }
 
             foreach (var subtest in subtests)
             {
-                JsonAssert.EqualFiles(ResultSample.Expected(tier, subtest, "report.json"), Path.Combine(tiersRoot, tier, subtest, "report.json"), "generated_at");
+                var actual = Path.Combine(tiersRoot, tier, subtest, "report.json");
+                JsonAssert.EqualFiles(ResultSample.Expected(tier, subtest, "report.json"), actual, "generated_at");
             }
         }
 
         // The experiment's config is the file as written; times are kept from the result being replaced (none here).
         // The flat layout writes the tiers in the earlier form, with cost_of_pass (checked against the dryrun).
         var result = JsonAssert.Load(Path.Combine(root, "result.json"))!;
-        Assert.Equal(layout == ExperimentLayout.Flat, result["tier_results"]!["T0"]!.AsObject().ContainsKey("cost_of_pass"));
-        JsonAssert.EqualFiles(ResultSample.Expected("result.json"), Path.Combine(root, "result.json"), [.. s_runRecordExtras, "config", "cost_of_pass", "started_at", "completed_at", "total_duration_seconds"]);
-        JsonAssert.EqualFiles(ResultSample.Expected("tier_comparison.json"), Path.Combine(root, "tier_comparison.json"));
-        JsonAssert.EqualFiles(ResultSample.Expected("report.json"), Path.Combine(root, "report.json"), "generated_at", "started_at", "completed_at", "total_duration", "report");
+        var t0 = result["tier_results"]!["T0"]!.AsObject();
+        Assert.Equal(layout == ExperimentLayout.Flat, t0.ContainsKey("cost_of_pass"));
+        void Same(string file, params string[] ignored) =>
+            JsonAssert.EqualFiles(ResultSample.Expected(file), Path.Combine(root, file), ignored);
+        Same("result.json", [.. s_extras, "config", "cost_of_pass", "started_at", "completed_at",
+            "total_duration_seconds"]);
+        Same("tier_comparison.json");
+        Same("report.json", "generated_at", "started_at", "completed_at", "total_duration", "report");
         Assert.Equal(["T0", "T1", "T2"], rebuild.Tiers.Select(t => t.Tier));
-        Assert.Contains(rebuild.Issues, i => i.Path.EndsWith(Path.Combine("T1", "02", "run_04", "run_result.json"), StringComparison.Ordinal));
+        var incomplete = Path.Combine("T1", "02", "run_04", "run_result.json");
+        Assert.Contains(rebuild.Issues, i => i.Path.EndsWith(incomplete, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -68,7 +76,8 @@ public sealed class ResultBuilderTests : IDisposable
         Assert.True(best["tiebreaker_needed"]!.GetValue<bool>());
         Assert.Equal("00", best["votes"]![0]!["subtest_id"]!.GetValue<string>());
         Assert.Equal("01", t0.BestSubtest("T0"));
-        Assert.Contains("\"cost_of_pass\": Infinity", File.ReadAllText(Path.Combine(experiment.Path, "T2", "result.json")), StringComparison.Ordinal);
+        var t2Result = File.ReadAllText(Path.Combine(experiment.Path, "T2", "result.json"));
+        Assert.Contains("\"cost_of_pass\": Infinity", t2Result, StringComparison.Ordinal);
         Assert.True(t2.HasBestSubtest("T2"));
         Assert.False(t2.HasBestSubtest("T0"));
     }
@@ -104,7 +113,10 @@ public sealed class ResultBuilderTests : IDisposable
     {
         var experiment = Experiment.Open(ResultSample.Write(_temp, ExperimentLayout.Flat));
         var tierResult = Path.Combine(experiment.Path, "T1", "result.json");
-        File.WriteAllText(tierResult, "{\"tier_id\": \"T1\", \"best_subtest\": \"02\", \"inherited_from\": {\"tier_id\": \"T0\", \"subtest_id\": \"01\"}, \"total_duration\": 321.5}");
+        File.WriteAllText(tierResult, """
+            {"tier_id": "T1", "best_subtest": "02", "inherited_from": {"tier_id": "T0", "subtest_id": "01"},
+             "total_duration": 321.5}
+            """);
 
         ResultBuilder.RebuildTier(experiment, "T1");
 
@@ -122,8 +134,14 @@ public sealed class ResultBuilderTests : IDisposable
         var tiersRoot = layout == ExperimentLayout.Flat ? experiment.Path : Path.Combine(experiment.Path, "completed");
         foreach (var (tier, subtest, skill) in new[] { ("T0", "01", "zero"), ("T1", "01", "one") })
         {
-            File.WriteAllText(Path.Combine(tiersRoot, tier, subtest, "config_manifest.json"),
-                $"{{\"tier_id\": \"{tier}\", \"subtest_id\": \"{subtest}\", \"resources\": {{\"skills\": {{\"names\": [\"{skill}\"]}}}}}}");
+            var manifest = new JsonObject
+            {
+                ["tier_id"] = tier,
+                ["subtest_id"] = subtest,
+                ["resources"] = new JsonObject { ["skills"] = new JsonObject { ["names"] = new JsonArray(skill) } },
+            };
+            var manifestPath = Path.Combine(tiersRoot, tier, subtest, "config_manifest.json");
+            File.WriteAllText(manifestPath, PythonJson.Serialize(manifest));
         }
 
         var failure = Assert.Throws<ScyllaException>(() => Inheritance.BuildMergedResources(experiment, ["T0", "T1"]));
@@ -133,7 +151,8 @@ public sealed class ResultBuilderTests : IDisposable
         Assert.True(ResultBuilder.RebuildTier(experiment, "T1").HasBestSubtest("T1"));
         var merged = Inheritance.BuildMergedResources(experiment, ["T0", "T1"]);
 
-        Assert.Equal(["zero", "one"], merged["skills"]!["names"]!.AsArray().Select(n => n!.GetValue<string>()).Order(StringComparer.Ordinal).Reverse());
+        var names = merged["skills"]!["names"]!.AsArray().Select(n => n!.GetValue<string>());
+        Assert.Equal(["one", "zero"], names.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -146,6 +165,6 @@ public sealed class ResultBuilderTests : IDisposable
         Assert.Equal("0.125", PythonFormat.Fixed(0.125, 3));
         Assert.Equal("0.12", PythonFormat.Fixed(0.125, 2));
         Assert.Equal("66.7%", PythonFormat.Percent(2.0 / 3, 1));
-        Assert.Equal("Infinity", PythonJson.Serialize(System.Text.Json.Nodes.JsonValue.Create(double.PositiveInfinity)));
+        Assert.Equal("Infinity", PythonJson.Serialize(JsonValue.Create(double.PositiveInfinity)));
     }
 }

@@ -19,21 +19,25 @@ public sealed class ResultDryrunTests : IDisposable
 
         var rebuild = ResultBuilder.RebuildExperiment(Experiment.Open(copy));
 
+        void Same(string relative, params string[] ignored) =>
+            JsonAssert.EqualFiles(Path.Combine(Fixtures.Dryrun, relative), Path.Combine(copy, relative), ignored);
+
         Assert.Empty(rebuild.Issues);
         foreach (var tier in TierId.All)
         {
             var subtest = tier == "T0" ? "00" : "01";
-            JsonAssert.EqualFiles(Path.Combine(Fixtures.Dryrun, tier, "result.json"), Path.Combine(copy, tier, "result.json"));
-            JsonAssert.EqualFiles(Path.Combine(Fixtures.Dryrun, tier, "best_subtest.json"), Path.Combine(copy, tier, "best_subtest.json"));
-            JsonAssert.EqualFiles(Path.Combine(Fixtures.Dryrun, tier, "report.json"), Path.Combine(copy, tier, "report.json"), "generated_at");
-            JsonAssert.EqualFiles(Path.Combine(Fixtures.Dryrun, tier, subtest, "report.json"), Path.Combine(copy, tier, subtest, "report.json"), "generated_at");
+            Same(Path.Combine(tier, "result.json"));
+            Same(Path.Combine(tier, "best_subtest.json"));
+            Same(Path.Combine(tier, "report.json"), "generated_at");
+            Same(Path.Combine(tier, subtest, "report.json"), "generated_at");
             Assert.True(rebuild.HasBestSubtest(tier));
         }
 
-        JsonAssert.EqualFiles(Path.Combine(Fixtures.Dryrun, "result.json"), Path.Combine(copy, "result.json"));
-        JsonAssert.EqualFiles(Path.Combine(Fixtures.Dryrun, "tier_comparison.json"), Path.Combine(copy, "tier_comparison.json"));
-        JsonAssert.EqualFiles(Path.Combine(Fixtures.Dryrun, "report.json"), Path.Combine(copy, "report.json"), "generated_at");
-        Assert.Equal(File.ReadAllText(Path.Combine(Fixtures.Dryrun, "result.json")), File.ReadAllText(Path.Combine(copy, "result.json.backup")));
+        Same("result.json");
+        Same("tier_comparison.json");
+        Same("report.json", "generated_at");
+        var original = File.ReadAllText(Path.Combine(Fixtures.Dryrun, "result.json"));
+        Assert.Equal(original, File.ReadAllText(Path.Combine(copy, "result.json.backup")));
     }
 
     [Fact]
@@ -46,7 +50,8 @@ public sealed class ResultDryrunTests : IDisposable
         // The fixture's files end in a newline the Python writer does not add (the fixture repository adds it).
         foreach (var file in new[] { "result.json", "best_subtest.json" })
         {
-            Assert.Equal(File.ReadAllText(Path.Combine(Fixtures.Dryrun, "T0", file)).TrimEnd('\n'), File.ReadAllText(Path.Combine(copy, "T0", file)));
+            var expected = File.ReadAllText(Path.Combine(Fixtures.Dryrun, "T0", file)).TrimEnd('\n');
+            Assert.Equal(expected, File.ReadAllText(Path.Combine(copy, "T0", file)));
         }
     }
 }

@@ -29,7 +29,9 @@ public static class ResultSample
                 continue;
             }
 
-            var path = dir.StartsWith('@') ? Path.Combine(root, dir[1..]) : layout == ExperimentLayout.Flat ? Path.Combine(root, dir) : Path.Combine(root, "completed", dir);
+            var path = dir.StartsWith('@') ? Path.Combine(root, dir[1..])
+                : layout == ExperimentLayout.Flat ? Path.Combine(root, dir)
+                : Path.Combine(root, "completed", dir);
             Directory.CreateDirectory(path);
             File.WriteAllText(Path.Combine(path, "run_result.json"), PythonJson.Serialize(run["result"]));
         }

@@ -15,8 +15,12 @@ public sealed class CmdletContractTests : IDisposable
     [Fact]
     public void Every_cmdlet_declares_its_output_type_and_state_changes_support_WhatIf()
     {
-        Assert.Equal(["Get-ScyllaCheckpoint", "Get-ScyllaExperiment", "Get-ScyllaRun", "Get-ScyllaWorkspace", "Invoke-ScyllaRerun", "New-ScyllaSampleExperiment",
-                "New-ScyllaWorkspace", "Remove-ScyllaWorkspace", "Set-ScyllaCheckpoint", "Update-ScyllaResult"],
+        Assert.Equal(
+            [
+                "Get-ScyllaCheckpoint", "Get-ScyllaExperiment", "Get-ScyllaRun", "Get-ScyllaWorkspace", "Invoke-ScyllaRerun",
+                "New-ScyllaSampleExperiment", "New-ScyllaWorkspace", "Remove-ScyllaWorkspace", "Set-ScyllaCheckpoint",
+                "Update-ScyllaResult",
+            ],
             RunspaceHost.CmdletTypes.Select(t => (CmdletAttribute)t.GetCustomAttributes(typeof(CmdletAttribute), false)[0]).Select(a => $"{a.VerbName}-{a.NounName}").Order());
         Assert.All(RunspaceHost.CmdletTypes, t => Assert.NotEmpty(t.GetCustomAttributes(typeof(OutputTypeAttribute), false)));
         Assert.All(RunspaceHost.CmdletTypes.Where(t => !t.Name.StartsWith("Get", StringComparison.Ordinal)),
@@ -32,8 +36,8 @@ public sealed class CmdletContractTests : IDisposable
         var bad = _temp.Sample("bad");
         File.WriteAllText(Path.Combine(bad, "config", "experiment.json"), "{ not json");
 
-        var result = RunspaceHost.Run("Get-ScyllaRun -LiteralPath $good | Update-ScyllaResult; Update-ScyllaResult -LiteralPath $bad, $good",
-            Vars(("good", good), ("bad", bad)));
+        var script = "Get-ScyllaRun -LiteralPath $good | Update-ScyllaResult; Update-ScyllaResult -LiteralPath $bad, $good";
+        var result = RunspaceHost.Run(script, Vars(("good", good), ("bad", bad)));
 
         var rebuilds = result.Objects<Scylla.Core.Results.ResultRebuild>();
         Assert.Equal([good, good], rebuilds.Select(r => r.ExperimentPath));

@@ -19,7 +19,10 @@ public static class PythonJson
         return ToNode(document.RootElement);
     }
 
-    /// <summary>Parses into a read-only document (non-finite numbers read as null): cheaper than nodes for a few values of a large file.</summary>
+    /// <summary>
+    /// Parses into a read-only document (non-finite numbers read as null): cheaper than nodes when a few values of a
+    /// large file are needed.
+    /// </summary>
     public static JsonDocument ParseDocument(string text) => JsonDocument.Parse(ReplaceNonFiniteTokens(text));
 
     /// <summary>Like Python's <c>json.dumps(value, indent=2)</c>: no trailing newline.</summary>

@@ -10,7 +10,8 @@ public sealed class BestSubtestSelection
 {
     public const double TieThreshold = 0.05;
 
-    private BestSubtestSelection(string winner, double score, IReadOnlyList<SubtestVote> votes, double margin, SubtestVote? tiebreaker)
+    private BestSubtestSelection(
+        string winner, double score, IReadOnlyList<SubtestVote> votes, double margin, SubtestVote? tiebreaker)
     {
         WinningSubtest = winner;
         WinningScore = score;
@@ -32,7 +33,8 @@ public sealed class BestSubtestSelection
     public SubtestVote? TiebreakerResult { get; }
 
     /// <summary>What the winner's <c>selection_reason</c> says.</summary>
-    public string SelectionReason => TiebreakerResult?.Reasoning ?? $"Highest median score ({PythonFormat.Fixed(WinningScore, 3)})";
+    public string SelectionReason =>
+        TiebreakerResult?.Reasoning ?? $"Highest median score ({PythonFormat.Fixed(WinningScore, 3)})";
 
     /// <summary>Selects among <paramref name="subtests"/> (in id order, which breaks equal medians).</summary>
     internal static BestSubtestSelection Select(IReadOnlyList<SubtestAggregate> subtests)
@@ -40,13 +42,15 @@ public sealed class BestSubtestSelection
         if (subtests.Count == 1)
         {
             var only = subtests[0];
-            return new BestSubtestSelection(only.Subtest, only.MedianScore, [new SubtestVote(only.Subtest, only.MedianScore, 1.0, "Only sub-test in tier")], 1.0, null);
+            var vote = new SubtestVote(only.Subtest, only.MedianScore, 1.0, "Only sub-test in tier");
+            return new BestSubtestSelection(only.Subtest, only.MedianScore, [vote], 1.0, null);
         }
 
         // OrderByDescending is stable, like Python's sorted(reverse=True).
         var ranked = subtests.OrderByDescending(s => s.MedianScore).ToList();
         var votes = ranked.Select(s => new SubtestVote(s.Subtest, s.MedianScore, s.Consistency,
-            $"Pass rate: {PythonFormat.Percent(s.PassRate, 1)}, Mean score: {PythonFormat.Fixed(s.MeanScore, 3)}, Consistency: {PythonFormat.Fixed(s.Consistency, 3)}")).ToList();
+            $"Pass rate: {PythonFormat.Percent(s.PassRate, 1)}, Mean score: {PythonFormat.Fixed(s.MeanScore, 3)}, "
+            + $"Consistency: {PythonFormat.Fixed(s.Consistency, 3)}")).ToList();
         var (first, second) = (ranked[0], ranked[1]);
         var margin = first.MedianScore - second.MedianScore;
         if (margin >= TieThreshold)

@@ -3,7 +3,7 @@ using System.Numerics;
 
 namespace Scylla.Core.Results;
 
-/// <summary>Python's <c>format(value, ".Nf")</c> and <c>".N%"</c>: the exact binary value rounded half to even.</summary>
+/// <summary>Python's <c>format(value, ".Nf")</c> and <c>".N%"</c>: the exact value rounded half to even.</summary>
 internal static class PythonFormat
 {
     public static string Fixed(double value, int digits)
@@ -43,6 +43,6 @@ internal static class PythonFormat
         return negative ? "-" + result : result;
     }
 
-    /// <summary><c>".N%"</c>: the value times 100 (a float multiplication, as Python does), then fixed, then "%".</summary>
+    /// <summary><c>".N%"</c>: the value times 100 (a float multiplication, as in Python), fixed, then "%".</summary>
     public static string Percent(double value, int digits) => Fixed(value * 100, digits) + "%";
 }

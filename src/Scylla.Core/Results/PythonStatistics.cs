@@ -86,7 +86,10 @@ internal static class PythonStatistics
 
         // Scale so the quotient has 54 or 55 bits, then round it to 53.
         var shift = 54 - (int)(numerator.GetBitLength() - denominator.GetBitLength());
-        var quotient = BigInteger.DivRem(shift >= 0 ? numerator << shift : numerator, shift >= 0 ? denominator : denominator << -shift, out var remainder);
+        var quotient = BigInteger.DivRem(
+            shift >= 0 ? numerator << shift : numerator,
+            shift >= 0 ? denominator : denominator << -shift,
+            out var remainder);
         var result = RoundTo53Bits(quotient, !remainder.IsZero, out var dropped);
         var value = Math.ScaleB((double)result, dropped - shift + exponent);
         return negative ? -value : value;
@@ -102,7 +105,10 @@ internal static class PythonStatistics
 
         // Scale by 4^s so the integer square root has at least 55 bits.
         var s = (int)Math.Ceiling((112 - (double)(numerator.GetBitLength() - denominator.GetBitLength())) / 2) + 1;
-        var quotient = BigInteger.DivRem(s >= 0 ? numerator << (2 * s) : numerator, s >= 0 ? denominator : denominator << (-2 * s), out var remainder);
+        var quotient = BigInteger.DivRem(
+            s >= 0 ? numerator << (2 * s) : numerator,
+            s >= 0 ? denominator : denominator << (-2 * s),
+            out var remainder);
         var root = IntegerSqrt(quotient);
         var inexact = !remainder.IsZero || root * root != quotient;
         var result = RoundTo53Bits(root, inexact, out var dropped);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Scylla.Core.Checkpoints;
 using Scylla.Core.Experiments;
 using Scylla.Core.IO;
 using Scylla.Core.Json;
@@ -25,8 +26,9 @@ public static class ResultBuilder
     public const string TierComparisonFile = "tier_comparison.json";
     public const string BackupFile = "result.json.backup";
 
-    /// <summary>Top-level keys of a tier or experiment result that a rebuild takes over from the file it replaces.</summary>
-    private static readonly HashSet<string> s_keptKeys = ["inherited_from", "total_duration", "total_duration_seconds", "started_at", "completed_at"];
+    /// <summary>Top-level keys of a tier or experiment result that a rebuild takes from the file it replaces.</summary>
+    private static readonly HashSet<string> s_keptKeys =
+        ["inherited_from", "total_duration", "total_duration_seconds", "started_at", "completed_at"];
 
     private static readonly ConcurrentDictionary<string, object> s_experimentLocks = new(StringComparer.Ordinal);
 
@@ -34,26 +36,29 @@ public static class ResultBuilder
     public static ResultRebuild RebuildSubtest(Experiment experiment, string tier, string subtest) =>
         Rebuild(experiment, ResultScope.Subtest, [tier], subtest, write: true);
 
-    /// <summary>Rewrites a tier's <c>result.json</c>, <c>best_subtest.json</c>, reports and its subtests' reports.</summary>
+    /// <summary>Rewrites a tier's <c>result.json</c>, <c>best_subtest.json</c>, reports and subtest reports.</summary>
     public static ResultRebuild RebuildTier(Experiment experiment, string tier) =>
         Rebuild(experiment, ResultScope.Tier, [tier], null, write: true);
 
-    /// <summary>Rewrites the files of <paramref name="tiers"/> (every tier with results when null) and the experiment's own.</summary>
+    /// <summary>Rewrites the files of <paramref name="tiers"/> (all when null) and the experiment's own.</summary>
     public static ResultRebuild RebuildExperiment(Experiment experiment, IReadOnlyCollection<string>? tiers = null) =>
         Rebuild(experiment, ResultScope.Experiment, tiers, null, write: true);
 
-    /// <summary>What the matching Rebuild call would write, reading the same runs and writing nothing (for -WhatIf).</summary>
-    public static ResultRebuild Plan(Experiment experiment, ResultScope scope, IReadOnlyCollection<string>? tiers = null, string? subtest = null) =>
+    /// <summary>What the matching Rebuild call would write; the runs are read, nothing is written (-WhatIf).</summary>
+    public static ResultRebuild Plan(
+        Experiment experiment, ResultScope scope, IReadOnlyCollection<string>? tiers = null, string? subtest = null) =>
         Rebuild(experiment, scope, tiers, subtest, write: false);
 
-    /// <summary>The folder holding a tier's result files: <c>E/T0</c>, or <c>E/completed/T0</c> in the phase layout.</summary>
-    public static string TierDirectory(Experiment experiment, string tier) => ResultRunReader.TierDirectory(experiment, tier);
+    /// <summary>The folder of a tier's result files: <c>E/T0</c>, or <c>E/completed/T0</c> (phase layout).</summary>
+    public static string TierDirectory(Experiment experiment, string tier) =>
+        ResultRunReader.TierDirectory(experiment, tier);
 
-    /// <summary>Reads every tier's counted runs and aggregates them, writing nothing (Get-ScyllaExperiment uses it).</summary>
+    /// <summary>Reads every tier's counted runs and aggregates them, writing nothing (Get-ScyllaExperiment).</summary>
     public static IReadOnlyList<TierAggregate> Aggregate(Experiment experiment, Action<ScanIssue> report) =>
-        ResultRunReader.TiersOnDisk(experiment).Select(t => AggregateTier(experiment, t, null, keepRecords: false, report)).ToList();
+        ResultRunReader.TiersOnDisk(experiment).Select(t => AggregateTier(experiment, t, null, false, report)).ToList();
 
-    private static ResultRebuild Rebuild(Experiment experiment, ResultScope scope, IReadOnlyCollection<string>? tiers, string? subtest, bool write)
+    private static ResultRebuild Rebuild(
+        Experiment experiment, ResultScope scope, IReadOnlyCollection<string>? tiers, string? subtest, bool write)
     {
         foreach (var tier in tiers ?? [])
         {
@@ -71,8 +76,9 @@ public static class ResultBuilder
         lock (s_experimentLocks.GetOrAdd(experiment.Path, _ => new object()))
         {
             var aggregated = scope == ResultScope.Experiment
-                ? ResultRunReader.TiersOnDisk(experiment).Select(t => AggregateTier(experiment, t, null, keepRecords: true, issues.Add)).ToList()
-                : [AggregateTier(experiment, tiers!.First(), subtest, keepRecords: true, issues.Add)];
+                ? ResultRunReader.TiersOnDisk(experiment)
+                    .Select(t => AggregateTier(experiment, t, null, true, issues.Add)).ToList()
+                : [AggregateTier(experiment, tiers!.First(), subtest, true, issues.Add)];
             var rebuilt = aggregated.Where(t => tiers == null || tiers.Contains(t.Tier)).ToList();
             foreach (var tier in rebuilt)
             {
@@ -81,7 +87,8 @@ public static class ResultBuilder
 
             if (scope == ResultScope.Experiment)
             {
-                AddExperimentFiles(experiment, aggregated.Where(t => t.Selection != null).ToList(), generatedAt, files, issues);
+                var withBest = aggregated.Where(t => t.Selection != null).ToList();
+                AddExperimentFiles(experiment, withBest, generatedAt, files, issues);
             }
 
             if (write)
@@ -97,7 +104,8 @@ public static class ResultBuilder
         }
     }
 
-    private static TierAggregate AggregateTier(Experiment experiment, string tier, string? onlySubtest, bool keepRecords, Action<ScanIssue> report)
+    private static TierAggregate AggregateTier(
+        Experiment experiment, string tier, string? onlySubtest, bool keepRecords, Action<ScanIssue> report)
     {
         var subtests = onlySubtest != null ? [onlySubtest] : ResultRunReader.Subtests(experiment, tier, report);
 
@@ -105,24 +113,29 @@ public static class ResultBuilder
         var read = subtests.AsParallel().AsOrdered().Select(subtest =>
         {
             var issues = new List<ScanIssue>();
-            return (Subtest: subtest, Runs: ResultRunReader.Runs(experiment, tier, subtest, keepRecords, issues.Add), Issues: issues);
+            var runs = ResultRunReader.Runs(experiment, tier, subtest, keepRecords, issues.Add);
+            return (Subtest: subtest, Runs: runs, Issues: issues);
         }).ToList();
         foreach (var issue in read.SelectMany(r => r.Issues))
         {
             report(issue);
         }
 
-        return new TierAggregate(tier, read.Where(r => r.Runs.Count > 0).Select(r => new SubtestAggregate(tier, r.Subtest, r.Runs)).ToList());
+        var scored = read.Where(r => r.Runs.Count > 0).Select(r => new SubtestAggregate(tier, r.Subtest, r.Runs));
+        return new TierAggregate(tier, scored.ToList());
     }
 
-    private static void AddTierFiles(Experiment experiment, TierAggregate tier, ResultScope scope, string generatedAt, List<(string, string)> files, List<ScanIssue> issues)
+    private static void AddTierFiles(Experiment experiment, TierAggregate tier, ResultScope scope, string generatedAt,
+        List<(string, string)> files, List<ScanIssue> issues)
     {
         var directory = TierDirectory(experiment, tier.Tier);
         foreach (var subtest in tier.Subtests)
         {
             var subtestDirectory = Path.Combine(directory, subtest.Subtest);
-            files.Add((Path.Combine(subtestDirectory, ReportFile), PythonJson.Serialize(ResultDocuments.SubtestReport(subtest, generatedAt))));
-            files.Add((Path.Combine(subtestDirectory, ReportMarkdownFile), ResultMarkdown.SubtestReport(subtest, generatedAt)));
+            var report = ResultDocuments.SubtestReport(subtest, generatedAt);
+            files.Add((Path.Combine(subtestDirectory, ReportFile), PythonJson.Serialize(report)));
+            var markdown = ResultMarkdown.SubtestReport(subtest, generatedAt);
+            files.Add((Path.Combine(subtestDirectory, ReportMarkdownFile), markdown));
         }
 
         if (scope == ResultScope.Subtest)
@@ -132,25 +145,31 @@ public static class ResultBuilder
 
         if (tier.Selection == null)
         {
-            issues.Add(new ScanIssue(directory, $"{tier.Tier} has no run with a result yet; its tier result files were left as they are."));
+            issues.Add(new ScanIssue(directory,
+                $"{tier.Tier} has no run with a result yet; its tier result files were left as they are."));
             return;
         }
 
         var previous = ReadPrevious(Path.Combine(directory, ResultFile), issues);
-        var result = ResultDocuments.TierResult(tier, previous, costOfPassLast: experiment.Layout == ExperimentLayout.Phase);
+        var phase = experiment.Layout == ExperimentLayout.Phase;
+        var result = ResultDocuments.TierResult(tier, previous, costOfPassLast: phase);
         var duration = ResultDocuments.Kept(previous, "total_duration");
         files.Add((Path.Combine(directory, ResultFile), PythonJson.Serialize(result)));
         files.Add((Path.Combine(directory, BestSubtestFile), PythonJson.Serialize(tier.Selection.ToJson())));
-        files.Add((Path.Combine(directory, ReportFile), PythonJson.Serialize(ResultDocuments.TierReport(tier, duration, generatedAt))));
-        files.Add((Path.Combine(directory, ReportMarkdownFile), ResultMarkdown.TierReport(tier, duration, generatedAt)));
+        files.Add((Path.Combine(directory, ReportFile),
+            PythonJson.Serialize(ResultDocuments.TierReport(tier, duration, generatedAt))));
+        files.Add((Path.Combine(directory, ReportMarkdownFile),
+            ResultMarkdown.TierReport(tier, duration, generatedAt)));
         files.Add((Path.Combine(directory, SummaryFile), ResultMarkdown.TierSummary(tier)));
     }
 
-    private static void AddExperimentFiles(Experiment experiment, List<TierAggregate> tiers, string generatedAt, List<(string, string)> files, List<ScanIssue> issues)
+    private static void AddExperimentFiles(Experiment experiment, List<TierAggregate> tiers, string generatedAt,
+        List<(string, string)> files, List<ScanIssue> issues)
     {
         if (tiers.Count == 0)
         {
-            issues.Add(new ScanIssue(experiment.Path, "No tier has a run with a result yet; the experiment result files were left as they are."));
+            issues.Add(new ScanIssue(experiment.Path,
+                "No tier has a run with a result yet; the experiment result files were left as they are."));
             return;
         }
 
@@ -159,28 +178,40 @@ public static class ResultBuilder
         var previous = ReadPrevious(resultPath, issues);
 
         // Tiers keep the order the previous result listed them in (upstream writes them as they finish).
-        var previousOrder = (previous?["tier_results"] as JsonObject)?.Select(p => p.Key).ToList() ?? [];
-        tiers = tiers.OrderBy(t => previousOrder.IndexOf(t.Tier) is var i && i >= 0 ? i : previousOrder.Count + TierIndex(t.Tier)).ToList();
+        var order = (previous?["tier_results"] as JsonObject)?.Select(p => p.Key).ToList() ?? [];
+        tiers = tiers.OrderBy(t => order.IndexOf(t.Tier) is var i && i >= 0 ? i : order.Count + TierIndex(t.Tier))
+            .ToList();
 
-        var previousTiers = tiers.ToDictionary(t => t.Tier, t => ReadPrevious(Path.Combine(TierDirectory(experiment, t.Tier), ResultFile), issues));
-        var config = PythonJson.Parse(File.ReadAllText(experiment.Config.SourcePath ?? Path.Combine(experiment.Path, ExperimentConfig.RelativePath))) as JsonObject ?? new JsonObject();
-        var startedAt = Checkpoints.CheckpointStore.TryLoad(experiment.Path)?.StartedAt is { Length: > 0 } started ? started : generatedAt;
-        var result = ResultDocuments.ExperimentResult(config, tiers, previousTiers, previous, experiment.Layout == ExperimentLayout.Phase, startedAt);
-        string TierFolder(string tier) => experiment.Layout == ExperimentLayout.Flat ? $"./{tier}" : $"./{Experiment.CompletedFolder}/{tier}";
+        var previousTiers = tiers.ToDictionary(t => t.Tier,
+            t => ReadPrevious(Path.Combine(TierDirectory(experiment, t.Tier), ResultFile), issues));
+        var configPath = experiment.Config.SourcePath ?? Path.Combine(experiment.Path, ExperimentConfig.RelativePath);
+        var config = PythonJson.Parse(File.ReadAllText(configPath)) as JsonObject ?? new JsonObject();
+        var checkpointStart = CheckpointStore.TryLoad(experiment.Path)?.StartedAt;
+        var startedAt = string.IsNullOrEmpty(checkpointStart) ? generatedAt : checkpointStart;
+        var phase = experiment.Layout == ExperimentLayout.Phase;
+        var result = ResultDocuments.ExperimentResult(config, tiers, previousTiers, previous, phase, startedAt);
+        string TierFolder(string tier) => phase ? $"./{Experiment.CompletedFolder}/{tier}" : $"./{tier}";
+        var id = experiment.Config.ExperimentId;
 
-        // The first rebuild keeps what it replaces (usually the Python tool's own result) as the backup; later ones leave it.
+        // The first rebuild keeps what it replaces (usually the Python tool's own result); later ones leave it.
         if (previousText != null && !File.Exists(Path.Combine(experiment.Path, BackupFile)))
         {
             files.Add((Path.Combine(experiment.Path, BackupFile), previousText));
         }
 
+        var report = ResultDocuments.ExperimentReport(id, result, tiers,
+            t => $"{TierFolder(t)}/report.json", generatedAt);
+        var bestTier = result["best_overall_tier"]?.GetValue<string>();
+        var frontier = result["frontier_cop"]!.GetValue<double>();
         files.Add((resultPath, PythonJson.Serialize(result)));
-        files.Add((Path.Combine(experiment.Path, TierComparisonFile), PythonJson.Serialize(ResultDocuments.TierComparison(tiers))));
-        files.Add((Path.Combine(experiment.Path, ReportFile),
-            PythonJson.Serialize(ResultDocuments.ExperimentReport(experiment.Config.ExperimentId, result, tiers, t => $"{TierFolder(t)}/report.json", generatedAt))));
-        files.Add((Path.Combine(experiment.Path, ReportMarkdownFile), ResultMarkdown.ExperimentReport(experiment.Config.ExperimentId, tiers,
-            result["best_overall_tier"]?.GetValue<string>(), result["frontier_cop"]!.GetValue<double>(), experiment.Config, TierFolder, generatedAt)));
-        files.Add((Path.Combine(experiment.Path, SummaryFile), ResultMarkdown.ExperimentSummary(tiers, TierFolder)));
+        files.Add((Path.Combine(experiment.Path, TierComparisonFile),
+            PythonJson.Serialize(ResultDocuments.TierComparison(tiers))));
+        files.Add((Path.Combine(experiment.Path, ReportFile), PythonJson.Serialize(report)));
+        files.Add((Path.Combine(experiment.Path, ReportMarkdownFile),
+            ResultMarkdown.ExperimentReport(id, tiers, bestTier, frontier, experiment.Config, TierFolder,
+                generatedAt)));
+        files.Add((Path.Combine(experiment.Path, SummaryFile),
+            ResultMarkdown.ExperimentSummary(tiers, TierFolder)));
     }
 
     private static int TierIndex(string tier) => TierId.All.ToList().IndexOf(tier);
@@ -188,6 +219,7 @@ public static class ResultBuilder
     /// <summary>
     /// What a rebuild keeps of the result file it replaces: the values that cannot be recomputed, and the tier order
     /// (only the keys of <c>tier_results</c>; result files hold every run, so the rest is not turned into nodes).
+    /// An unreadable file is reported and replaced.
     /// </summary>
     private static JsonObject? ReadPrevious(string path, List<ScanIssue> issues)
     {
@@ -213,7 +245,9 @@ public static class ResultBuilder
                 }
                 else if (property.Name == "tier_results" && property.Value.ValueKind == JsonValueKind.Object)
                 {
-                    kept[property.Name] = new JsonObject(property.Value.EnumerateObject().Select(t => new KeyValuePair<string, JsonNode?>(t.Name, null)));
+                    var names = property.Value.EnumerateObject()
+                        .Select(t => new KeyValuePair<string, JsonNode?>(t.Name, null));
+                    kept[property.Name] = new JsonObject(names);
                 }
             }
 
@@ -221,7 +255,8 @@ public static class ResultBuilder
         }
         catch (JsonException e)
         {
-            issues.Add(new ScanIssue(path, $"'{path}' is not valid JSON ({e.Message}); it is rebuilt without the values it held."));
+            issues.Add(new ScanIssue(path,
+                $"'{path}' is not valid JSON ({e.Message}); it is rebuilt without the values it held."));
             return null;
         }
     }

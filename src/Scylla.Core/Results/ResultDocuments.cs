@@ -44,12 +44,13 @@ internal static class ResultDocuments
     /// (the phase layout) puts <c>cost_of_pass</c> last, and leaves it out where the tier sits inside the experiment
     /// result; the earlier code (the flat layout) puts it before <c>token_stats</c> in both places.
     /// </summary>
-    public static JsonObject TierResult(TierAggregate tier, JsonObject? previous, bool costOfPassLast, bool withCostOfPass = true)
+    public static JsonObject TierResult(
+        TierAggregate tier, JsonObject? previous, bool costOfPassLast, bool withCostOfPass = true)
     {
         var result = new JsonObject
         {
             ["tier_id"] = tier.Tier,
-            ["subtest_results"] = new JsonObject(tier.Subtests.Select(s => new KeyValuePair<string, JsonNode?>(s.Subtest, SubtestResult(s, tier.Selection)))),
+            ["subtest_results"] = Map(tier.Subtests, s => s.Subtest, s => SubtestResult(s, tier.Selection)),
             ["best_subtest"] = tier.BestSubtest,
             ["best_subtest_score"] = tier.Selection?.WinningScore ?? 0.0,
             ["inherited_from"] = previous?["inherited_from"]?.DeepClone(),
@@ -104,14 +105,16 @@ internal static class ResultDocuments
     };
 
     /// <summary>The experiment's <c>result.json</c>; <paramref name="tiers"/> are those with a best subtest.</summary>
-    public static JsonObject ExperimentResult(JsonObject config, IReadOnlyList<TierAggregate> tiers, IReadOnlyDictionary<string, JsonObject?> previousTiers,
-        JsonObject? previous, bool costOfPassLast, string startedAt)
+    public static JsonObject ExperimentResult(JsonObject config, IReadOnlyList<TierAggregate> tiers,
+        IReadOnlyDictionary<string, JsonObject?> previousTiers, JsonObject? previous, bool costOfPassLast,
+        string startedAt)
     {
         var frontier = Frontier(tiers);
         return new JsonObject
         {
             ["config"] = config.DeepClone(),
-            ["tier_results"] = new JsonObject(tiers.Select(t => new KeyValuePair<string, JsonNode?>(t.Tier, TierResult(t, previousTiers.GetValueOrDefault(t.Tier), costOfPassLast, withCostOfPass: !costOfPassLast)))),
+            ["tier_results"] = Map(tiers, t => t.Tier,
+                t => TierResult(t, previousTiers.GetValueOrDefault(t.Tier), costOfPassLast, !costOfPassLast)),
             ["best_overall_tier"] = frontier?.Tier,
             ["best_overall_subtest"] = frontier?.BestSubtest,
             ["frontier_cop"] = frontier?.CostOfPass ?? double.PositiveInfinity,
@@ -133,8 +136,10 @@ internal static class ResultDocuments
             ["tiebreaker_needed"] = t.Selection?.TiebreakerNeeded ?? false,
         })));
 
-    /// <summary>The experiment's <c>report.json</c>, built from its <c>result.json</c>; links are relative to the experiment.</summary>
-    public static JsonObject ExperimentReport(string experimentId, JsonObject result, IReadOnlyList<TierAggregate> tiers, Func<string, string> tierReportLink, string generatedAt)
+    /// <summary>The experiment's <c>report.json</c>, from its <c>result.json</c>; links are relative.</summary>
+    public static JsonObject ExperimentReport(
+        string experimentId, JsonObject result, IReadOnlyList<TierAggregate> tiers,
+        Func<string, string> tierReportLink, string generatedAt)
     {
         var bestTier = result["best_overall_tier"]?.GetValue<string>();
         var frontier = result["frontier_cop"]!.GetValue<double>();
@@ -171,11 +176,13 @@ internal static class ResultDocuments
         };
     }
 
-    /// <summary>The number a previous file recorded under <paramref name="key"/>, else 0.0 (upstream's default).</summary>
+    /// <summary>The number a previous file has under <paramref name="key"/>, else 0.0 (upstream's default).</summary>
     public static double Kept(JsonObject? previous, string key) =>
-        previous?[key] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number ? v.GetValue<double>() : 0.0;
+        previous?[key] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number
+            ? v.GetValue<double>()
+            : 0.0;
 
-    /// <summary>The tier whose best subtest has the lowest cost of pass (a first tier wins ties); none without a pass.</summary>
+    /// <summary>The tier whose best subtest has the lowest cost of pass (first wins ties), if any passed.</summary>
     private static TierAggregate? Frontier(IReadOnlyList<TierAggregate> tiers)
     {
         TierAggregate? frontier = null;
@@ -233,6 +240,9 @@ internal static class ResultDocuments
     private static JsonObject? GradeDistribution(SubtestAggregate s) => s.GradeDistribution == null
         ? null
         : new JsonObject(s.GradeDistribution.Select(g => new KeyValuePair<string, JsonNode?>(g.Key, g.Value)));
+
+    private static JsonObject Map<T>(IEnumerable<T> items, Func<T, string> key, Func<T, JsonNode> value) =>
+        new(items.Select(i => new KeyValuePair<string, JsonNode?>(key(i), value(i))));
 
     private static JsonArray Array(IEnumerable<JsonObject> items) => new(items.Select(i => (JsonNode)i).ToArray());
 }

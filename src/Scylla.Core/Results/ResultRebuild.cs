@@ -5,7 +5,8 @@ namespace Scylla.Core.Results;
 /// <summary>What one rebuild wrote (or, when planned, would write), and what it found.</summary>
 public sealed class ResultRebuild
 {
-    internal ResultRebuild(string experimentPath, bool planned, IReadOnlyList<string> paths, IReadOnlyList<TierAggregate> tiers, IReadOnlyList<ScanIssue> issues)
+    internal ResultRebuild(string experimentPath, bool planned, IReadOnlyList<string> paths,
+        IReadOnlyList<TierAggregate> tiers, IReadOnlyList<ScanIssue> issues)
     {
         ExperimentPath = experimentPath;
         Planned = planned;

@@ -40,14 +40,17 @@ internal static class ResultRunReader
             .ToList();
 
     /// <summary>The counted runs of one subtest, ordered by run number.</summary>
-    public static List<ResultRun> Runs(Experiment experiment, string tier, string subtest, bool keepRecords, Action<ScanIssue> report)
+    public static List<ResultRun> Runs(
+        Experiment experiment, string tier, string subtest, bool keepRecords, Action<ScanIssue> report)
     {
         var subtestDirectory = Path.Combine(TierDirectory(experiment, tier), subtest);
         var runs = new List<ResultRun>();
-        foreach (var name in (DirectoryListing.Read(subtestDirectory, Unreadable(report))?.Directories ?? []).Order(StringComparer.Ordinal))
+        var names = DirectoryListing.Read(subtestDirectory, Unreadable(report))?.Directories ?? [];
+        foreach (var name in names.Order(StringComparer.Ordinal))
         {
             var file = Path.Combine(subtestDirectory, name, "run_result.json");
-            if (Experiment.TryParseRunDirectoryName(name, out _) && File.Exists(file) && Read(file, report, keepRecords) is { } run)
+            if (Experiment.TryParseRunDirectoryName(name, out _) && File.Exists(file)
+                && Read(file, report, keepRecords) is { } run)
             {
                 runs.Add(run);
             }
@@ -67,7 +70,9 @@ internal static class ResultRunReader
             var text = File.ReadAllText(path);
             using var document = PythonJson.ParseDocument(text);
             var root = document.RootElement;
-            var missing = root.ValueKind != JsonValueKind.Object ? "an object" : s_requiredKeys.FirstOrDefault(k => !root.TryGetProperty(k, out _));
+            var missing = root.ValueKind != JsonValueKind.Object
+                ? "an object"
+                : s_requiredKeys.FirstOrDefault(k => !root.TryGetProperty(k, out _));
             if (missing != null
                 || Number(root, "run_number") is not { } runNumber
                 || root.GetProperty("token_stats").ValueKind != JsonValueKind.Object
@@ -77,7 +82,8 @@ internal static class ResultRunReader
                 || root.GetProperty("judge_passed").ValueKind is not (JsonValueKind.True or JsonValueKind.False)
                 || root.GetProperty("judge_grade").ValueKind != JsonValueKind.String)
             {
-                report(new ScanIssue(path, $"Leaving '{path}' out of the results: {(missing != null ? $"it has no '{missing}'" : "a value has the wrong type")}."));
+                var why = missing != null ? $"it has no '{missing}'" : "a value has the wrong type";
+                report(new ScanIssue(path, $"Leaving '{path}' out of the results: {why}."));
                 return null;
             }
 
@@ -91,9 +97,13 @@ internal static class ResultRunReader
                 }
             }
 
-            return new ResultRun((int)runNumber, score, root.GetProperty("judge_passed").GetBoolean(), root.GetProperty("judge_grade").GetString()!,
-                cost, duration, Number(root, "agent_duration_seconds") ?? 0.0, Number(root, "judge_duration_seconds") ?? 0.0,
-                TokenCounts.From(root.GetProperty("token_stats")), record);
+            var passed = root.GetProperty("judge_passed").GetBoolean();
+            var grade = root.GetProperty("judge_grade").GetString()!;
+            var agentSeconds = Number(root, "agent_duration_seconds") ?? 0.0;
+            var judgeSeconds = Number(root, "judge_duration_seconds") ?? 0.0;
+            var tokens = TokenCounts.From(root.GetProperty("token_stats"));
+            return new ResultRun(
+                (int)runNumber, score, passed, grade, cost, duration, agentSeconds, judgeSeconds, tokens, record);
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
@@ -105,5 +115,6 @@ internal static class ResultRunReader
     private static double? Number(JsonElement record, string key) =>
         record.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 
-    private static Action<string, string> Unreadable(Action<ScanIssue> report) => (path, message) => report(new ScanIssue(path, message));
+    private static Action<string, string> Unreadable(Action<ScanIssue> report) =>
+        (path, message) => report(new ScanIssue(path, message));
 }

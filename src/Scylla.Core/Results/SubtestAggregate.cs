@@ -34,7 +34,8 @@ public sealed class SubtestAggregate
         if (grades.Count > 0)
         {
             // First-seen order, as a Python dict fills; the modal grade is the first of the most frequent.
-            GradeDistribution = grades.GroupBy(g => g).Select(g => new KeyValuePair<string, int>(g.Key, g.Count())).ToList();
+            GradeDistribution = grades.GroupBy(g => g)
+                .Select(g => new KeyValuePair<string, int>(g.Key, g.Count())).ToList();
             ModalGrade = GradeDistribution.First(g => g.Value == GradeDistribution.Max(x => x.Value)).Key;
             var ranks = grades.Select(g => Array.IndexOf(GradeOrder, g)).Where(i => i >= 0).ToList();
             MinGrade = ranks.Count > 0 ? GradeOrder[ranks.Min()] : null;

@@ -28,5 +28,6 @@ public sealed class TierAggregate
     public TokenCounts Tokens { get; }
 
     /// <summary>The best subtest's mean cost over its pass rate; infinite without a best subtest or a pass.</summary>
-    public double CostOfPass => Best is { PassRate: > 0 } best ? best.MeanCost / best.PassRate : double.PositiveInfinity;
+    public double CostOfPass =>
+        Best is { PassRate: > 0 } best ? best.MeanCost / best.PassRate : double.PositiveInfinity;
 }

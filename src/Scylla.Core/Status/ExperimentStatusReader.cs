@@ -14,15 +14,16 @@ public static class ExperimentStatusReader
     /// <summary>
     /// The experiment, or each of its tiers or subtests (<paramref name="level"/>), limited to <paramref name="tiers"/>
     /// when given. <paramref name="previousFingerprint"/> is the <see cref="ScyllaExperiment.Fingerprint"/> of an
-    /// earlier call: when it is equal, no run changed and an incomplete experiment is Stuck (RunnerAlive tells whether a
-    /// runner is still at it).
+    /// earlier call: when it is equal, no run changed and an incomplete experiment is Stuck (RunnerAlive tells
+    /// whether a runner is still at it).
     /// </summary>
-    public static IReadOnlyList<ScyllaExperiment> Read(Experiment experiment, StatusLevel level, IReadOnlyCollection<string>? tiers,
-        string? previousFingerprint, Action<ScanIssue> report)
+    public static IReadOnlyList<ScyllaExperiment> Read(Experiment experiment, StatusLevel level,
+        IReadOnlyCollection<string>? tiers, string? previousFingerprint, Action<ScanIssue> report)
     {
         var query = new RunQuery { Tiers = tiers?.ToArray() };
         var runs = RunScanner.Scan(experiment, query, report).ToList();
-        var aggregates = ResultBuilder.Aggregate(experiment, report).Where(t => tiers == null || tiers.Contains(t.Tier)).ToList();
+        var aggregates = ResultBuilder.Aggregate(experiment, report)
+            .Where(t => tiers == null || tiers.Contains(t.Tier)).ToList();
         Checkpoint? checkpoint = null;
         try
         {
@@ -36,14 +37,16 @@ public static class ExperimentStatusReader
         var runner = RunnerState.Probe(checkpoint, experiment.Path, DateTimeOffset.UtcNow);
         var bestOnDisk = runs.Select(r => r.Tier).Concat(aggregates.Select(a => a.Tier)).Distinct()
             .ToDictionary(t => t, t => Inheritance.BestSubtestOnDisk(experiment, t));
-        var tiersWithBest = string.Join(',', bestOnDisk.Where(b => b.Value != null).Select(b => b.Key).Order(StringComparer.Ordinal));
+        var tiersWithBest = string.Join(',',
+            bestOnDisk.Where(b => b.Value != null).Select(b => b.Key).Order(StringComparer.Ordinal));
         var fingerprint = Fingerprint(runs);
         var complete = IsComplete(runs, experiment.Config.JudgeModels.Count);
         var completeness = complete ? Completeness.Complete
             : previousFingerprint == fingerprint ? Completeness.Stuck
             : Completeness.Progressing;
 
-        ScyllaExperiment Build(string? tier, string? subtest, List<ScyllaRun> group, IReadOnlyList<SubtestAggregate> scored) => new()
+        ScyllaExperiment Build(
+            string? tier, string? subtest, List<ScyllaRun> group, List<SubtestAggregate> scored) => new()
         {
             Level = subtest != null ? StatusLevel.Subtest : tier != null ? StatusLevel.Tier : StatusLevel.Experiment,
             ExperimentId = experiment.Config.ExperimentId,
@@ -68,7 +71,9 @@ public static class ExperimentStatusReader
             JudgeSlotsExpected = group.Count(r => r.IsExpected) * experiment.Config.JudgeModels.Count,
             ScoredRuns = scored.Sum(s => s.RunCount),
             PassRate = scored.Count == 0 ? null : (double)scored.Sum(s => s.Passed) / scored.Sum(s => s.RunCount),
-            MeanScore = scored.Count == 0 ? null : PythonStatistics.Mean(scored.SelectMany(s => s.Runs.Select(r => r.Score)).ToList()),
+            MeanScore = scored.Count == 0
+                ? null
+                : PythonStatistics.Mean(scored.SelectMany(s => s.Runs.Select(r => r.Score)).ToList()),
             CostUsd = PythonStatistics.Sum(scored.Select(s => s.TotalCost)),
             Tokens = TokenCounts.Sum(scored.Select(s => s.Tokens)).Total,
             AgentSeconds = PythonStatistics.Sum(scored.Select(s => s.AgentSeconds)),
@@ -83,17 +88,19 @@ public static class ExperimentStatusReader
         return level switch
         {
             StatusLevel.Experiment => [Build(null, null, runs, allScored)],
-            StatusLevel.Tier => runs.GroupBy(r => r.Tier).Select(g => Build(g.Key, null, g.ToList(), allScored.Where(s => s.Tier == g.Key).ToList())).ToList(),
+            StatusLevel.Tier => runs.GroupBy(r => r.Tier)
+                .Select(g => Build(g.Key, null, g.ToList(), allScored.Where(s => s.Tier == g.Key).ToList())).ToList(),
             _ => runs.GroupBy(r => (r.Tier, r.Subtest)).Select(g => Build(g.Key.Tier, g.Key.Subtest, g.ToList(),
                 allScored.Where(s => s.Tier == g.Key.Tier && s.Subtest == g.Key.Subtest).ToList())).ToList(),
         };
     }
 
-    /// <summary>Complete: every expected run Completed with all its judge slots Complete (and at least one run expected).</summary>
+    /// <summary>Complete: every expected run (at least one) is Completed with all its judge slots Complete.</summary>
     private static bool IsComplete(List<ScyllaRun> runs, int judges)
     {
         var expected = runs.Where(r => r.IsExpected).ToList();
-        return expected.Count > 0 && expected.All(r => r.Status == RunStatus.Completed && CompleteSlots(r.JudgeSlots) == judges);
+        return expected.Count > 0
+            && expected.All(r => r.Status == RunStatus.Completed && CompleteSlots(r.JudgeSlots) == judges);
     }
 
     private static int CompleteSlots(string slots) =>

@@ -18,7 +18,8 @@ public sealed record RunnerState(int? Pid, bool IsAlive, TimeSpan? HeartbeatAge,
         var pid = checkpoint?.Pid ?? PidFile(experimentPath);
         var alive = pid is { } id && IsRunning(id);
         TimeSpan? age = checkpoint != null
-            && DateTimeOffset.TryParse(checkpoint.LastHeartbeat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var beat)
+            && DateTimeOffset.TryParse(
+                checkpoint.LastHeartbeat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var beat)
             ? now - beat
             : null;
         var zombie = checkpoint?.Status == "running" && !alive && (age == null || age > StaleHeartbeat);
@@ -30,7 +31,11 @@ public sealed record RunnerState(int? Pid, bool IsAlive, TimeSpan? HeartbeatAge,
         try
         {
             var path = Path.Combine(experimentPath, "experiment.pid");
-            return File.Exists(path) && int.TryParse(File.ReadAllText(path).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+            return File.Exists(path)
+                && int.TryParse(
+                    File.ReadAllText(path).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)
+                ? pid
+                : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -45,7 +50,8 @@ public sealed record RunnerState(int? Pid, bool IsAlive, TimeSpan? HeartbeatAge,
             using var process = Process.GetProcessById(pid);
             return !process.HasExited;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        catch (Exception e)
+            when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             return false;
         }

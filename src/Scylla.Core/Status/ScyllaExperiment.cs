@@ -80,8 +80,9 @@ public sealed class ScyllaExperiment
 
     public required Completeness Completeness { get; init; }
 
-    /// <summary>Changes whenever a run's status, judge slots or checkpoint state changes; pass it back to tell "stuck".</summary>
+    /// <summary>Changes whenever a run's status, judge slots or checkpoint state change (see Completeness).</summary>
     public required string Fingerprint { get; init; }
 
-    public override string ToString() => Tier == null ? ExperimentId : Subtest == null ? $"{ExperimentId}/{Tier}" : $"{ExperimentId}/{Tier}/{Subtest}";
+    public override string ToString() =>
+        Tier == null ? ExperimentId : Subtest == null ? $"{ExperimentId}/{Tier}" : $"{ExperimentId}/{Tier}/{Subtest}";
 }

@@ -49,8 +49,12 @@ public static class Inheritance
         TierDirectories(experiment, tier).Select(BestSubtest).FirstOrDefault(b => !string.IsNullOrEmpty(b));
 
     private static List<string> TierDirectories(Experiment experiment, string tier) =>
-        new[] { Path.Combine(experiment.Path, Experiment.CompletedFolder, tier), Path.Combine(experiment.Path, Experiment.InProgressFolder, tier), Path.Combine(experiment.Path, tier) }
-            .Where(Directory.Exists).ToList();
+        new[]
+        {
+            Path.Combine(experiment.Path, Experiment.CompletedFolder, tier),
+            Path.Combine(experiment.Path, Experiment.InProgressFolder, tier),
+            Path.Combine(experiment.Path, tier),
+        }.Where(Directory.Exists).ToList();
 
     /// <summary><c>result.json</c>'s <c>best_subtest</c>; when that is empty, <c>best_subtest.json</c>'s <c>winning_subtest</c>.</summary>
     private static string? BestSubtest(string tierDirectory)

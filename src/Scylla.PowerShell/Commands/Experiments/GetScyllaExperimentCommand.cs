@@ -9,7 +9,9 @@ using Scylla.PowerShell.Infrastructure;
 namespace Scylla.PowerShell.Commands.Experiments;
 
 /// <summary>
-/// <para type="synopsis">Shows where experiments stand: run counts by status, judge slots, scores, cost, owner and completeness.</para>
+/// <para type="synopsis">
+/// Shows where experiments stand: run counts by status, judge slots, scores, cost, owner and completeness.
+/// </para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ScyllaExperiment", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(ScyllaExperiment))]
@@ -17,7 +19,7 @@ public sealed class GetScyllaExperimentCommand : ExperimentPathCommand
 {
     #region Parameters
 
-    /// <summary>With -Path naming a results folder: the newest experiment of this id (<c>&lt;timestamp&gt;-&lt;id&gt;</c>).</summary>
+    /// <summary>With -Path naming a results folder: its newest <c>&lt;timestamp&gt;-&lt;id&gt;</c> experiment.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Id { get; set; }
@@ -31,7 +33,7 @@ public sealed class GetScyllaExperimentCommand : ExperimentPathCommand
     [Parameter]
     public StatusLevel? By { get; set; }
 
-    /// <summary>The Fingerprint of an earlier call; when nothing changed since, an incomplete experiment is Stuck. Empty: none.</summary>
+    /// <summary>The Fingerprint of an earlier call (empty: none); if unchanged, an incomplete one is Stuck.</summary>
     [Parameter]
     [AllowNull]
     [AllowEmptyString]
@@ -47,7 +49,9 @@ public sealed class GetScyllaExperimentCommand : ExperimentPathCommand
 
     protected override void ProcessRecord()
     {
-        var tierConfig = TierConfigPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(TierConfigPath);
+        var tierConfig = TierConfigPath == null
+            ? null
+            : SessionState.Path.GetUnresolvedProviderPathFromPSPath(TierConfigPath);
         var level = By ?? (Tier != null ? StatusLevel.Tier : StatusLevel.Experiment);
         foreach (var (resolved, fromWildcard) in NewExperimentPaths())
         {
@@ -57,7 +61,8 @@ public sealed class GetScyllaExperimentCommand : ExperimentPathCommand
                 if (NewestWithId(path, Id) is not { } newest)
                 {
                     WriteError(ErrorRecords.Create("ExperimentIdNotFound", ErrorCategory.ObjectNotFound,
-                        $"No folder '*-{Id}' under '{path}' holds an experiment ({Checkpoint.FileName} or {ExperimentConfig.RelativePath}).", path));
+                        $"No folder '*-{Id}' under '{path}' holds an experiment "
+                        + $"({Checkpoint.FileName} or {ExperimentConfig.RelativePath}).", path));
                     continue;
                 }
 
@@ -73,7 +78,9 @@ public sealed class GetScyllaExperimentCommand : ExperimentPathCommand
             {
                 var tiers = Tier?.Select(TierId.Parse).Distinct().ToList();
                 var experiment = Experiment.Open(path, tierConfig);
-                foreach (var status in ExperimentStatusReader.Read(experiment, level, tiers, PreviousFingerprint, issue => WriteWarning(issue.Message)))
+                var statuses = ExperimentStatusReader.Read(
+                    experiment, level, tiers, PreviousFingerprint, issue => WriteWarning(issue.Message));
+                foreach (var status in statuses)
                 {
                     WriteObject(status);
                 }
@@ -85,13 +92,14 @@ public sealed class GetScyllaExperimentCommand : ExperimentPathCommand
 
     #region Private
 
-    /// <summary>Upstream's resume rule: names ending in -id, newest (greatest name) first, the first that is an experiment.</summary>
+    /// <summary>Upstream's resume rule: names ending in -id, greatest first, the first that is an experiment.</summary>
     private static string? NewestWithId(string root, string id) =>
         Directory.Exists(root)
             ? Directory.GetDirectories(root, "*-" + id)
                 .Where(d => System.IO.Path.GetFileName(d).EndsWith("-" + id, StringComparison.Ordinal))
                 .OrderByDescending(d => System.IO.Path.GetFileName(d), StringComparer.Ordinal)
-                .FirstOrDefault(d => File.Exists(System.IO.Path.Combine(d, Checkpoint.FileName)) || File.Exists(System.IO.Path.Combine(d, ExperimentConfig.RelativePath)))
+                .FirstOrDefault(d => File.Exists(System.IO.Path.Combine(d, Checkpoint.FileName))
+                    || File.Exists(System.IO.Path.Combine(d, ExperimentConfig.RelativePath)))
             : null;
 
     #endregion

@@ -10,13 +10,14 @@ namespace Scylla.PowerShell.Commands.Results;
 /// <summary>
 /// <para type="synopsis">Rebuilds the subtest, tier and experiment result files from the runs on disk.</para>
 /// </summary>
-[Cmdlet(VerbsData.Update, "ScyllaResult", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsData.Update, "ScyllaResult", DefaultParameterSetName = PathSet, SupportsShouldProcess = true,
+    ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ResultRebuild))]
 public sealed class UpdateScyllaResultCommand : ExperimentPathCommand
 {
     #region Parameters
 
-    /// <summary>Rebuild only these tiers' files (the experiment's own files are always rebuilt from every tier).</summary>
+    /// <summary>Rebuild only these tiers' files (the experiment's own are always rebuilt from every tier).</summary>
     [Parameter]
     [ArgumentCompleter(typeof(TierCompleter))]
     [ValidateNotNullOrEmpty]
