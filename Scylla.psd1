@@ -18,6 +18,8 @@
         'Get-ScyllaWorkspace'
         'Remove-ScyllaWorkspace'
         'Invoke-ScyllaRerun'
+        'Update-ScyllaResult'
+        'Get-ScyllaExperiment'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -15,13 +15,49 @@ public sealed class CmdletContractTests : IDisposable
     [Fact]
     public void Every_cmdlet_declares_its_output_type_and_state_changes_support_WhatIf()
     {
-        Assert.Equal(["Get-ScyllaCheckpoint", "Get-ScyllaRun", "Get-ScyllaWorkspace", "Invoke-ScyllaRerun", "New-ScyllaSampleExperiment", "New-ScyllaWorkspace", "Remove-ScyllaWorkspace", "Repair-ScyllaCheckpoint", "Reset-ScyllaRun", "Set-ScyllaCheckpoint"],
+        Assert.Equal(
+            [
+                "Get-ScyllaCheckpoint", "Get-ScyllaExperiment", "Get-ScyllaRun", "Get-ScyllaWorkspace", "Invoke-ScyllaRerun",
+                "New-ScyllaSampleExperiment", "New-ScyllaWorkspace", "Remove-ScyllaWorkspace", "Repair-ScyllaCheckpoint",
+                "Reset-ScyllaRun", "Set-ScyllaCheckpoint", "Update-ScyllaResult",
+            ],
             RunspaceHost.CmdletTypes.Select(t => (CmdletAttribute)t.GetCustomAttributes(typeof(CmdletAttribute), false)[0]).Select(a => $"{a.VerbName}-{a.NounName}").Order());
         Assert.All(RunspaceHost.CmdletTypes, t => Assert.NotEmpty(t.GetCustomAttributes(typeof(OutputTypeAttribute), false)));
         Assert.All(RunspaceHost.CmdletTypes.Where(t => !t.Name.StartsWith("Get", StringComparison.Ordinal)),
             t => Assert.True(((CmdletAttribute)t.GetCustomAttributes(typeof(CmdletAttribute), false)[0]).SupportsShouldProcess));
         // Below High, so nothing prompts at the default $ConfirmPreference (scheduled tasks run unattended).
         Assert.All(RunspaceHost.CmdletTypes, t => Assert.True(((CmdletAttribute)t.GetCustomAttributes(typeof(CmdletAttribute), false)[0]).ConfirmImpact < ConfirmImpact.High, t.Name));
+    }
+
+    [Fact]
+    public void Update_ScyllaResult_takes_runs_by_experiment_path_and_a_bad_experiment_does_not_stop_the_others()
+    {
+        var good = _temp.Sample("good");
+        var bad = _temp.Sample("bad");
+        File.WriteAllText(Path.Combine(bad, "config", "experiment.json"), "{ not json");
+
+        var script = "Get-ScyllaRun -LiteralPath $good | Update-ScyllaResult; Update-ScyllaResult -LiteralPath $bad, $good";
+        var result = RunspaceHost.Run(script, Vars(("good", good), ("bad", bad)));
+
+        var rebuilds = result.Objects<Scylla.Core.Results.ResultRebuild>();
+        Assert.Equal([good, good], rebuilds.Select(r => r.ExperimentPath));
+        Assert.Contains(Path.Combine(good, "T0", "best_subtest.json"), rebuilds[0].Paths);
+        Assert.Equal("InvalidExperimentConfig", Assert.Single(result.Errors).FullyQualifiedErrorId.Split(',')[0]);
+    }
+
+    [Fact]
+    public void Get_ScyllaExperiment_counts_what_Get_ScyllaRun_lists()
+    {
+        var path = _temp.Sample();
+
+        var result = RunspaceHost.Run("Get-ScyllaExperiment -LiteralPath $path", Vars(("path", path)));
+        var runs = RunspaceHost.Run("Get-ScyllaRun -LiteralPath $path", Vars(("path", path))).Objects<ScyllaRun>();
+
+        var status = Assert.Single(result.Objects<Scylla.Core.Status.ScyllaExperiment>());
+        Assert.Equal(runs.Count(r => r.Status == RunStatus.Partial), status.Partial);
+        Assert.Equal(runs.Count(r => r.Status == RunStatus.Missing), status.Missing);
+        Assert.Equal(runs.Count, status.TotalRuns);
+        Assert.Empty(result.Errors);
     }
 
     [Fact]

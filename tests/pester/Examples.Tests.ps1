@@ -30,7 +30,8 @@ Describe 'examples/Invoke-NightlyRerun.ps1' {
         $log = Get-Content (Join-Path $root 'scylla-nightly.log')
         ($log -join "`n") | Should -Match 'Found 2 run\(s\) to re-run\.'
         @($log | Select-String 'RerunAgent -> Succeeded').Count | Should -Be 2
-        $log[-1] | Should -Match 'Done: 2 succeeded, 0 did not\.'
+        ($log -join "`n") | Should -Match 'Done: 2 succeeded, 0 did not\.'
+        $log[-1] | Should -Match ': Complete \(3/3 runs completed, judge slots 9/9\)'
         (Get-ScyllaRun $experiment).Status | Sort-Object -Unique | Should -Be 'Completed'
     }
 
@@ -41,5 +42,15 @@ Describe 'examples/Invoke-NightlyRerun.ps1' {
 
         $exit | Should -Be 1
         Get-Content (Join-Path $root 'scylla-nightly.log') | Select-String 'RateLimited' | Should -Not -BeNullOrEmpty
+    }
+
+    It 'exits 0 only when complete: 1 while progressing, 2 once nothing moved since the last night' {
+        $stuck = New-Item -ItemType Directory (Join-Path $TestDrive "stuck-$([guid]::NewGuid().ToString('N').Substring(0, 6))")
+        New-ScyllaSampleExperiment (Join-Path $stuck 'exp') -TierCount 1 -SubtestCount 1 -RunCount 2 -Status Completed, Results | Out-Null
+        $arguments[$arguments.IndexOf('-Root') + 1] = $stuck.FullName
+
+        Invoke-Pwsh $arguments | Should -Be 1
+        Invoke-Pwsh $arguments | Should -Be 2
+        Get-Content (Join-Path $stuck 'scylla-nightly.log') | Select-String ': Stuck \(1/2 runs completed' | Should -Not -BeNullOrEmpty
     }
 }

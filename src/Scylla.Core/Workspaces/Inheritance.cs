@@ -18,8 +18,7 @@ public static class Inheritance
         var failed = new List<string>();
         foreach (var tier in parentTiers)
         {
-            var tierDirectories = new[] { Path.Combine(experiment.Path, Experiment.CompletedFolder, tier), Path.Combine(experiment.Path, Experiment.InProgressFolder, tier), Path.Combine(experiment.Path, tier) }
-                .Where(Directory.Exists).ToList();
+            var tierDirectories = TierDirectories(experiment, tier);
             var best = tierDirectories.Select(BestSubtest).FirstOrDefault(b => !string.IsNullOrEmpty(b));
             if (best == null)
             {
@@ -46,6 +45,18 @@ public static class Inheritance
 
         return merged;
     }
+
+    /// <summary>The best subtest T5 would inherit from <paramref name="tier"/>, or null while it has none.</summary>
+    public static string? BestSubtestOnDisk(Experiment experiment, string tier) =>
+        TierDirectories(experiment, tier).Select(BestSubtest).FirstOrDefault(b => !string.IsNullOrEmpty(b));
+
+    private static List<string> TierDirectories(Experiment experiment, string tier) =>
+        new[]
+        {
+            Path.Combine(experiment.Path, Experiment.CompletedFolder, tier),
+            Path.Combine(experiment.Path, Experiment.InProgressFolder, tier),
+            Path.Combine(experiment.Path, tier),
+        }.Where(Directory.Exists).ToList();
 
     /// <summary><c>result.json</c>'s <c>best_subtest</c>; when that is empty, <c>best_subtest.json</c>'s <c>winning_subtest</c>.</summary>
     private static string? BestSubtest(string tierDirectory)

@@ -1,0 +1,263 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Scylla.Core.Checkpoints;
+using Scylla.Core.Experiments;
+using Scylla.Core.IO;
+using Scylla.Core.Json;
+using Scylla.Core.Runs;
+using Scylla.Core.Tiers;
+
+namespace Scylla.Core.Results;
+
+/// <summary>
+/// Rebuilds the subtest, tier and experiment result files from the runs on disk (docs/results.md), the way the Python
+/// tool aggregates them. Each file is replaced atomically; rebuilds of one experiment in this process take turns.
+/// The re-run engine calls <see cref="RebuildTier"/> when a tier's runs of a batch have ended (T5 reads its parents'
+/// best subtests) and <see cref="RebuildExperiment"/> at the end of the batch.
+/// </summary>
+public static class ResultBuilder
+{
+    public const string ResultFile = "result.json";
+    public const string BestSubtestFile = "best_subtest.json";
+    public const string ReportFile = "report.json";
+    public const string ReportMarkdownFile = "report.md";
+    public const string SummaryFile = "summary.md";
+    public const string TierComparisonFile = "tier_comparison.json";
+    public const string BackupFile = "result.json.backup";
+
+    /// <summary>Top-level keys of a tier or experiment result that a rebuild takes from the file it replaces.</summary>
+    private static readonly HashSet<string> s_keptKeys =
+        ["inherited_from", "total_duration", "total_duration_seconds", "started_at", "completed_at"];
+
+    private static readonly ConcurrentDictionary<string, object> s_experimentLocks = new(StringComparer.Ordinal);
+
+    /// <summary>Rewrites one subtest's <c>report.json</c> and <c>report.md</c>.</summary>
+    public static ResultRebuild RebuildSubtest(Experiment experiment, string tier, string subtest) =>
+        Rebuild(experiment, ResultScope.Subtest, [tier], subtest, write: true);
+
+    /// <summary>Rewrites a tier's <c>result.json</c>, <c>best_subtest.json</c>, reports and subtest reports.</summary>
+    public static ResultRebuild RebuildTier(Experiment experiment, string tier) =>
+        Rebuild(experiment, ResultScope.Tier, [tier], null, write: true);
+
+    /// <summary>Rewrites the files of <paramref name="tiers"/> (all when null) and the experiment's own.</summary>
+    public static ResultRebuild RebuildExperiment(Experiment experiment, IReadOnlyCollection<string>? tiers = null) =>
+        Rebuild(experiment, ResultScope.Experiment, tiers, null, write: true);
+
+    /// <summary>What the matching Rebuild call would write; the runs are read, nothing is written (-WhatIf).</summary>
+    public static ResultRebuild Plan(
+        Experiment experiment, ResultScope scope, IReadOnlyCollection<string>? tiers = null, string? subtest = null) =>
+        Rebuild(experiment, scope, tiers, subtest, write: false);
+
+    /// <summary>The folder of a tier's result files: <c>E/T0</c>, or <c>E/completed/T0</c> (phase layout).</summary>
+    public static string TierDirectory(Experiment experiment, string tier) =>
+        ResultRunReader.TierDirectory(experiment, tier);
+
+    /// <summary>Reads every tier's counted runs and aggregates them, writing nothing (Get-ScyllaExperiment).</summary>
+    public static IReadOnlyList<TierAggregate> Aggregate(Experiment experiment, Action<ScanIssue> report) =>
+        ResultRunReader.TiersOnDisk(experiment).Select(t => AggregateTier(experiment, t, null, false, report)).ToList();
+
+    private static ResultRebuild Rebuild(
+        Experiment experiment, ResultScope scope, IReadOnlyCollection<string>? tiers, string? subtest, bool write)
+    {
+        foreach (var tier in tiers ?? [])
+        {
+            Experiment.ValidateIds(tier, subtest ?? "00");
+        }
+
+        if (scope != ResultScope.Experiment && tiers is not { Count: 1 })
+        {
+            throw new ArgumentException("A subtest or tier rebuild names exactly one tier.", nameof(tiers));
+        }
+
+        var issues = new List<ScanIssue>();
+        var files = new List<(string Path, string Content)>();
+        var generatedAt = PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
+        lock (s_experimentLocks.GetOrAdd(experiment.Path, _ => new object()))
+        {
+            var aggregated = scope == ResultScope.Experiment
+                ? ResultRunReader.TiersOnDisk(experiment)
+                    .Select(t => AggregateTier(experiment, t, null, true, issues.Add)).ToList()
+                : [AggregateTier(experiment, tiers!.First(), subtest, true, issues.Add)];
+            var rebuilt = aggregated.Where(t => tiers == null || tiers.Contains(t.Tier)).ToList();
+            foreach (var tier in rebuilt)
+            {
+                AddTierFiles(experiment, tier, scope, generatedAt, files, issues);
+            }
+
+            if (scope == ResultScope.Experiment)
+            {
+                var withBest = aggregated.Where(t => t.Selection != null).ToList();
+                AddExperimentFiles(experiment, withBest, generatedAt, files, issues);
+            }
+
+            if (write)
+            {
+                foreach (var (path, content) in files)
+                {
+                    Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+                    AtomicFile.WriteAllText(path, content);
+                }
+            }
+
+            return new ResultRebuild(experiment.Path, !write, files.Select(f => f.Path).ToList(), rebuilt, issues);
+        }
+    }
+
+    private static TierAggregate AggregateTier(
+        Experiment experiment, string tier, string? onlySubtest, bool keepRecords, Action<ScanIssue> report)
+    {
+        var subtests = onlySubtest != null ? [onlySubtest] : ResultRunReader.Subtests(experiment, tier, report);
+
+        // Subtests are read in parallel; their issues are reported in subtest order.
+        var read = subtests.AsParallel().AsOrdered().Select(subtest =>
+        {
+            var issues = new List<ScanIssue>();
+            var runs = ResultRunReader.Runs(experiment, tier, subtest, keepRecords, issues.Add);
+            return (Subtest: subtest, Runs: runs, Issues: issues);
+        }).ToList();
+        foreach (var issue in read.SelectMany(r => r.Issues))
+        {
+            report(issue);
+        }
+
+        var scored = read.Where(r => r.Runs.Count > 0).Select(r => new SubtestAggregate(tier, r.Subtest, r.Runs));
+        return new TierAggregate(tier, scored.ToList());
+    }
+
+    private static void AddTierFiles(Experiment experiment, TierAggregate tier, ResultScope scope, string generatedAt,
+        List<(string, string)> files, List<ScanIssue> issues)
+    {
+        var directory = TierDirectory(experiment, tier.Tier);
+        foreach (var subtest in tier.Subtests)
+        {
+            var subtestDirectory = Path.Combine(directory, subtest.Subtest);
+            var report = ResultDocuments.SubtestReport(subtest, generatedAt);
+            files.Add((Path.Combine(subtestDirectory, ReportFile), PythonJson.Serialize(report)));
+            var markdown = ResultMarkdown.SubtestReport(subtest, generatedAt);
+            files.Add((Path.Combine(subtestDirectory, ReportMarkdownFile), markdown));
+        }
+
+        if (scope == ResultScope.Subtest)
+        {
+            return;
+        }
+
+        if (tier.Selection == null)
+        {
+            issues.Add(new ScanIssue(directory,
+                $"{tier.Tier} has no run with a result yet; its tier result files were left as they are."));
+            return;
+        }
+
+        var previous = ReadPrevious(Path.Combine(directory, ResultFile), issues);
+        var phase = experiment.Layout == ExperimentLayout.Phase;
+        var result = ResultDocuments.TierResult(tier, previous, costOfPassLast: phase);
+        var duration = ResultDocuments.Kept(previous, "total_duration");
+        files.Add((Path.Combine(directory, ResultFile), PythonJson.Serialize(result)));
+        files.Add((Path.Combine(directory, BestSubtestFile), PythonJson.Serialize(tier.Selection.ToJson())));
+        files.Add((Path.Combine(directory, ReportFile),
+            PythonJson.Serialize(ResultDocuments.TierReport(tier, duration, generatedAt))));
+        files.Add((Path.Combine(directory, ReportMarkdownFile),
+            ResultMarkdown.TierReport(tier, duration, generatedAt)));
+        files.Add((Path.Combine(directory, SummaryFile), ResultMarkdown.TierSummary(tier)));
+    }
+
+    private static void AddExperimentFiles(Experiment experiment, List<TierAggregate> tiers, string generatedAt,
+        List<(string, string)> files, List<ScanIssue> issues)
+    {
+        if (tiers.Count == 0)
+        {
+            issues.Add(new ScanIssue(experiment.Path,
+                "No tier has a run with a result yet; the experiment result files were left as they are."));
+            return;
+        }
+
+        var resultPath = Path.Combine(experiment.Path, ResultFile);
+        var previousText = File.Exists(resultPath) ? File.ReadAllText(resultPath) : null;
+        var previous = ReadPrevious(resultPath, issues);
+
+        // Tiers keep the order the previous result listed them in (upstream writes them as they finish).
+        var order = (previous?["tier_results"] as JsonObject)?.Select(p => p.Key).ToList() ?? [];
+        tiers = tiers.OrderBy(t => order.IndexOf(t.Tier) is var i && i >= 0 ? i : order.Count + TierIndex(t.Tier))
+            .ToList();
+
+        var previousTiers = tiers.ToDictionary(t => t.Tier,
+            t => ReadPrevious(Path.Combine(TierDirectory(experiment, t.Tier), ResultFile), issues));
+        var configPath = experiment.Config.SourcePath ?? Path.Combine(experiment.Path, ExperimentConfig.RelativePath);
+        var config = PythonJson.Parse(File.ReadAllText(configPath)) as JsonObject ?? new JsonObject();
+        var checkpointStart = CheckpointStore.TryLoad(experiment.Path)?.StartedAt;
+        var startedAt = string.IsNullOrEmpty(checkpointStart) ? generatedAt : checkpointStart;
+        var phase = experiment.Layout == ExperimentLayout.Phase;
+        var result = ResultDocuments.ExperimentResult(config, tiers, previousTiers, previous, phase, startedAt);
+        string TierFolder(string tier) => phase ? $"./{Experiment.CompletedFolder}/{tier}" : $"./{tier}";
+        var id = experiment.Config.ExperimentId;
+
+        // The first rebuild keeps what it replaces (usually the Python tool's own result); later ones leave it.
+        if (previousText != null && !File.Exists(Path.Combine(experiment.Path, BackupFile)))
+        {
+            files.Add((Path.Combine(experiment.Path, BackupFile), previousText));
+        }
+
+        var report = ResultDocuments.ExperimentReport(id, result, tiers,
+            t => $"{TierFolder(t)}/report.json", generatedAt);
+        var bestTier = result["best_overall_tier"]?.GetValue<string>();
+        var frontier = result["frontier_cop"]!.GetValue<double>();
+        files.Add((resultPath, PythonJson.Serialize(result)));
+        files.Add((Path.Combine(experiment.Path, TierComparisonFile),
+            PythonJson.Serialize(ResultDocuments.TierComparison(tiers))));
+        files.Add((Path.Combine(experiment.Path, ReportFile), PythonJson.Serialize(report)));
+        files.Add((Path.Combine(experiment.Path, ReportMarkdownFile),
+            ResultMarkdown.ExperimentReport(id, tiers, bestTier, frontier, experiment.Config, TierFolder,
+                generatedAt)));
+        files.Add((Path.Combine(experiment.Path, SummaryFile),
+            ResultMarkdown.ExperimentSummary(tiers, TierFolder)));
+    }
+
+    private static int TierIndex(string tier) => TierId.All.ToList().IndexOf(tier);
+
+    /// <summary>
+    /// What a rebuild keeps of the result file it replaces: the values that cannot be recomputed, and the tier order
+    /// (only the keys of <c>tier_results</c>; result files hold every run, so the rest is not turned into nodes).
+    /// An unreadable file is reported and replaced.
+    /// </summary>
+    private static JsonObject? ReadPrevious(string path, List<ScanIssue> issues)
+    {
+        try
+        {
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+
+            using var document = PythonJson.ParseDocument(File.ReadAllText(path));
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var kept = new JsonObject();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (s_keptKeys.Contains(property.Name))
+                {
+                    kept[property.Name] = PythonJson.Parse(property.Value.GetRawText());
+                }
+                else if (property.Name == "tier_results" && property.Value.ValueKind == JsonValueKind.Object)
+                {
+                    var names = property.Value.EnumerateObject()
+                        .Select(t => new KeyValuePair<string, JsonNode?>(t.Name, null));
+                    kept[property.Name] = new JsonObject(names);
+                }
+            }
+
+            return kept;
+        }
+        catch (JsonException e)
+        {
+            issues.Add(new ScanIssue(path,
+                $"'{path}' is not valid JSON ({e.Message}); it is rebuilt without the values it held."));
+            return null;
+        }
+    }
+}
