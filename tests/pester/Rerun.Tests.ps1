@@ -226,6 +226,23 @@ Describe 'Invoke-ScyllaRerun' {
         $t5Started | Should -BeGreaterThan $t0Done
     }
 
+    It 'finishes an experiment from nothing in one call: T5 starts once both its parent tiers have a best subtest' {
+        $e = New-RerunExperiment -Tiers 6 -Runs 2 -Status Missing
+
+        $results = Get-ScyllaRun $e -Status Missing | Invoke-Rerun -Experiment $e -Extra @{ ThrottleLimit = 3 }
+
+        $results.Outcome | Sort-Object -Unique | Should -Be 'Succeeded'
+        (Get-ScyllaRun $e).Status | Sort-Object -Unique | Should -Be 'Completed'
+        foreach ($parent in 'T0', 'T1') {
+            (Read-Json (Join-Path $e "$parent/best_subtest.json")).winning_subtest | Should -Not -BeNullOrEmpty
+            $parentDone = Get-ChildItem (Join-Path $e "$parent/*/run_0*/run_result.json") | ForEach-Object LastWriteTimeUtc | Sort-Object | Select-Object -Last 1
+            $t5Started = Get-ChildItem (Join-Path $e 'T5/*/run_0*/agent/prompt.md') | ForEach-Object LastWriteTimeUtc | Sort-Object | Select-Object -First 1
+            $t5Started | Should -BeGreaterThan $parentDone
+        }
+        foreach ($file in 'result.json', 'tier_comparison.json', 'report.json') { Join-Path $e $file | Should -Exist }
+        (Read-Json (Join-Path $e 'T5/result.json')).tier_id | Should -Be 'T5'
+    }
+
     It 'runs up to ThrottleLimit runs at once' {
         $e = New-RerunExperiment -Tiers 1 -Runs 8 -Status Missing
         $env:SCYLLA_FAKE_AGENT_MODE = 'sleep:2'

@@ -30,8 +30,7 @@ internal static class RerunStages
 
     public static readonly RerunStage CreateWorkspace = new("create the workspace",
         [RunState.WorktreeCreated, RunState.SymlinksApplied, RunState.ConfigCommitted, RunState.BaselineCaptured], true,
-        StageNeeds.Subtest | StageNeeds.Repository | StageNeeds.ParentTiers,
-        a => WorkspaceManager.Create(a.Experiment, a.Run.Tier, a.Run.Subtest, a.Run.RunNumber, a.Options.Workspace, a.CancellationToken));
+        StageNeeds.Subtest | StageNeeds.Repository | StageNeeds.ParentTiers, CreateConfiguredWorkspace);
 
     public static readonly RerunStage WritePrompt = new("write the prompt", [RunState.PromptWritten], true,
         StageNeeds.TaskPrompt, LinkTaskPrompt);
@@ -108,6 +107,27 @@ internal static class RerunStages
         a.RunDirectory = a.HomeIn(Experiment.InProgressFolder);
         Directory.CreateDirectory(a.AgentDirectory);
         Directory.CreateDirectory(Path.Combine(a.RunDirectory, "judge"));
+    }
+
+    /// <summary>
+    /// The worktree, configured for the subtest; and the subtest's <c>config_manifest.json</c> when it has none, which
+    /// is what a T5 subtest inheriting from this tier reads (docs/format.md, "Re-runs").
+    /// </summary>
+    private static void CreateConfiguredWorkspace(RunAttempt a)
+    {
+        WorkspaceManager.Create(a.Experiment, a.Run.Tier, a.Run.Subtest, a.Run.RunNumber, a.Options.Workspace, a.CancellationToken);
+        var manifest = Path.Combine(Path.GetDirectoryName(a.RunDirectory)!, "config_manifest.json");
+        if (!File.Exists(manifest))
+        {
+            AgentRun.WriteJson(manifest, new JsonObject
+            {
+                ["tier_id"] = a.Run.Tier,
+                ["subtest_id"] = a.Run.Subtest,
+                ["fixture_config_path"] = a.Subtest!.FilePath,
+                ["resources"] = a.Subtest.Resources.DeepClone(),
+                ["composed_at"] = Judging.Now(),
+            });
+        }
     }
 
     /// <summary><c>task_prompt.md</c>: an absolute link to the experiment's <c>prompt.md</c>, else a copy.</summary>

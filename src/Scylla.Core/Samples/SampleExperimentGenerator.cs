@@ -134,7 +134,7 @@ public static class SampleExperimentGenerator
 
     /// <summary>
     /// tiers.yaml, one block and the subtests the sample uses: T0/00 and T0/01 are the empty baselines, the rest use the block,
-    /// and T5's inherit the best of T0.
+    /// and T5's inherit the best of T0 and T1.
     /// </summary>
     private static void CreateTierConfig(string path, string[] tiers, int subtestsPerTier)
     {
@@ -149,7 +149,7 @@ public static class SampleExperimentGenerator
                 var id = (tier == "T0" ? s : s + 1).ToString("00");
                 var body = tier == "T0" && s < 2
                     ? $"name: \"Baseline {id}\"\nsystem_prompt_mode: {(s == 0 ? "none" : "default")}\nresources:\n  claude_md:\n    blocks: []\n"
-                    : $"name: \"Python block {id}\"\n{(tier == "T5" ? "inherit_best_from: [T0]\n" : string.Empty)}resources:\n  claude_md:\n    blocks: [B01]\n";
+                    : $"name: \"Python block {id}\"\n{(tier == "T5" ? "inherit_best_from: [T0, T1]\n" : string.Empty)}resources:\n  claude_md:\n    blocks: [B01]\n";
                 File.WriteAllText(System.IO.Path.Combine(folder, $"{id}-sample.yaml"), body);
             }
         }

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using Scylla.Core;
 using Scylla.Core.Execution;
 using Scylla.Core.Experiments;
+using Scylla.Core.Results;
 using Scylla.Core.Runs;
 using Scylla.Core.Workspaces;
 using Scylla.PowerShell.Completion;
@@ -199,13 +200,16 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
             return;
         }
 
-        // Runs of the tiers T5 inherits from finish before the T5 runs that need them.
+        // Runs of the tiers T5 inherits from finish, and their tiers' results are rebuilt (best_subtest.json among them),
+        // before the T5 runs that need them start; T5's own results are rebuilt at the end.
         var batches = selected.GroupBy(r => r.Run.Tier == "T5").OrderBy(g => g.Key).Select(g => g.ToList());
         var progress = new Progress(selected.Count);
         var interrupted = new List<string>();
-        foreach (var batch in batches)
+        foreach (var batch in batches.TakeWhile(_ => !_cancellation.IsCancellationRequested))
         {
-            interrupted.AddRange(RunBatch(rerunner, batch, progress));
+            var (stopped, touched) = RunBatch(rerunner, batch, progress);
+            interrupted.AddRange(stopped);
+            RebuildResults(touched);
         }
 
         if (_cancellation.IsCancellationRequested)
@@ -246,11 +250,13 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
     /// what this thread writes. However this thread leaves (the batch ends, Ctrl+C, SIGTERM, a stop downstream, an error
     /// turned terminating by -ErrorAction Stop), it leaves only after every worker and every process they started ended.
     /// </summary>
-    private List<string> RunBatch(Rerunner rerunner, List<(Experiment Experiment, RunReference Run)> batch, Progress progress)
+    private (List<string> Interrupted, ILookup<Experiment, string> Touched) RunBatch(
+        Rerunner rerunner, List<(Experiment Experiment, RunReference Run)> batch, Progress progress)
     {
         var pending = new ConcurrentQueue<(Experiment Experiment, RunReference Run)>(batch);
         var events = new BlockingCollection<Action>();
         var interrupted = new ConcurrentBag<string>();
+        var touched = new ConcurrentBag<(Experiment Experiment, string Tier)>();
         var workers = Enumerable.Range(0, Math.Min(ThrottleLimit, batch.Count)).Select(worker => new Thread(() =>
         {
             var activity = OverallActivity + 1 + worker;
@@ -261,6 +267,11 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
                 if (result.Outcome == RerunOutcome.Interrupted)
                 {
                     interrupted.Add(run.RunId);
+                }
+
+                if (result.Outcome != RerunOutcome.Skipped)
+                {
+                    touched.Add((experiment, run.Tier));
                 }
 
                 events.Add(() => Report(experiment, run, result, activity, progress));
@@ -302,7 +313,30 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
             ended.Wait();
         }
 
-        return interrupted.Order(StringComparer.Ordinal).ToList();
+        return (interrupted.Order(StringComparer.Ordinal).ToList(), touched.Distinct().ToLookup(t => t.Experiment, t => t.Tier));
+    }
+
+    /// <summary>Rebuilds the subtest, tier and experiment result files of the tiers whose runs changed (docs/results.md).</summary>
+    private void RebuildResults(ILookup<Experiment, string> touched)
+    {
+        if (_cancellation.IsCancellationRequested)
+        {
+            return; // stopped: the next call rebuilds what its runs change
+        }
+
+        foreach (var tiers in touched)
+        {
+            try
+            {
+                var rebuilt = ResultBuilder.RebuildExperiment(tiers.Key, tiers.ToList());
+                rebuilt.Issues.ToList().ForEach(issue => WriteWarning(issue.Message));
+                WriteVerbose($"{tiers.Key.Path}: rebuilt {rebuilt.Paths.Count} result files for {string.Join(", ", tiers)}.");
+            }
+            catch (ScyllaException e)
+            {
+                WriteError(ErrorRecords.From(e, tiers.Key.Path));
+            }
+        }
     }
 
     private void Report(Experiment experiment, RunReference run, RerunResult result, int activity, Progress progress)
