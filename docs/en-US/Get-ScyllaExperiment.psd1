@@ -31,7 +31,7 @@ otherwise. A scheduled task keeps the Fingerprint between calls (see examples/In
         }
         @{
             Title   = 'Per tier, and whether anything changed since the last look'
-            Code    = "`$before = (Get-ScyllaExperiment ./exp).Fingerprint`nGet-ScyllaExperiment ./exp -By Tier -PreviousFingerprint `$before | Format-Table -View Compact"
+            Code    = "New-ScyllaSampleExperiment ./exp | Out-Null`n`$before = (Get-ScyllaExperiment ./exp).Fingerprint`nGet-ScyllaExperiment ./exp -By Tier -PreviousFingerprint `$before | Format-Table -View Compact"
             Remarks = 'No run changed between the two calls, so an incomplete experiment shows as Stuck.'
         }
     )

@@ -31,7 +31,7 @@ prints every correction. Each correction is emitted as a CheckpointChange.
         }
         @{
             Title   = 'Repair every experiment of a folder, backward corrections included'
-            Code    = 'Repair-ScyllaCheckpoint ./exp* -Force | Where-Object Applied'
+            Code    = "New-ScyllaSampleExperiment ./exp | Out-Null`nRepair-ScyllaCheckpoint ./exp* -Force | Where-Object Applied"
             Remarks = 'The previous checkpoint of each is kept as checkpoint.json.bak.'
         }
     )

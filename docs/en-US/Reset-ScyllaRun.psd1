@@ -37,7 +37,7 @@ where this differs from ProjectScylla's own reset.
         }
         @{
             Title   = 'Re-judge slot 2 of the completed runs of T0, then run the agents of failed runs again'
-            Code    = "Get-ScyllaRun ./exp -Tier T0 -Status Completed | Reset-ScyllaRun -FromState judge_pipeline_run -JudgeSlot 2`nReset-ScyllaRun ./exp -FromState pending -CheckpointStatus failed"
+            Code    = "New-ScyllaSampleExperiment ./exp | Out-Null`nGet-ScyllaRun ./exp -Tier T0 -Status Completed | Reset-ScyllaRun -FromState judge_pipeline_run -JudgeSlot 2`nReset-ScyllaRun ./exp -FromState pending -CheckpointStatus failed"
             Remarks = 'Slot 2 and run_result.json of each run go to .failed/; the next Invoke-ScyllaRerun judges only that slot.'
         }
     )

@@ -28,12 +28,12 @@ old files. Each file is replaced atomically. Use -WhatIf to see which experiment
         }
         @{
             Title   = 'Rebuild what re-runs changed, after the re-runs'
-            Code    = 'Get-ScyllaRun ./exp -Status Missing | Update-ScyllaResult -WhatIf'
+            Code    = "New-ScyllaSampleExperiment ./exp | Out-Null`nGet-ScyllaRun ./exp -Status Missing | Update-ScyllaResult -WhatIf"
             Remarks = 'Each experiment the runs belong to is rebuilt once; -WhatIf only says which.'
         }
         @{
             Title   = 'List the files written for one tier'
-            Code    = '(Update-ScyllaResult ./exp -Tier T0).Paths'
+            Code    = "New-ScyllaSampleExperiment ./exp | Out-Null`n(Update-ScyllaResult ./exp -Tier T0).Paths"
             Remarks = "T0's subtest and tier files, then the experiment's files."
         }
     )

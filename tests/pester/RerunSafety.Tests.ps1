@@ -90,11 +90,15 @@ Describe 'Objects are addresses' {
         Get-Archives $e | Sort-Object | Should -Be @('run_01', 'run_02')
     }
 
-    It 'is read-only: a ScyllaRun cannot be edited' {
+    It 'is read-only: no output object of the module can be edited' {
         $e = New-RerunExperiment -Runs 1
         $run = Get-ScyllaRun $e | Select-Object -First 1
         { $run.Status = 'Completed' } | Should -Throw
         { $run.Path = '/tmp' } | Should -Throw
+        $result = $run | Invoke-ScyllaRerun -AgentPath (Join-Path $fakes 'agent.sh') -JudgePath $judge
+        { $result.Outcome = 'Succeeded' } | Should -Throw
+        { (Get-ScyllaCheckpoint $e).Status = 'running' } | Should -Throw
+        { (Get-ScyllaExperiment $e).ExperimentPath = '/tmp' } | Should -Throw
     }
 
     It 'ignores every property of an edited copy but its address: no write outside the experiment' {
@@ -110,6 +114,20 @@ Describe 'Objects are addresses' {
         $result.Outcome | Should -Be 'Skipped'
         ($errors[0].FullyQualifiedErrorId -split ',')[0] | Should -Be 'NothingToJudge'
         Test-Path $outside | Should -BeFalse
+    }
+
+    It 'gives back exactly the runs of CSV rows, Clixml and job output piped into Get-ScyllaRun' {
+        $e = New-RerunExperiment -Runs 4
+        $picked = Get-ScyllaRun $e | Select-Object -Skip 1 -First 2
+        $csv = Join-Path $TestDrive 'picked.csv'
+        $xml = Join-Path $TestDrive 'picked.xml'
+        $picked | Export-Csv $csv
+        $picked | Export-Clixml $xml
+        $fromJob = Start-Job { Import-Module $using:env:SCYLLA_MODULE; Get-ScyllaRun $using:e -RunNumber 2, 3 } | Receive-Job -Wait -AutoRemoveJob
+
+        foreach ($rows in (Import-Csv $csv), (Import-Clixml $xml), $fromJob) {
+            ($rows | Get-ScyllaRun).RunId | Should -Be @('T0/00/run_02', 'T0/00/run_03')
+        }
     }
 
     It 'takes CSV rows back: Import-Csv | Invoke-ScyllaRerun -WhatIf names exactly those runs' {

@@ -5,31 +5,31 @@ namespace Scylla.Core.Checkpoints;
 /// </summary>
 public sealed class CheckpointChange
 {
-    public required string ExperimentPath { get; init; }
+    public string ExperimentPath { get; internal init; } = string.Empty;
 
     /// <summary>A run (<c>T0/00/run_01</c>), a tier (<c>T1</c>) or <c>experiment</c>.</summary>
-    public required string Target { get; init; }
+    public string Target { get; internal init; } = string.Empty;
 
     /// <summary>The run's address when <see cref="Target"/> is a run.</summary>
-    public string? Tier { get; init; }
+    public string? Tier { get; internal init; }
 
-    public string? Subtest { get; init; }
+    public string? Subtest { get; internal init; }
 
-    public int? RunNumber { get; init; }
+    public int? RunNumber { get; internal init; }
 
     /// <summary>
     /// What changes: <c>run</c> (state and status), <c>tier_state</c>, <c>experiment_state</c>, <c>status</c>,
     /// <c>experiment_dir</c>.
     /// </summary>
-    public required string Field { get; init; }
+    public string Field { get; internal init; } = string.Empty;
 
-    public string? OldValue { get; init; }
+    public string? OldValue { get; internal init; }
 
-    public string? NewValue { get; init; }
+    public string? NewValue { get; internal init; }
 
-    public required CheckpointChangeDirection Direction { get; init; }
+    public CheckpointChangeDirection Direction { get; internal init; }
 
-    public required string Reason { get; init; }
+    public string Reason { get; internal init; } = string.Empty;
 
     /// <summary>False when the change was only reported (-WhatIf, or a backward repair without -Force).</summary>
     public bool Applied { get; set; }

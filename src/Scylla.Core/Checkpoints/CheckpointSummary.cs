@@ -7,66 +7,66 @@ namespace Scylla.Core.Checkpoints;
 /// </summary>
 public sealed class CheckpointSummary
 {
-    public required string ExperimentPath { get; init; }
+    public string ExperimentPath { get; internal init; } = string.Empty;
 
-    public required string Path { get; init; }
+    public string Path { get; internal init; } = string.Empty;
 
     /// <summary>
     /// The version on disk; it is read as 3.1 (see <see cref="WriteVersion"/> for what a write keeps).
     /// </summary>
-    public required string Version { get; init; }
+    public string Version { get; internal init; } = string.Empty;
 
-    public required string ExperimentId { get; init; }
+    public string ExperimentId { get; internal init; } = string.Empty;
 
-    public required string Status { get; init; }
+    public string Status { get; internal init; } = string.Empty;
 
-    public required string ExperimentState { get; init; }
+    public string ExperimentState { get; internal init; } = string.Empty;
 
-    public required string ConfigHash { get; init; }
+    public string ConfigHash { get; internal init; } = string.Empty;
 
-    public required int CompletedRuns { get; init; }
+    public int CompletedRuns { get; internal init; }
 
-    public required int Passed { get; init; }
+    public int Passed { get; internal init; }
 
-    public required int Failed { get; init; }
+    public int Failed { get; internal init; }
 
-    public required int AgentComplete { get; init; }
+    public int AgentComplete { get; internal init; }
 
-    public required string StartedAt { get; init; }
+    public string StartedAt { get; internal init; } = string.Empty;
 
-    public required string LastUpdatedAt { get; init; }
+    public string LastUpdatedAt { get; internal init; } = string.Empty;
 
-    public required string LastHeartbeat { get; init; }
+    public string LastHeartbeat { get; internal init; } = string.Empty;
 
-    public int? Pid { get; init; }
+    public int? Pid { get; internal init; }
 
     /// <summary>The version a write of this module keeps (2.0 stays 2.0; 3.0 becomes 3.1).</summary>
-    public required string WriteVersion { get; init; }
+    public string WriteVersion { get; internal init; } = string.Empty;
 
     /// <summary>
     /// The checkpoint says <c>running</c> but its runner is gone (docs/checkpoints.md); the repair sets it to
     /// interrupted.
     /// </summary>
-    public required bool IsZombie { get; init; }
+    public bool IsZombie { get; internal init; }
 
     /// <summary>The checkpoint's pid, else the one in <c>experiment.pid</c>.</summary>
-    public int? RunnerPid { get; init; }
+    public int? RunnerPid { get; internal init; }
 
     /// <summary>Whether <see cref="RunnerPid"/> is a live process on this machine; null without a pid.</summary>
-    public bool? RunnerAlive { get; init; }
+    public bool? RunnerAlive { get; internal init; }
 
     /// <summary>Time since <c>last_heartbeat</c>; null when it is empty or unreadable.</summary>
-    public TimeSpan? HeartbeatAge { get; init; }
+    public TimeSpan? HeartbeatAge { get; internal init; }
 
     /// <summary>
     /// Whether <c>config_hash</c> matches config/experiment.json as it is now; null when the config cannot be read.
     /// </summary>
-    public bool? ConfigHashMatches { get; init; }
+    public bool? ConfigHashMatches { get; internal init; }
 
     /// <summary>
     /// Whose hash of the config matched: HEAD, January, January (before thinking_mode); null on drift.
     /// </summary>
-    public string? ConfigHashEra { get; init; }
+    public string? ConfigHashEra { get; internal init; }
 
     public static CheckpointSummary From(Checkpoint checkpoint, string experimentPath, ExperimentConfig? config = null)
     {

@@ -9,79 +9,79 @@ namespace Scylla.Core.Status;
 /// </summary>
 public sealed class ScyllaExperiment
 {
-    public required StatusLevel Level { get; init; }
+    public StatusLevel Level { get; internal init; }
 
-    public required string ExperimentId { get; init; }
+    public string ExperimentId { get; internal init; } = string.Empty;
 
-    public required string ExperimentPath { get; init; }
+    public string ExperimentPath { get; internal init; } = string.Empty;
 
     /// <summary>Null at the experiment level.</summary>
-    public string? Tier { get; init; }
+    public string? Tier { get; internal init; }
 
     /// <summary>Null above the subtest level.</summary>
-    public string? Subtest { get; init; }
+    public string? Subtest { get; internal init; }
 
-    public required ExperimentLayout Layout { get; init; }
+    public ExperimentLayout Layout { get; internal init; }
 
-    public string? CheckpointVersion { get; init; }
+    public string? CheckpointVersion { get; internal init; }
 
-    public string? CheckpointStatus { get; init; }
+    public string? CheckpointStatus { get; internal init; }
 
-    public int? RunnerPid { get; init; }
+    public int? RunnerPid { get; internal init; }
 
     /// <summary>True while the runner's process is alive: someone owns the experiment now.</summary>
-    public required bool RunnerAlive { get; init; }
+    public bool RunnerAlive { get; internal init; }
 
-    public double? HeartbeatAgeSeconds { get; init; }
+    public double? HeartbeatAgeSeconds { get; internal init; }
 
     /// <summary>Status running, a dead runner and a stale heartbeat (docs/results.md).</summary>
-    public required bool IsZombie { get; init; }
+    public bool IsZombie { get; internal init; }
 
-    public required int ExpectedRuns { get; init; }
+    public int ExpectedRuns { get; internal init; }
 
     /// <summary>Every run listed, expected or not (what Get-ScyllaRun lists).</summary>
-    public required int TotalRuns { get; init; }
+    public int TotalRuns { get; internal init; }
 
-    public required int Completed { get; init; }
+    public int Completed { get; internal init; }
 
-    public required int Missing { get; init; }
+    public int Missing { get; internal init; }
 
-    public required int Failed { get; init; }
+    public int Failed { get; internal init; }
 
-    public required int Partial { get; init; }
+    public int Partial { get; internal init; }
 
-    public required int Results { get; init; }
+    public int Results { get; internal init; }
 
     /// <summary>Judge slots that are Complete, over the expected runs.</summary>
-    public required int JudgeSlotsComplete { get; init; }
+    public int JudgeSlotsComplete { get; internal init; }
 
-    public required int JudgeSlotsExpected { get; init; }
+    public int JudgeSlotsExpected { get; internal init; }
 
     /// <summary>Runs with a counted run_result.json (what the result files aggregate).</summary>
-    public required int ScoredRuns { get; init; }
+    public int ScoredRuns { get; internal init; }
 
-    public double? PassRate { get; init; }
+    public double? PassRate { get; internal init; }
 
-    public double? MeanScore { get; init; }
+    public double? MeanScore { get; internal init; }
 
-    public required double CostUsd { get; init; }
+    public double CostUsd { get; internal init; }
 
-    public required long Tokens { get; init; }
+    public long Tokens { get; internal init; }
 
-    public required double AgentSeconds { get; init; }
+    public double AgentSeconds { get; internal init; }
 
-    public required double JudgeSeconds { get; init; }
+    public double JudgeSeconds { get; internal init; }
 
     /// <summary>The tiers whose result files name a best subtest (what T5 inherits from), comma-separated.</summary>
-    public required string TiersWithBestSubtest { get; init; }
+    public string TiersWithBestSubtest { get; internal init; } = string.Empty;
 
     /// <summary>The best subtest the tier's result files name (tier level only).</summary>
-    public string? BestSubtest { get; init; }
+    public string? BestSubtest { get; internal init; }
 
-    public required Completeness Completeness { get; init; }
+    public Completeness Completeness { get; internal init; }
 
     /// <summary>Changes whenever a run's status, judge slots or checkpoint state change (see Completeness).</summary>
-    public required string Fingerprint { get; init; }
+    public string Fingerprint { get; internal init; } = string.Empty;
 
     public override string ToString() =>
         Tier == null ? ExperimentId : Subtest == null ? $"{ExperimentId}/{Tier}" : $"{ExperimentId}/{Tier}/{Subtest}";

@@ -48,9 +48,24 @@ public sealed class TierCatalog
                     $"'{full}' is not a tier configuration directory: it has no 'subtests' folder.", full);
         }
 
-        var detected = AutoDetect(experimentDirectory);
+        var detected = OwnCopy(experimentDirectory) ?? AutoDetect(experimentDirectory) ?? UserDefault();
         return detected != null ? new TierCatalog(detected, TierCatalogSource.AutoDetected) : new TierCatalog(null, TierCatalogSource.Disk);
     }
+
+    /// <summary>The user's default tier configuration for experiments that name none (README, "Tier configuration").</summary>
+    public const string DefaultVariable = "SCYLLA_TIER_CONFIG";
+
+    /// <summary>A copy kept in the experiment itself, <c>tier-config/</c> (the sample experiments ship theirs there).</summary>
+    private static string? OwnCopy(string experimentDirectory)
+    {
+        var own = Path.Combine(experimentDirectory, "tier-config");
+        return System.IO.Directory.Exists(Path.Combine(own, "subtests")) ? Path.GetFullPath(own) : null;
+    }
+
+    private static string? UserDefault() =>
+        Environment.GetEnvironmentVariable(DefaultVariable) is { Length: > 0 } path && System.IO.Directory.Exists(Path.Combine(path, "subtests"))
+            ? Path.GetFullPath(path)
+            : null;
 
     /// <summary>
     /// Upstream's search: the experiment directory and up to 4 ancestors (never the root) are tried for

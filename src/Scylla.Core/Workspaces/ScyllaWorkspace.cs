@@ -3,35 +3,35 @@ namespace Scylla.Core.Workspaces;
 /// <summary>A run's git worktree: where it is, its branch and commit, and its state. Flat, so it exports cleanly.</summary>
 public sealed class ScyllaWorkspace
 {
-    public required string ExperimentId { get; init; }
+    public string ExperimentId { get; internal init; } = string.Empty;
 
-    public required string ExperimentPath { get; init; }
+    public string ExperimentPath { get; internal init; } = string.Empty;
 
-    public required string Tier { get; init; }
+    public string Tier { get; internal init; } = string.Empty;
 
-    public required string Subtest { get; init; }
+    public string Subtest { get; internal init; } = string.Empty;
 
-    public required int RunNumber { get; init; }
+    public int RunNumber { get; internal init; }
 
     public string RunId => Experiments.Experiment.RunId(Tier, Subtest, RunNumber);
 
     /// <summary>The worktree folder (<c>&lt;run&gt;/workspace</c>).</summary>
-    public required string Path { get; init; }
+    public string Path { get; internal init; } = string.Empty;
 
-    public required string Branch { get; init; }
+    public string Branch { get; internal init; } = string.Empty;
 
     /// <summary>The commit the branch points at, or null when it cannot be read.</summary>
-    public string? Commit { get; init; }
+    public string? Commit { get; internal init; }
 
-    public required string BaseRepository { get; init; }
+    public string BaseRepository { get; internal init; } = string.Empty;
 
     /// <summary>Uncommitted or untracked changes; null for a stale worktree.</summary>
-    public bool? IsDirty { get; init; }
+    public bool? IsDirty { get; internal init; }
 
     /// <summary>Registered in the base repository, but its folder is gone.</summary>
-    public required bool IsStale { get; init; }
+    public bool IsStale { get; internal init; }
 
-    public required bool IsLocked { get; init; }
+    public bool IsLocked { get; internal init; }
 
     public override string ToString() => $"{RunId} ({Branch})";
 }

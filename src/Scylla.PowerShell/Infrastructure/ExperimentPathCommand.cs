@@ -24,10 +24,13 @@ public abstract class ExperimentPathCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = [];
 
-    /// <summary>The experiment folders of this pipeline input not handled yet; paths that match nothing are reported.</summary>
-    internal IEnumerable<ResolvedPath> NewExperimentPaths()
+    /// <summary>
+    /// The experiment folders of this pipeline input not handled yet with the same <paramref name="filters"/> (piped runs
+    /// of one experiment each name their own run); paths that match nothing are reported.
+    /// </summary>
+    internal IEnumerable<ResolvedPath> NewExperimentPaths(string filters = "")
     {
         var literal = ParameterSetName == LiteralPathSet;
-        return ExperimentPaths.Resolve(this, literal ? LiteralPath : Path, literal).Where(p => _seen.Add(p.Path));
+        return ExperimentPaths.Resolve(this, literal ? LiteralPath : Path, literal).Where(p => _seen.Add(p.Path + "\n" + filters));
     }
 }

@@ -16,17 +16,21 @@ public sealed class GetScyllaRunCommand : ExperimentPathCommand
 {
     #region Parameters
 
-    [Parameter]
+    /// <summary>Only these tiers; bound by property name too, so piped runs (or CSV rows of them) give exactly those runs.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(TierCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Tier { get; set; }
 
-    [Parameter]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(SubtestCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Subtest { get; set; }
 
-    [Parameter]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(RunNumberCompleter))]
     [ValidateRange(1, int.MaxValue)]
     public int[]? RunNumber { get; set; }
@@ -34,8 +38,11 @@ public sealed class GetScyllaRunCommand : ExperimentPathCommand
     [Parameter]
     public RunStatus[]? Status { get; set; }
 
-    [Parameter]
-    [ValidateNotNullOrEmpty]
+    /// <summary>The tier configuration; bound from the TierConfigPath a run was listed with (none when it had none).</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [AllowNull]
+    [AllowEmptyString]
     public string? TierConfigPath { get; set; }
 
     #endregion
@@ -45,8 +52,9 @@ public sealed class GetScyllaRunCommand : ExperimentPathCommand
     protected override void ProcessRecord()
     {
         var query = new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = Status };
-        var tierConfig = TierConfigPath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(TierConfigPath);
-        foreach (var (path, fromWildcard) in NewExperimentPaths())
+        var tierConfig = WorkspaceParameters.Resolve(this, TierConfigPath);
+        var filters = string.Join('|', string.Join(',', Tier ?? []), string.Join(',', Subtest ?? []), string.Join(',', RunNumber ?? []));
+        foreach (var (path, fromWildcard) in NewExperimentPaths(filters))
         {
             if (fromWildcard && !File.Exists(System.IO.Path.Combine(path, ExperimentConfig.RelativePath)))
             {
