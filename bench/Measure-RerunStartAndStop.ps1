@@ -55,7 +55,7 @@ $stops = foreach ($k in 1..$Repeat) {
     $running = $ps.BeginInvoke()
     while (-not (Test-Path $env:BENCH_LOG) -or @(Get-Content $env:BENCH_LOG).Count -lt $Runs) { Start-Sleep -Milliseconds 50 }
     $elapsed = Measure-Command { $ps.Stop() }
-    $alive = @(Get-Content $env:BENCH_LOG | Where-Object { Test-Path "/proc/$_" -and (Get-Content "/proc/$_/stat" -Raw) -notmatch '\) Z ' })
+    $alive = @(Get-Content $env:BENCH_LOG | Where-Object { (Test-Path "/proc/$_") -and ((Get-Content "/proc/$_/stat" -Raw) -notmatch "\) Z ") })
     if ($alive.Count -gt 0) { throw "agents still running after the stop: $alive" }
     $ps.Dispose()
     $elapsed.TotalSeconds

@@ -31,6 +31,36 @@ public sealed class RateLimitAndJudgingTests : IDisposable
         Assert.Equal("AgentFailed,AgentFailed,AgentFailed", listed.JudgeSlots);
     }
 
+    [Theory]
+    [InlineData("infrastructure", "Agent infrastructure failure: exit code -1 and no tokens (agent/result.json)")]
+    [InlineData("invalid", "Invalid verdict: no valid judgment (judge/judge_01/judgment.json)")]
+    [InlineData("judges failed", "Judge infrastructure failure: no valid judgment (judge/judge_01/error.log)")]
+    public void The_reason_of_a_run_that_is_not_done_names_the_failure_and_its_evidence(string failure, string reason)
+    {
+        var run = CompletedRun();
+        File.Delete(Path.Combine(run, "run_result.json"));
+        if (failure == "infrastructure")
+        {
+            WriteAgentResult(run, exitCode: -1, string.Empty, "timed out");
+        }
+        else
+        {
+            foreach (var slot in Directory.GetDirectories(Path.Combine(run, "judge"), "judge_*"))
+            {
+                File.WriteAllText(Path.Combine(slot, "judgment.json"), "{\"score\": 0.0, \"is_valid\": false}");
+                if (failure == "judges failed")
+                {
+                    File.WriteAllText(Path.Combine(slot, "error.log"), "Judge failed: exit 2\n");
+                }
+            }
+        }
+
+        var classified = RunClassifier.Classify(run, 3);
+
+        Assert.Equal(RunStatus.Results, classified.Status); // the upstream status stays; the reason tells why
+        Assert.Equal(reason, classified.Reason);
+    }
+
     [Fact]
     public void A_successful_agent_whose_output_mentions_limits_is_not_rate_limited()
     {

@@ -134,6 +134,21 @@ public sealed class RerunSafetyTests : IDisposable
     }
 
     [Fact]
+    public void A_stop_while_waiting_for_the_checkpoint_lock_interrupts_the_run_at_once()
+    {
+        var path = NewExperiment(RunStatus.Failed);
+        using var holder = Process.Start("flock", [Path.Combine(path, CheckpointStore.LockFileName), "sleep", "60"]);
+        WaitUntil(() => IsLocked(Path.Combine(path, CheckpointStore.LockFileName)));
+        using var stop = new CancellationTokenSource();
+
+        // The lock is held for a minute; a second into the wait for it, the run is stopped.
+        var result = new Rerunner(Options()).Execute(Open(path), Address(path), _ => stop.CancelAfter(TimeSpan.FromSeconds(1)), stop.Token);
+        holder.Kill();
+
+        Assert.Equal((RerunOutcome.Interrupted, "Interrupted"), (result.Outcome, result.ErrorId));
+    }
+
+    [Fact]
     public void A_full_disk_fails_that_run_with_a_typed_error_and_the_batch_goes_on()
     {
         if (Environment.UserName != "root")
@@ -216,6 +231,23 @@ public sealed class RerunSafetyTests : IDisposable
         {
             Environment.SetEnvironmentVariable("STUBBORN_PIDS", null);
         }
+    }
+
+    [Fact]
+    public void A_judge_rate_limit_keeps_the_agents_work_and_the_next_rerun_resumes_at_the_judges()
+    {
+        var path = NewExperiment(RunStatus.Failed);
+        var limited = Script("limited-judge", "if [ \"${1:-}\" = --version ]; then echo 1; exit 0; fi\ncat >/dev/null\n" +
+            "echo '{\"type\":\"result\",\"is_error\":true,\"result\":\"Overloaded: rate limit, retry after 60 seconds\"}'; exit 1\n");
+
+        var first = new Rerunner(Options() with { JudgePath = limited }).Execute(Open(path), Address(path), _ => { }, CancellationToken.None);
+        var agentOutput = File.ReadAllText(Path.Combine(path, "T0", "00", "run_01", "agent", "output.txt"));
+        var second = new Rerunner(Options()).Execute(Open(path), Address(path), _ => { }, CancellationToken.None);
+
+        Assert.Equal((RerunOutcome.RateLimited, "RateLimited"), (first.Outcome, first.ErrorId));
+        Assert.Equal((RerunAction.ResumeJudges, RerunOutcome.Succeeded), (second.Action, second.Outcome));
+        Assert.Equal(agentOutput, File.ReadAllText(Path.Combine(path, "T0", "00", "run_01", "agent", "output.txt")));
+        Assert.True(Directory.Exists(Path.Combine(path, "T0", "00", ".failed", "run_01_judge_01")), "the limited judge's slot is archived");
     }
 
     [Theory]

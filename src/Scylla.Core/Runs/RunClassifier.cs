@@ -52,7 +52,21 @@ public static class RunClassifier
         var judge = agentValid && run.IsDirectory("judge") ? DirectoryListing.Read(Path.Combine(runDirectory, "judge"), unreadable) ?? DirectoryListing.Empty : DirectoryListing.Empty;
         var slots = Enumerable.Range(1, judgeCount).Select(k => ClassifySlot(agentValid, judge, runDirectory, k, issues)).ToArray();
         var result = run.Exists("run_result.json") ? ReadRunResult(Path.Combine(runDirectory, "run_result.json"), issues) : null;
-        return new RunClassification(status, ReasonFor(status), slots, result, issues);
+        var why = status == RunStatus.Completed ? null : agentResult.InfrastructureFailure
+            ? "Agent infrastructure failure: exit code -1 and no tokens (agent/result.json)"
+            : agentValid && slots.Length > 0 && !slots.Contains(JudgeSlotStatus.Complete) && slots.Contains(JudgeSlotStatus.Failed)
+                ? JudgeFailure(runDirectory, Array.IndexOf(slots, JudgeSlotStatus.Failed) + 1)
+                : null;
+        return new RunClassification(status, why ?? ReasonFor(status), slots, result, issues);
+    }
+
+    /// <summary>Why no judge gave a verdict, naming the evidence: the judge's error log, or its invalid judgment.</summary>
+    private static string JudgeFailure(string runDirectory, int slot)
+    {
+        var slotPath = $"judge/judge_{slot:00}";
+        return File.Exists(Path.Combine(runDirectory, "judge", $"judge_{slot:00}", "error.log"))
+            ? $"Judge infrastructure failure: no valid judgment ({slotPath}/error.log)"
+            : $"Invalid verdict: no valid judgment ({slotPath}/judgment.json)";
     }
 
     private static RunStatus ClassifyAgentSide(DirectoryListing run, DirectoryListing agent)
@@ -122,24 +136,26 @@ public static class RunClassifier
     /// Whether the agent result is valid, and the rate-limit message of an agent that exited non-zero with one (such a
     /// result counts as valid upstream; here it is not a result). Only a failed agent's output is searched.
     /// </summary>
-    private static (bool Valid, string? RateLimit) ReadAgentResult(string path, List<ScanIssue> issues) => ReadJsonObject(path, issues, root =>
-    {
-        if (!root.TryGetProperty("exit_code", out var exitCode) || !root.TryGetProperty("token_stats", out var tokens) || !root.TryGetProperty("cost_usd", out _))
+    private static (bool Valid, string? RateLimit, bool InfrastructureFailure) ReadAgentResult(string path, List<ScanIssue> issues) =>
+        ReadJsonObject(path, issues, root =>
         {
-            return (false, null);
-        }
+            if (!root.TryGetProperty("exit_code", out var exitCode) || !root.TryGetProperty("token_stats", out var tokens) || !root.TryGetProperty("cost_usd", out _))
+            {
+                return (false, null, false);
+            }
 
-        if (exitCode.ValueKind == JsonValueKind.Number && exitCode.GetDouble() != 0
-            && Execution.RateLimits.DetectForAgent(Text(root, "stdout"), Text(root, "stderr")) is { } limit)
-        {
-            return (false, limit);
-        }
+            if (exitCode.ValueKind == JsonValueKind.Number && exitCode.GetDouble() != 0
+                && Execution.RateLimits.DetectForAgent(Text(root, "stdout"), Text(root, "stderr")) is { } limit)
+            {
+                return (false, limit, false);
+            }
 
-        var isInfrastructureFailure = exitCode.ValueKind == JsonValueKind.Number && exitCode.GetDouble() == -1;
-        string[] canonical = ["input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens"];
-        return (!isInfrastructureFailure || (tokens.ValueKind == JsonValueKind.Object && canonical.Any(key =>
-            tokens.TryGetProperty(key, out var count) && count.ValueKind == JsonValueKind.Number && count.GetDouble() != 0)), (string?)null);
-    });
+            string[] canonical = ["input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens"];
+            var infrastructureFailure = exitCode.ValueKind == JsonValueKind.Number && exitCode.GetDouble() == -1
+                && !(tokens.ValueKind == JsonValueKind.Object && canonical.Any(key =>
+                    tokens.TryGetProperty(key, out var count) && count.ValueKind == JsonValueKind.Number && count.GetDouble() != 0));
+            return (!infrastructureFailure, (string?)null, infrastructureFailure);
+        });
 
     private static string Text(JsonElement root, string key) =>
         root.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
