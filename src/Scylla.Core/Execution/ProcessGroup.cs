@@ -45,9 +45,12 @@ public sealed partial class ProcessGroup : IDisposable
     /// <summary>The ids of the groups this process started that are still running.</summary>
     public static IReadOnlyCollection<int> LiveGroups => s_live.Keys.ToList();
 
-    /// <summary>Starts <paramref name="fileName"/> in a new session; stdout and stderr stream to files, stdin is fed and closed.</summary>
-    public static ProcessGroup Start(
-        string fileName, IEnumerable<string> arguments, string workingDirectory, string stdoutPath, string stderrPath, string? standardInput)
+    /// <summary>
+    /// Starts <paramref name="fileName"/> in a new session; stdout and stderr stream to files. <paramref name="started"/>
+    /// hears of the group before anything else happens (a lease records it), then stdin is fed and closed.
+    /// </summary>
+    public static ProcessGroup Start(string fileName, IEnumerable<string> arguments, string workingDirectory, string stdoutPath,
+        string stderrPath, string? standardInput, Action<ProcessGroup>? started = null)
     {
         var start = new ProcessStartInfo(OperatingSystem.IsMacOS() ? "perl" : "setsid")
         {
@@ -86,6 +89,7 @@ public sealed partial class ProcessGroup : IDisposable
         }
 
         var group = new ProcessGroup(process, stdout, stderr);
+        started?.Invoke(group);
         try
         {
             if (standardInput != null)

@@ -15,8 +15,7 @@ public static class ProcessRunner
     {
         cancellationToken.ThrowIfCancellationRequested();
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        using var group = ProcessGroup.Start(fileName, arguments, workingDirectory, stdoutPath, stderrPath, standardInput);
-        started?.Invoke(group);
+        using var group = ProcessGroup.Start(fileName, arguments, workingDirectory, stdoutPath, stderrPath, standardInput, started);
         if (group.WaitForExit(timeout, cancellationToken))
         {
             return new ProcessOutcome(group.ExitCode, TimedOut: false, stopwatch.Elapsed);

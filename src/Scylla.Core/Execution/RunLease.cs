@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Scylla.Core.IO;
 using Scylla.Core.Json;
 using Scylla.Core.Runs;
 
@@ -105,7 +104,16 @@ public sealed partial class RunLease : IDisposable
         }
     }
 
-    private void Save() => AtomicFile.WriteAllText(_ownerPath, PythonJson.Serialize(_owner));
+    /// <summary>
+    /// Replaces the owner record whole (a reader sees the old record or the new), without waiting for the disk: the record
+    /// only matters while this host runs, and the agent's group must be on record as soon after its start as can be.
+    /// </summary>
+    private void Save()
+    {
+        var temp = $"{_ownerPath}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp";
+        File.WriteAllText(temp, PythonJson.Serialize(_owner));
+        File.Move(temp, _ownerPath, overwrite: true);
+    }
 
     private static JsonObject? ReadOwner(string ownerPath)
     {
