@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Scylla.Core.Checkpoints;
 using Scylla.Core.Experiments;
 using Scylla.Core.Runs;
@@ -17,8 +16,6 @@ public sealed class Rerunner(RerunOptions options)
     private readonly RerunPreflight _preflight = new(options);
     private readonly RateLimitGate? _gate = options.WaitOnRateLimit is { } longest ? new RateLimitGate(longest) : null;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _statusBeforePause = new(StringComparer.Ordinal);
-
-    public RerunOptions Options => options;
 
     /// <summary>What a re-run would do with the run as it is on disk now, or why it would refuse (for -WhatIf).</summary>
     public (RerunAction? Action, ScyllaException? Refusal) Preview(Experiment experiment, RunReference target)
@@ -225,16 +222,31 @@ public sealed class Rerunner(RerunOptions options)
     private void WaitWhilePaused(Action<string> reportStage, CancellationToken cancellationToken) =>
         _gate?.WaitWhilePaused(cancellationToken, left => reportStage($"paused for a rate limit: {left:hh\\:mm\\:ss} left"));
 
-    /// <summary>The checkpoint says the batch is paused (upstream's fields), so the Python tool and a user see why.</summary>
-    private void RecordPause(Experiment experiment, string source, DateTimeOffset until) => CheckpointStore.Update(experiment.Path,
-        experiment.Config, c => _statusBeforePause.TryAdd(experiment.Path, c.RecordRateLimitPause(source, until)), lockTimeout: options.CheckpointLockTimeout);
+    /// <summary>
+    /// The checkpoint says the batch is paused (upstream's fields), so the Python tool and a user see why. A checkpoint
+    /// that cannot take the note does not stop the wait: the runs' own checkpoint writes report that failure.
+    /// </summary>
+    private void RecordPause(Experiment experiment, string source, DateTimeOffset until) => NoteInCheckpoint(experiment,
+        c => _statusBeforePause.TryAdd(experiment.Path, c.RecordRateLimitPause(source, until)));
 
     /// <summary>The pause is over: the status the checkpoint had before it comes back.</summary>
     private void RecordResume(Experiment experiment)
     {
         if (_statusBeforePause.TryRemove(experiment.Path, out var status))
         {
-            CheckpointStore.Update(experiment.Path, experiment.Config, c => c.RecordRateLimitResume(status), lockTimeout: options.CheckpointLockTimeout);
+            NoteInCheckpoint(experiment, c => c.RecordRateLimitResume(status));
+        }
+    }
+
+    private void NoteInCheckpoint(Experiment experiment, Action<Checkpoint> note)
+    {
+        try
+        {
+            CheckpointStore.Update(experiment.Path, experiment.Config, note, lockTimeout: options.CheckpointLockTimeout);
+        }
+        catch (ScyllaException)
+        {
+            // see RecordPause
         }
     }
 
@@ -266,15 +278,16 @@ public sealed class Rerunner(RerunOptions options)
         }
     }
 
-    /// <summary>Any failure of one run as a typed error with a stable id; null for what must not be caught.</summary>
+    /// <summary>
+    /// Any failure of one run as a typed error with a stable id. Even an unexpected one is that run's error: it must end
+    /// neither the batch nor pwsh (the workers run on threads of their own).
+    /// </summary>
     private static ScyllaException? Typed(Exception e, RunReference target) => e switch
     {
         ScyllaException s => s,
-        IOException or UnauthorizedAccessException or JsonException or FormatException or InvalidOperationException
-            or LibGit2Sharp.LibGit2SharpException or System.ComponentModel.Win32Exception =>
-            new ScyllaException("RunFailed", e is UnauthorizedAccessException or IOException ? ScyllaErrorKind.WriteError : ScyllaErrorKind.InvalidOperation,
-                $"{target.RunId} failed: {e.Message}", target.ExperimentPath, e),
-        _ => null,
+        OutOfMemoryException => null,
+        _ => new ScyllaException("RunFailed", e is UnauthorizedAccessException or IOException ? ScyllaErrorKind.WriteError : ScyllaErrorKind.InvalidOperation,
+            $"{target.RunId} failed: {e.Message}", target.ExperimentPath, e),
     };
 
     private static ScyllaException Refusal(string id, string message) => new(id, ScyllaErrorKind.InvalidOperation, message);
