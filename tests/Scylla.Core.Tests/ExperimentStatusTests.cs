@@ -76,16 +76,16 @@ public sealed class ExperimentStatusTests : IDisposable
         File.WriteAllText(file, PythonJson.Serialize(data));
         var now = DateTimeOffset.Parse("2026-01-20T06:20:00+00:00", System.Globalization.CultureInfo.InvariantCulture);
 
-        var zombie = RunnerState.Probe(CheckpointStore.TryLoad(path), path, now);
-        var fresh = RunnerState.Probe(CheckpointStore.TryLoad(path), path, now.AddMinutes(-6));
+        var zombie = CheckpointHealth.Check(CheckpointStore.TryLoad(path)!, path, now, CheckpointHealth.IsProcessAlive);
+        var fresh = CheckpointHealth.Check(CheckpointStore.TryLoad(path)!, path, now.AddMinutes(-6), CheckpointHealth.IsProcessAlive);
 
-        Assert.Equal((false, true), (zombie.IsAlive, zombie.IsZombie));
+        Assert.Equal((false, true), (zombie.RunnerAlive, zombie.IsZombie));
         Assert.Equal(369, zombie.HeartbeatAge!.Value.TotalSeconds);
         Assert.False(fresh.IsZombie);
         data["pid"] = Environment.ProcessId;
         File.WriteAllText(file, PythonJson.Serialize(data));
-        var live = RunnerState.Probe(CheckpointStore.TryLoad(path), path, now);
-        Assert.Equal((true, false), (live.IsAlive, live.IsZombie));
+        var live = CheckpointHealth.Check(CheckpointStore.TryLoad(path)!, path, now, CheckpointHealth.IsProcessAlive);
+        Assert.Equal((true, false), (live.RunnerAlive, live.IsZombie));
     }
 
     private static ScyllaExperiment Status(Experiment experiment, string? previousFingerprint = null) =>

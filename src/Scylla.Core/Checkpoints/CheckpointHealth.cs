@@ -44,7 +44,8 @@ public static class CheckpointHealth
         }
     }
 
-    private static int? ReadPidFile(string experimentDirectory)
+    /// <summary>The pid <c>experiment.pid</c> holds, or null when there is none or it is not a number.</summary>
+    internal static int? ReadPidFile(string experimentDirectory)
     {
         try
         {

@@ -34,7 +34,7 @@ public static class ExperimentStatusReader
             // the scan has reported it already
         }
 
-        var runner = RunnerState.Probe(checkpoint, experiment.Path, DateTimeOffset.UtcNow);
+        var runner = checkpoint == null ? null : CheckpointHealth.Check(checkpoint, experiment.Path);
         var bestOnDisk = runs.Select(r => r.Tier).Concat(aggregates.Select(a => a.Tier)).Distinct()
             .ToDictionary(t => t, t => Inheritance.BestSubtestOnDisk(experiment, t));
         var tiersWithBest = string.Join(',',
@@ -56,10 +56,10 @@ public static class ExperimentStatusReader
             Layout = experiment.Layout,
             CheckpointVersion = checkpoint?.SourceVersion,
             CheckpointStatus = checkpoint?.Status,
-            RunnerPid = runner.Pid,
-            RunnerAlive = runner.IsAlive,
-            HeartbeatAgeSeconds = runner.HeartbeatAge?.TotalSeconds,
-            IsZombie = runner.IsZombie,
+            RunnerPid = runner?.RunnerPid,
+            RunnerAlive = runner?.RunnerAlive == true,
+            HeartbeatAgeSeconds = runner?.HeartbeatAge?.TotalSeconds,
+            IsZombie = runner?.IsZombie == true,
             ExpectedRuns = group.Count(r => r.IsExpected),
             TotalRuns = group.Count,
             Completed = group.Count(r => r.Status == RunStatus.Completed),
