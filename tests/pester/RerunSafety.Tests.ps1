@@ -197,7 +197,9 @@ for i in $(seq 1 600); do echo late > "$PWD/late-$$.txt"; sleep 0.1; done
     It 'leaves no agent running when a stop downstream ends the pipeline (Select-Object -First 1)' {
         $e = New-RerunExperiment -Runs 2
         $env:SCYLLA_TEST_LOG = Join-Path $TestDrive 'first.log'
-        $agent = New-Agent 'if [ "$run" = run_02 ]; then echo $$ > "$SCYLLA_TEST_LOG.pid"; trap "" TERM; sleep 600; fi'
+        # run_01 finishes only once run_02's agent has started, so the stop always finds one running
+        $agent = New-Agent ('if [ "$run" = run_02 ]; then echo $$ > "$SCYLLA_TEST_LOG.pid"; trap "" TERM; sleep 600; ' +
+            'else for i in $(seq 600); do [ -s "$SCYLLA_TEST_LOG.pid" ] && break; sleep 0.1; done; fi')
 
         $first = Invoke-ScyllaRerun -Path $e -ThrottleLimit 2 -AgentPath $agent -JudgePath $judge -TierConfigPath "$e/tier-config" | Select-Object -First 1
 

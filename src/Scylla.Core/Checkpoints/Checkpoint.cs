@@ -381,10 +381,12 @@ public sealed class Checkpoint
             foreach (var (subtest, runs) in subtests.ToList())
             {
                 var normalized = new JsonObject();
-                foreach (var (run, status) in runs?.AsObject() ?? throw new FormatException("completed_runs must map subtests to objects"))
+                var entries = runs?.AsObject() ?? throw new FormatException("completed_runs must map subtests to objects");
+                foreach (var (run, status) in entries.ToList())
                 {
                     var number = int.Parse(run, NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture);
-                    normalized[Key(number)] = status?.DeepClone();
+                    entries.Remove(run); // moved, not copied: a checkpoint of 100,000 runs is large (docs/performance.md)
+                    normalized[Key(number)] = status;
                 }
 
                 subtests[subtest] = normalized;
@@ -395,15 +397,17 @@ public sealed class Checkpoint
     /// <summary>Known fields first, in upstream's order, with defaults for missing ones; then the fields we do not model.</summary>
     private static JsonObject Normalize(JsonObject data)
     {
+        // Nodes are moved, not copied: a checkpoint of 100,000 runs is large (docs/performance.md, "Memory").
         var result = new JsonObject();
         foreach (var (key, defaultValue) in s_fields)
         {
-            result[key] = data.TryGetPropertyValue(key, out var value) ? value?.DeepClone() : defaultValue();
+            result[key] = data.Remove(key, out var value) ? value : defaultValue();
         }
 
-        foreach (var (key, value) in data.Where(p => !result.ContainsKey(p.Key)))
+        foreach (var (key, value) in data.ToList())
         {
-            result[key] = value?.DeepClone();
+            data.Remove(key);
+            result[key] = value;
         }
 
         return result;

@@ -29,17 +29,21 @@ internal sealed class DirectoryListing
 
     /// <summary>
     /// The listing, or null when <paramref name="path"/> is not a directory or cannot be read; in the latter case
-    /// <paramref name="reportUnreadable"/> gets the path and the reason.
+    /// <paramref name="reportUnreadable"/> gets the path and the reason. With <paramref name="keep"/>, only those names
+    /// are kept, and no string is made for any other entry (a run folder is listed for three names).
     /// </summary>
-    public static DirectoryListing? Read(string path, Action<string, string>? reportUnreadable = null)
+    public static DirectoryListing? Read(string path, Action<string, string>? reportUnreadable = null, string[]? keep = null)
     {
-        var entries = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var entries = new Dictionary<string, bool>(keep?.Length ?? 0, StringComparer.Ordinal);
         try
         {
             var enumerable = new FileSystemEnumerable<(string Name, bool IsDirectory)>(
                 path,
-                (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory),
-                new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false });
+                (ref FileSystemEntry e) => (keep == null ? e.FileName.ToString() : Kept(keep, e.FileName)!, e.IsDirectory),
+                new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false })
+            {
+                ShouldIncludePredicate = keep == null ? null : (ref FileSystemEntry e) => Kept(keep, e.FileName) != null,
+            };
             foreach (var (name, isDirectory) in enumerable)
             {
                 entries[name] = isDirectory;
@@ -71,6 +75,19 @@ internal sealed class DirectoryListing
         : 0;
 
     public IEnumerable<string> Directories => _entries.Where(e => e.Value).Select(e => e.Key);
+
+    private static string? Kept(string[] keep, ReadOnlySpan<char> name)
+    {
+        foreach (var kept in keep)
+        {
+            if (name.SequenceEqual(kept))
+            {
+                return kept;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The path a name finally resolves to, or null when it is a dangling or looping link (a loop is reported).</summary>
     private string? FinalTarget(string name)

@@ -19,6 +19,14 @@ public sealed record RunResultValues(double? Score, bool? Passed, string? Grade,
 /// </summary>
 public static class RunClassifier
 {
+    /// <summary>The only names the classifier asks about; a listing keeps no others (docs/performance.md, "The scan").</summary>
+    private static readonly string[] s_runEntries = ["agent", "judge", "run_result.json"];
+
+    private static readonly string[] s_agentEntries = ["output.txt", "result.json", "timing.json", "command_log.json", "stderr.log"];
+
+    /// <summary>The slot names for each judge count seen so far, grown on demand (a lost race only recomputes).</summary>
+    private static string[][] s_judgeEntries = [];
+
     public static string ReasonFor(RunStatus status) => status switch
     {
         RunStatus.Completed => "Completed (no action needed)",
@@ -28,29 +36,62 @@ public static class RunClassifier
         _ => "Agent finished, missing result files",
     };
 
-    public static RunClassification Classify(string runDirectory, int judgeCount)
+    public static RunClassification Classify(string runDirectory, int judgeCount) =>
+        ClassifyIfWanted(runDirectory, judgeCount, _ => true)!;
+
+    /// <summary>
+    /// The classification, or null as soon as the listings show that its status cannot be one <paramref name="wanted"/>
+    /// accepts: a run's JSON files are read only when they can change the answer (docs/performance.md, "The scan").
+    /// </summary>
+    public static RunClassification? ClassifyIfWanted(string runDirectory, int judgeCount, Func<RunStatus, bool> wanted)
     {
         var issues = new List<ScanIssue>();
         Action<string, string> unreadable = (path, message) => issues.Add(new ScanIssue(path, message));
-        var run = DirectoryListing.Read(runDirectory, unreadable);
+        var run = DirectoryListing.Read(runDirectory, unreadable, s_runEntries);
         if (run == null)
         {
-            return new RunClassification(RunStatus.Missing, ReasonFor(RunStatus.Missing), Enumerable.Repeat(JudgeSlotStatus.AgentFailed, judgeCount).ToArray(), null, issues);
+            return wanted(RunStatus.Missing)
+                ? new RunClassification(RunStatus.Missing, ReasonFor(RunStatus.Missing), AgentFailedSlots(judgeCount), null, issues)
+                : null;
         }
 
-        var agent = run.IsDirectory("agent") ? DirectoryListing.Read(Path.Combine(runDirectory, "agent"), unreadable) ?? DirectoryListing.Empty : DirectoryListing.Empty;
+        var agent = run.IsDirectory("agent")
+            ? DirectoryListing.Read(Path.Combine(runDirectory, "agent"), unreadable, s_agentEntries) ?? DirectoryListing.Empty
+            : DirectoryListing.Empty;
         var status = ClassifyAgentSide(run, agent);
-        var agentResult = agent.Exists("result.json") ? ReadAgentResult(Path.Combine(runDirectory, "agent", "result.json"), issues) : default;
+        var hasAgentResult = agent.Exists("result.json");
+
+        // The agent's result can only turn the listings' status into RateLimited.
+        if (!wanted(status) && !(hasAgentResult && wanted(RunStatus.RateLimited)))
+        {
+            return null;
+        }
+
+        var agentResult = hasAgentResult ? ReadAgentResult(Path.Combine(runDirectory, "agent", "result.json"), issues) : default;
         if (agentResult.RateLimit is { } limit)
         {
             // Not a result at all: nothing may judge it, and a re-run starts the agent afresh (docs/format.md, "A run folder").
             var reason = $"Agent rate-limited: {Execution.RateLimits.Printable(limit)} (agent/result.json)";
-            return new RunClassification(RunStatus.RateLimited, reason, Enumerable.Repeat(JudgeSlotStatus.AgentFailed, judgeCount).ToArray(), null, issues);
+            return wanted(RunStatus.RateLimited)
+                ? new RunClassification(RunStatus.RateLimited, reason, AgentFailedSlots(judgeCount), null, issues)
+                : null;
+        }
+
+        if (!wanted(status))
+        {
+            return null;
         }
 
         var agentValid = agentResult.Valid;
-        var judge = agentValid && run.IsDirectory("judge") ? DirectoryListing.Read(Path.Combine(runDirectory, "judge"), unreadable) ?? DirectoryListing.Empty : DirectoryListing.Empty;
-        var slots = Enumerable.Range(1, judgeCount).Select(k => ClassifySlot(agentValid, judge, runDirectory, k, issues)).ToArray();
+        var judge = agentValid && run.IsDirectory("judge")
+            ? DirectoryListing.Read(Path.Combine(runDirectory, "judge"), unreadable, JudgeEntries(judgeCount)) ?? DirectoryListing.Empty
+            : DirectoryListing.Empty;
+        var slots = new JudgeSlotStatus[judgeCount];
+        for (var k = 1; k <= judgeCount; k++)
+        {
+            slots[k - 1] = ClassifySlot(agentValid, judge, runDirectory, k, issues);
+        }
+
         var result = run.Exists("run_result.json") ? ReadRunResult(Path.Combine(runDirectory, "run_result.json"), issues) : null;
         var why = status == RunStatus.Completed ? null : agentResult.InfrastructureFailure
             ? "Agent infrastructure failure: exit code -1 and no tokens (agent/result.json)"
@@ -59,6 +100,23 @@ public static class RunClassifier
                 : null;
         return new RunClassification(status, why ?? ReasonFor(status), slots, result, issues);
     }
+
+    private static string[] JudgeEntries(int judgeCount)
+    {
+        var known = s_judgeEntries;
+        if (judgeCount < known.Length)
+        {
+            return known[judgeCount];
+        }
+
+        var grown = Enumerable.Range(0, judgeCount + 1).Select(count => Enumerable.Range(1, count).Select(SlotName).ToArray()).ToArray();
+        s_judgeEntries = grown;
+        return grown[judgeCount];
+    }
+
+    private static string SlotName(int slot) => $"judge_{slot:00}";
+
+    private static JudgeSlotStatus[] AgentFailedSlots(int judgeCount) => Enumerable.Repeat(JudgeSlotStatus.AgentFailed, judgeCount).ToArray();
 
     /// <summary>Why no judge gave a verdict, naming the evidence: the judge's error log, or its invalid judgment.</summary>
     private static string JudgeFailure(string runDirectory, int slot)
@@ -101,7 +159,7 @@ public static class RunClassifier
 
     private static JudgeSlotStatus ClassifySlot(bool agentValid, DirectoryListing judge, string runDirectory, int slot, List<ScanIssue> issues)
     {
-        var slotName = $"judge_{slot:00}";
+        var slotName = SlotName(slot);
         if (!agentValid)
         {
             return JudgeSlotStatus.AgentFailed;

@@ -15,42 +15,32 @@ public sealed record RunAddress(string Tier, string Subtest, int RunNumber, bool
 /// </summary>
 public static class RunScanner
 {
-    /// <summary>How many runs are classified ahead of the consumer: enough to keep every core busy, little enough to stream.</summary>
-    private static readonly int s_readAhead = Environment.ProcessorCount * 8;
+    /// <summary>
+    /// How many runs are classified ahead of the consumer: enough to keep every worker busy, little enough to stream
+    /// (docs/performance.md, "The scan").
+    /// </summary>
+    private static readonly int s_readAhead = Environment.ProcessorCount * 16;
 
     /// <summary>
     /// Yields the runs matching <paramref name="query"/>, in scan order, as they are classified. Classification runs on
-    /// worker threads a bounded distance ahead; <paramref name="report"/> is always called on the enumerating thread.
+    /// worker threads a bounded distance ahead; <paramref name="report"/> is always called on the enumerating thread. A
+    /// run the status filter drops has only its listings read.
     /// </summary>
     public static IEnumerable<ScyllaRun> Scan(Experiment experiment, RunQuery query, Action<ScanIssue> report)
     {
-        var checkpoint = LoadCheckpoint(experiment.Path, report);
-        var pending = new Queue<(RunAddress Address, Task<(string Path, RunLocation Location, RunClassification Classification)> Work)>();
-        foreach (var address in EnumerateAddresses(experiment, query, report))
+        var marks = CheckpointMarks.From(LoadCheckpoint(experiment.Path, report));
+        var classified = ReadAhead<RunAddress, ClassifiedRun>.Apply(
+            EnumerateAddresses(experiment, query, report),
+            address => Classify(experiment, address, query.IncludesStatus),
+            workerCount: Environment.ProcessorCount,
+            distance: s_readAhead);
+        foreach (var run in classified)
         {
-            pending.Enqueue((address, Task.Run(() => Classify(experiment, address))));
-            if (pending.Count >= s_readAhead && Next(pending, experiment, checkpoint, query, report) is { } run)
+            if (run.Classification != null)
             {
-                yield return run;
+                yield return ToRun(experiment, marks.For(run.Address.Tier, run.Address.Subtest, run.Address.RunNumber), run, report);
             }
         }
-
-        while (pending.Count > 0)
-        {
-            if (Next(pending, experiment, checkpoint, query, report) is { } run)
-            {
-                yield return run;
-            }
-        }
-    }
-
-    private static ScyllaRun? Next(
-        Queue<(RunAddress Address, Task<(string Path, RunLocation Location, RunClassification Classification)> Work)> pending,
-        Experiment experiment, Checkpoint? checkpoint, RunQuery query, Action<ScanIssue> report)
-    {
-        var (address, work) = pending.Dequeue();
-        var (path, location, classification) = work.GetAwaiter().GetResult();
-        return query.IncludesStatus(classification.Status) ? ToRun(experiment, checkpoint, address, path, location, classification, report) : null;
     }
 
     /// <summary>The runs a scan would visit, without classifying them (the status filter is not applied).</summary>
@@ -83,24 +73,27 @@ public static class RunScanner
             && ExpectedSubtests(experiment, tier, report).Contains(subtest)
             && runNumber >= 1 && runNumber <= experiment.Config.RunsPerSubtest;
         var address = new RunAddress(tier, subtest, runNumber, expected);
-        var (path, location, classification) = Classify(experiment, address);
-        return ToRun(experiment, checkpoint, address, path, location, classification, report);
+        var marks = (checkpoint?.GetRunStatus(tier, subtest, runNumber), checkpoint?.GetRunState(tier, subtest, runNumber));
+        return ToRun(experiment, marks, Classify(experiment, address, _ => true), report);
     }
 
-    private static (string Path, RunLocation Location, RunClassification Classification) Classify(Experiment experiment, RunAddress address)
+    private static ClassifiedRun Classify(Experiment experiment, RunAddress address, Func<RunStatus, bool> wanted)
     {
         var (path, location) = experiment.LocateRun(address.Tier, address.Subtest, address.RunNumber);
-        return (path, location, RunClassifier.Classify(path, experiment.Config.JudgeModels.Count));
+        return new ClassifiedRun(address, path, location, RunClassifier.ClassifyIfWanted(path, experiment.Config.JudgeModels.Count, wanted));
     }
 
-    private static ScyllaRun ToRun(Experiment experiment, Checkpoint? checkpoint, RunAddress address, string path, RunLocation location, RunClassification classification, Action<ScanIssue> report)
+    private static ScyllaRun ToRun(
+        Experiment experiment, (string? Status, string? State) marks, ClassifiedRun run, Action<ScanIssue> report)
     {
+        var classification = run.Classification!;
         foreach (var issue in classification.Issues)
         {
             report(issue);
         }
 
-        var (tier, subtest, runNumber, expected) = address;
+        var (tier, subtest, runNumber, expected) = run.Address;
+        var (path, location) = (run.Path, run.Location);
         var result = classification.Result;
         return new ScyllaRun
         {
@@ -114,8 +107,8 @@ public static class RunScanner
             IsExpected = expected,
             Location = location,
             JudgeSlots = string.Join(',', classification.JudgeSlots),
-            CheckpointStatus = checkpoint?.GetRunStatus(tier, subtest, runNumber),
-            RunState = checkpoint?.GetRunState(tier, subtest, runNumber),
+            CheckpointStatus = marks.Status,
+            RunState = marks.State,
             Score = result?.Score,
             Passed = result?.Passed,
             Grade = result?.Grade,
@@ -168,6 +161,9 @@ public static class RunScanner
             .Select(name => Experiment.TryParseRunDirectoryName(name, out var run) ? run : 0)
             .Where(run => run > 0)
             .ToHashSet();
+
+    /// <summary>A run's place, and its classification, or null when the status filter drops it.</summary>
+    private sealed record ClassifiedRun(RunAddress Address, string Path, RunLocation Location, RunClassification? Classification);
 
     private static Action<string, string> Unreadable(Action<ScanIssue> report) => (path, message) => report(new ScanIssue(path, message));
 }
