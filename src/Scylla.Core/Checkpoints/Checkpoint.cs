@@ -85,12 +85,16 @@ public sealed class Checkpoint
 
     public int? Pid => _data["pid"] is JsonValue v && v.TryGetValue(out int pid) ? pid : null;
 
-    /// <summary>Every run the checkpoint names in <c>run_states</c> or <c>completed_runs</c>, once each.</summary>
+    /// <summary>
+    /// Every run the checkpoint names in <c>run_states</c> or <c>completed_runs</c>, once each; a key that is no number
+    /// names no run.
+    /// </summary>
     public IEnumerable<(string Tier, string Subtest, int RunNumber)> RunKeys =>
         (from map in new[] { Map("run_states"), Map("completed_runs") }
          from tier in map
          from subtest in (tier.Value as JsonObject ?? [])
          from run in (subtest.Value as JsonObject ?? [])
+         where int.TryParse(run.Key, CultureInfo.InvariantCulture, out _)
          select (tier.Key, subtest.Key, int.Parse(run.Key, CultureInfo.InvariantCulture))).Distinct();
 
     /// <summary>The <c>tier_states</c> entries, in file order.</summary>

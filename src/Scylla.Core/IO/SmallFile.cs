@@ -20,14 +20,20 @@ internal static class SmallFile
     public const int MaxBytes = 64 * 1024 * 1024;
 
     /// <summary>Parses the file and applies <paramref name="read"/> to its root while the pooled buffer is still held.</summary>
-    public static T ReadJson<T>(string path, Func<JsonElement, T> read)
+    public static T ReadJson<T>(string path, Func<JsonElement, T> read) => ReadBytes(path, bytes =>
+    {
+        // The document reads from the buffer itself, so it must be done with before the buffer goes back to the pool.
+        using var document = Parse(bytes);
+        return read(document.RootElement);
+    });
+
+    /// <summary>Applies <paramref name="read"/> to the file's bytes while the pooled buffer holding them is still held.</summary>
+    public static T ReadBytes<T>(string path, Func<ReadOnlyMemory<byte>, T> read)
     {
         var buffer = ReadPooled(path, out var length);
         try
         {
-            // The document reads from the buffer itself, so it must be done with before the buffer goes back to the pool.
-            using var document = Parse(buffer.AsMemory(0, length));
-            return read(document.RootElement);
+            return read(buffer.AsMemory(0, length));
         }
         finally
         {
@@ -88,7 +94,9 @@ internal static class SmallFile
 
                 if (length == buffer.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    // A large file (a checkpoint of 100,000 runs) gets one buffer of its size, not a chain of doublings
+                    // that the pool would keep (docs/performance.md, "Memory").
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Max(buffer.Length * 2L, Math.Min(stream.Length + 1, MaxBytes + 1L)));
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;

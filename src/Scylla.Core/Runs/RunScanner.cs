@@ -28,7 +28,7 @@ public static class RunScanner
     /// </summary>
     public static IEnumerable<ScyllaRun> Scan(Experiment experiment, RunQuery query, Action<ScanIssue> report)
     {
-        var marks = CheckpointMarks.From(LoadCheckpoint(experiment.Path, report));
+        var marks = ReadCheckpoint(experiment.Path, CheckpointMarks.Read, report) ?? CheckpointMarks.None;
         var classified = ReadAhead<RunAddress, ClassifiedRun>.Apply(
             EnumerateAddresses(experiment, query, report),
             address => Classify(experiment, address, query.IncludesStatus),
@@ -68,7 +68,7 @@ public static class RunScanner
     public static ScyllaRun ReadRun(Experiment experiment, string tier, string subtest, int runNumber, Action<ScanIssue> report)
     {
         Experiment.ValidateIds(tier, subtest);
-        var checkpoint = LoadCheckpoint(experiment.Path, report);
+        var checkpoint = ReadCheckpoint(experiment.Path, CheckpointStore.TryLoad, report);
         var expected = experiment.Config.TiersToRun.Contains(tier)
             && ExpectedSubtests(experiment, tier, report).Contains(subtest)
             && runNumber >= 1 && runNumber <= experiment.Config.RunsPerSubtest;
@@ -119,11 +119,13 @@ public static class RunScanner
         };
     }
 
-    private static Checkpoint? LoadCheckpoint(string experimentPath, Action<ScanIssue> report)
+    /// <summary><paramref name="read"/> of the experiment's checkpoint, or null with an issue when it cannot be read.</summary>
+    private static T? ReadCheckpoint<T>(string experimentPath, Func<string, T?> read, Action<ScanIssue> report)
+        where T : class
     {
         try
         {
-            return CheckpointStore.TryLoad(experimentPath);
+            return read(experimentPath);
         }
         catch (ScyllaException e)
         {
