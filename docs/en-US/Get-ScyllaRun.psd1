@@ -2,9 +2,9 @@
     Synopsis    = 'Lists the runs of one or more experiments with their true state on disk.'
     Description = @'
 Get-ScyllaRun reads ProjectScylla experiment folders and emits one ScyllaRun object per run, as the scan goes. Each run
-carries its status (Completed, Results, Failed, Partial or Missing, classified exactly as ProjectScylla does), the reason,
-the status of each judge slot, the run's state and outcome in checkpoint.json, and the score, grade, cost and duration
-from run_result.json when present.
+carries its status (Completed, Results, Failed, Partial or Missing, classified exactly as ProjectScylla does, or
+RateLimited for an agent a usage limit stopped), the reason, the status of each judge slot, the run's state and outcome
+in checkpoint.json, and the score, grade, cost and duration from run_result.json when present.
 
 Expected runs are tiers_to_run x subtests x 1..runs_per_subtest. The subtests come from -TierConfigPath, else from the
 tier configuration found beside the experiment, else from the subtest folders on disk. Run folders on disk that the
@@ -21,7 +21,7 @@ what could be read. The workspace of a run is never read.
         Tier           = 'Only these tiers (T0 to T6, case-insensitive). A tier the experiment lacks is an error (TierNotInExperiment) listing its tiers. Completes from the experiment in -Path.'
         Subtest        = 'Only these subtests (for example 01; a number finds the subtest of that number, so -Subtest 1 and -Subtest 01 find 01). A subtest the experiment lacks is an error (SubtestNotInExperiment) listing its subtests. Completes from the experiment in -Path.'
         RunNumber      = 'Only these run numbers (1-based). A run number the selected subtests lack is an error (RunNumberNotInExperiment). Completes from the experiment in -Path.'
-        Status         = 'Only runs with these statuses: Completed, Missing, Failed, Partial, Results.'
+        Status         = 'Only runs with these statuses: Completed, Missing, Failed, Partial, Results, RateLimited. A run the filter drops has only its folder and agent/ listed, none of its JSON files read, so a filtered scan is faster.'
         TierConfigPath = 'The tier configuration folder (holding tiers.yaml and subtests/) that defines the subtests.'
     }
     Defaults    = @{ Path = '.' }

@@ -87,11 +87,13 @@ public sealed class ScanReadingTests : IDisposable
         AssertListedAsLoaded(experiment, expectedMarks);
     }
 
-    [Fact]
-    public void An_invalid_checkpoint_is_one_issue_and_the_runs_are_listed_without_marks()
+    [Theory]
+    [InlineData("""{"version": "3.1", "run_states": {"T0": {"00": {"1": 5}}}}""")]
+    [InlineData("""{"version": "3.1", "run_states": {"T0": {"00": {"1": "pending"}}}} and more""")]
+    public void An_invalid_checkpoint_is_one_issue_and_the_runs_are_listed_without_marks(string checkpoint)
     {
         var experiment = Fixtures.Generate(_temp, [RunStatus.Completed], tiers: 1, subtests: 1, runs: 2);
-        File.WriteAllText(CheckpointStore.PathFor(experiment), """{"version": "3.1", "run_states": {"T0": {"00": {"1": 5}}}}""");
+        File.WriteAllText(CheckpointStore.PathFor(experiment), checkpoint);
         var issues = new List<ScanIssue>();
 
         var runs = Fixtures.Scan(experiment, issues: issues);

@@ -87,13 +87,13 @@ internal sealed class CheckpointMarks
                     return null;
                 }
             }
+
+            return version == "3.1" && reader.TokenType == JsonTokenType.EndObject && !reader.Read() ? marks.Build() : null;
         }
         catch (JsonException)
         {
-            return null; // bare NaN, a duplicate, anything odd: the full loader says what it means
+            return null; // bare NaN, text after the object, anything that is not JSON: the full loader says what it is
         }
-
-        return version == "3.1" && reader.TokenType == JsonTokenType.EndObject ? marks.Build() : null;
     }
 
     /// <summary>Skips an object nesting <paramref name="depth"/> levels down to strings; false for any other shape.</summary>
