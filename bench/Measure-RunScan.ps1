@@ -29,7 +29,10 @@ $module = (Resolve-Path $ModulePath).ProviderPath
 Import-Module $module
 # This pwsh again; a dotnet tool runs as `dotnet pwsh.dll`.
 $pwsh = (Get-Process -Id $PID).Path
-[string[]] $pwshArguments = if ([System.IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @([Environment]::GetCommandLineArgs()[0]) } else { @() }
+[string[]] $pwshArguments = @()
+if ([System.IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') {
+    $pwshArguments += [Environment]::GetCommandLineArgs()[0]
+}
 $pwshArguments += '-NoProfile', '-NonInteractive', '-Command'
 $work = Join-Path ([System.IO.Path]::GetTempPath()) 'scylla-bench-scan'
 $null = New-Item -ItemType Directory -Force $work
@@ -40,7 +43,9 @@ function Get-Experiment([int] $Count) {
     $path = Join-Path $work "runs-$($runsPerSubtest * 200)"
     if (-not (Test-Path (Join-Path $path 'checkpoint.json'))) {
         Remove-Item $path -Recurse -Force -ErrorAction Ignore
-        $took = Measure-Command { $null = New-ScyllaSampleExperiment $path -TierCount 4 -SubtestCount 50 -RunCount $runsPerSubtest }
+        $took = Measure-Command {
+            $null = New-ScyllaSampleExperiment $path -TierCount 4 -SubtestCount 50 -RunCount $runsPerSubtest
+        }
         Write-Host ('Generated {0} runs in {1:0.0} s: {2}' -f ($runsPerSubtest * 200), $took.TotalSeconds, $path)
     }
     $path
@@ -51,7 +56,7 @@ using System.Diagnostics;
 using System.IO;
 public static class ListingFloor
 {
-    /// <summary>Lists every run folder, its agent/ and judge/; returns the entries seen, so nothing is optimized away.</summary>
+    // Lists every run folder, its agent/ and judge/; returns the entries seen, so nothing is optimized away.
     public static long Run(string experiment)
     {
         long entries = 0;
@@ -79,10 +84,14 @@ if (-not (Test-Path $floorDll)) {
     $null = New-Item -ItemType Directory -Force $floorProject
     Set-Content (Join-Path $floorProject 'floor.csproj') @'
 <Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><AssemblyName>floor</AssemblyName></PropertyGroup>
+  <PropertyGroup>
+    <OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><AssemblyName>floor</AssemblyName>
+  </PropertyGroup>
 </Project>
 '@
-    Set-Content (Join-Path $floorProject 'Floor.cs') ($floorSource + "`npublic static class Program { public static void Main(string[] a) => System.Console.WriteLine(ListingFloor.Run(a[0])); }")
+    $main = 'public static class Program { public static void Main(string[] a) => ' +
+        'System.Console.WriteLine(ListingFloor.Run(a[0])); }'
+    Set-Content (Join-Path $floorProject 'Floor.cs') "$floorSource`n$main"
     dotnet build $floorProject -c Release -o (Join-Path $floorProject 'bin') -nologo -v q | Out-Null
     if ($LASTEXITCODE -ne 0) { throw 'The floor program did not build.' }
 }
@@ -113,7 +122,7 @@ $count = (Get-ScyllaRun $experiment | Measure-Object).Count
 Write-Host "Experiment of $count runs: $experiment"
 
 # Whole processes, alternating.
-$filteredCommand = "Import-Module '$module'; Get-ScyllaRun '$experiment' -Status Missing, Failed | Measure-Object | Out-Null"
+$filteredCommand = "Import-Module '$module'; Get-ScyllaRun '$experiment' -Status Missing, Failed | Measure-Object"
 $whole = @{ Scan = @(); Bare = @(); Floor = @() }
 foreach ($i in 1..$Repeat) {
     $whole.Scan += Measure-Process $pwsh ($pwshArguments + $filteredCommand)
@@ -124,7 +133,8 @@ $bare = Get-Median $whole.Bare
 $floorProcess = Get-Median $whole.Floor
 
 # First against warm, each in a fresh process (the first scan is once per process).
-$firstAndWarm = "Import-Module '$module'; 1..4 | ForEach-Object { (Measure-Command { Get-ScyllaRun '$experiment' | Measure-Object }).TotalSeconds }"
+$firstAndWarm = "Import-Module '$module'; 1..4 | ForEach-Object { " +
+    "(Measure-Command { Get-ScyllaRun '$experiment' | Measure-Object }).TotalSeconds }"
 $firsts = @(); $warms = @()
 foreach ($i in 1..$Repeat) {
     $times = [double[]](& $pwsh @pwshArguments $firstAndWarm)
@@ -135,13 +145,16 @@ foreach ($i in 1..$Repeat) {
 $inProcess = @{ Unfiltered = @(); Filtered = @(); Floor = @() }
 foreach ($i in 1..$Repeat) {
     $inProcess.Unfiltered += (Measure-Command { Get-ScyllaRun $experiment | Measure-Object }).TotalSeconds
-    $inProcess.Filtered += (Measure-Command { Get-ScyllaRun $experiment -Status Missing, Failed | Measure-Object }).TotalSeconds
+    $inProcess.Filtered += (Measure-Command {
+            Get-ScyllaRun $experiment -Status Missing, Failed | Measure-Object
+        }).TotalSeconds
     $inProcess.Floor += (Measure-Command { [ListingFloor]::Run($experiment) }).TotalSeconds
 }
 $unfiltered = Get-Median $inProcess.Unfiltered
 
 @(
-    Format-Row 'Whole process -Status Missing, Failed / (pwsh -c 1 + 1.5 x floor process)' (Get-Median $whole.Scan) ($bare + 1.5 * $floorProcess) '<= 1'
+    Format-Row 'Whole process -Status Missing, Failed / (pwsh -c 1 + 1.5 x floor process)' (Get-Median $whole.Scan) `
+        ($bare + 1.5 * $floorProcess) '<= 1'
     Format-Row 'First scan / warm scan, one fresh process' (Get-Median $firsts) (Get-Median $warms) '<= 1.3'
     Format-Row 'Warm unfiltered scan / floor in this process' $unfiltered (Get-Median $inProcess.Floor) '<= 1.3'
     Format-Row 'Warm -Status Missing, Failed / warm unfiltered' (Get-Median $inProcess.Filtered) $unfiltered ''
@@ -154,12 +167,16 @@ $baseline = Get-Median @(1..3 | ForEach-Object { [double](& $pwsh @pwshArguments
 $bySize = foreach ($size in $Sizes) {
     $path = Get-Experiment $size
     $line = & $pwsh @pwshArguments (
-        "Import-Module '$module'; `$s = (Measure-Command { `$n = (Get-ScyllaRun '$path' | Measure-Object).Count }).TotalSeconds; " +
+        "Import-Module '$module'; " +
+        "`$s = (Measure-Command { `$n = (Get-ScyllaRun '$path' | Measure-Object).Count }).TotalSeconds; " +
         "'{0} {1} {2}' -f `$n, `$s, ($peak)")
     $runCount, $seconds, $peakMiB = ([string]$line).Split(' ')
     [pscustomobject]@{
-        Runs = [int]$runCount; 'Scan(s)' = [math]::Round([double]$seconds, 2); 'PeakWorkingSet(MiB)' = [math]::Round([double]$peakMiB, 1)
-        'ModuleOnly(MiB)' = [math]::Round($baseline, 1); 'ScanAdds(MiB)' = [math]::Round([double]$peakMiB - $baseline, 1)
+        Runs                  = [int]$runCount
+        'Scan(s)'             = [math]::Round([double]$seconds, 2)
+        'PeakWorkingSet(MiB)' = [math]::Round([double]$peakMiB, 1)
+        'ModuleOnly(MiB)'     = [math]::Round($baseline, 1)
+        'ScanAdds(MiB)'       = [math]::Round([double]$peakMiB - $baseline, 1)
     }
 }
 $bySize | Format-Table -AutoSize | Out-String | Write-Host

@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-    New-ScyllaWorkspace against `git worktree add` plus the same configuration commit, side by side (docs/performance.md).
+    New-ScyllaWorkspace against `git worktree add` plus the same configuration commit (docs/performance.md).
 .DESCRIPTION
     Builds a repository of -Files files. Then, -Count times in turn: New-ScyllaWorkspace for one run (worktree at the
     task commit, tier configuration, configuration commit), and the git CLI doing the same work: `git worktree add -b`
@@ -20,7 +20,8 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module (Resolve-Path $ModulePath).ProviderPath
 $root = Join-Path ([System.IO.Path]::GetTempPath()) "scylla-bench-workspace-$PID"
-$experiment = (New-ScyllaSampleExperiment (Join-Path $root 'exp') -TierCount 4 -SubtestCount 1 -RunCount ($Count + 1) -Status Missing).FullName
+$experiment = (New-ScyllaSampleExperiment (Join-Path $root 'exp') -TierCount 4 -SubtestCount 1 -RunCount ($Count + 1) `
+        -Status Missing).FullName
 $repo = New-Item -ItemType Directory (Join-Path $experiment 'repo')
 foreach ($i in 1..$Files) { Set-Content (Join-Path $repo "file_$i.py") "print($i)`n" }
 git -C $repo init -q -b main
@@ -38,7 +39,8 @@ if ($configFiles.Count -eq 0) { throw 'The configuration commit added nothing to
 $scylla = @(); $gitCli = @()
 foreach ($i in 1..$Count) {
     $scylla += (Measure-Command {
-            New-ScyllaWorkspace -Path $experiment -Tier T3 -Subtest 01 -RunNumber ($i + 1) -TierConfigPath $TierConfigPath | Out-Null
+            $null = New-ScyllaWorkspace -Path $experiment -Tier T3 -Subtest 01 -RunNumber ($i + 1) `
+                -TierConfigPath $TierConfigPath
         }).TotalMilliseconds
     $gitCli += (Measure-Command {
             $worktree = Join-Path $root "cli/run_$i"

@@ -3,7 +3,7 @@ using Scylla.Core.Runs;
 
 namespace Scylla.Core.Tests;
 
-/// <summary>The scan's read-ahead: order kept, errors at their turn, nothing left running once the consumer stops.</summary>
+/// <summary>The scan's read-ahead: order kept, errors at their turn, nothing running once the consumer stops.</summary>
 public sealed class ReadAheadTests
 {
     [Fact]

@@ -385,11 +385,12 @@ public sealed class Checkpoint
             foreach (var (subtest, runs) in subtests.ToList())
             {
                 var normalized = new JsonObject();
-                var entries = runs?.AsObject() ?? throw new FormatException("completed_runs must map subtests to objects");
+                var entries = runs?.AsObject()
+                    ?? throw new FormatException("completed_runs must map subtests to objects");
                 foreach (var (run, status) in entries.ToList())
                 {
                     var number = int.Parse(run, NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture);
-                    entries.Remove(run); // moved, not copied: a checkpoint of 100,000 runs is large (docs/performance.md)
+                    entries.Remove(run); // moved, not copied (docs/performance.md, "Memory")
                     normalized[Key(number)] = status;
                 }
 

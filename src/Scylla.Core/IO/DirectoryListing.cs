@@ -32,15 +32,17 @@ internal sealed class DirectoryListing
     /// <paramref name="reportUnreadable"/> gets the path and the reason. With <paramref name="keep"/>, only those names
     /// are kept, and no string is made for any other entry (a run folder is listed for three names).
     /// </summary>
-    public static DirectoryListing? Read(string path, Action<string, string>? reportUnreadable = null, string[]? keep = null)
+    public static DirectoryListing? Read(
+        string path, Action<string, string>? reportUnreadable = null, string[]? keep = null)
     {
         var entries = new Dictionary<string, bool>(keep?.Length ?? 0, StringComparer.Ordinal);
         try
         {
+            var options = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false };
             var enumerable = new FileSystemEnumerable<(string Name, bool IsDirectory)>(
                 path,
                 (ref FileSystemEntry e) => (keep == null ? e.FileName.ToString() : Kept(keep, e.FileName)!, e.IsDirectory),
-                new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false })
+                options)
             {
                 ShouldIncludePredicate = keep == null ? null : (ref FileSystemEntry e) => Kept(keep, e.FileName) != null,
             };

@@ -27,7 +27,7 @@ internal static class SmallFile
         return read(document.RootElement);
     });
 
-    /// <summary>Applies <paramref name="read"/> to the file's bytes while the pooled buffer holding them is still held.</summary>
+    /// <summary>Applies <paramref name="read"/> to the file's bytes while their pooled buffer is held.</summary>
     public static T ReadBytes<T>(string path, Func<ReadOnlyMemory<byte>, T> read)
     {
         var buffer = ReadPooled(path, out var length);
@@ -96,7 +96,8 @@ internal static class SmallFile
                 {
                     // A large file (a checkpoint of 100,000 runs) gets one buffer of its size, not a chain of doublings
                     // that the pool would keep (docs/performance.md, "Memory").
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Max(buffer.Length * 2L, Math.Min(stream.Length + 1, MaxBytes + 1L)));
+                    var size = Math.Max(buffer.Length * 2L, Math.Min(stream.Length + 1, MaxBytes + 1L));
+                    var larger = ArrayPool<byte>.Shared.Rent((int)size);
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;

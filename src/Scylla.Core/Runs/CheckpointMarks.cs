@@ -7,8 +7,8 @@ namespace Scylla.Core.Runs;
 
 /// <summary>
 /// What a run listing shows of the checkpoint: each run's <c>completed_runs</c> and <c>run_states</c> values, with
-/// repeated values shared. A scan holds this instead of the parsed checkpoint, whose JSON tree is many times larger than
-/// the file (docs/performance.md, "Memory").
+/// repeated values shared. A scan holds this instead of the parsed checkpoint, whose JSON tree is many times larger
+/// than the file (docs/performance.md, "Memory").
 /// </summary>
 internal sealed class CheckpointMarks
 {
@@ -21,7 +21,7 @@ internal sealed class CheckpointMarks
     /// <summary>
     /// The marks of the experiment's checkpoint (none when it has none). A plain v3.1 file is read straight from its
     /// bytes; any other (an older version, a key such as <c>"01"</c>, a value that is not a string) goes through
-    /// <see cref="Checkpoint.Parse"/>, so migrations and errors are exactly that loader's. An error is thrown as it throws.
+    /// <see cref="Checkpoint.Parse"/>, so migrations and errors are exactly that loader's, thrown as it throws them.
     /// </summary>
     public static CheckpointMarks Read(string experimentPath)
     {
@@ -60,7 +60,7 @@ internal sealed class CheckpointMarks
     private static CheckpointMarks? TryReadPlain(ReadOnlyMemory<byte> bytes)
     {
         var marks = new Builder();
-        var reader = new Utf8JsonReader(bytes.Span, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        var reader = new Utf8JsonReader(bytes.Span);
         string? version = null;
         try
         {
@@ -88,7 +88,8 @@ internal sealed class CheckpointMarks
                 }
             }
 
-            return version == "3.1" && reader.TokenType == JsonTokenType.EndObject && !reader.Read() ? marks.Build() : null;
+            var whole = reader.TokenType == JsonTokenType.EndObject && !reader.Read();
+            return version == "3.1" && whole ? marks.Build() : null;
         }
         catch (JsonException)
         {
@@ -96,7 +97,7 @@ internal sealed class CheckpointMarks
         }
     }
 
-    /// <summary>Skips an object nesting <paramref name="depth"/> levels down to strings; false for any other shape.</summary>
+    /// <summary>Skips an object nesting <paramref name="depth"/> levels to strings; false for another shape.</summary>
     private static bool SkipStates(ref Utf8JsonReader reader, int depth)
     {
         if (depth == 0)
@@ -121,7 +122,7 @@ internal sealed class CheckpointMarks
         return true;
     }
 
-    /// <summary>Reads tier, subtest and run levels down to string values; false for any other shape or a non-canonical key.</summary>
+    /// <summary>Reads tier, subtest and run levels to strings; false for another shape or an odd run key.</summary>
     private static bool ReadRuns(ref Utf8JsonReader reader, Builder marks, bool isStatus)
     {
         if (reader.TokenType != JsonTokenType.StartObject)

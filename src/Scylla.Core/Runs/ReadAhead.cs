@@ -28,8 +28,8 @@ internal sealed class ReadAhead<TIn, TOut> : IDisposable
 
     /// <summary>
     /// <paramref name="work"/> applied to each input, in order, with at most <paramref name="distance"/> inputs in
-    /// flight. An exception of <paramref name="work"/> is rethrown when its item's turn comes; abandoning the enumeration
-    /// stops the threads.
+    /// flight. An exception of <paramref name="work"/> is rethrown when its item's turn comes; abandoning the
+    /// enumeration stops the threads.
     /// </summary>
     public static IEnumerable<TOut> Apply(IEnumerable<TIn> inputs, Func<TIn, TOut> work, int workerCount, int distance)
     {

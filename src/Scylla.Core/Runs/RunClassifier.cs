@@ -19,12 +19,13 @@ public sealed record RunResultValues(double? Score, bool? Passed, string? Grade,
 /// </summary>
 public static class RunClassifier
 {
-    /// <summary>The only names the classifier asks about; a listing keeps no others (docs/performance.md, "The scan").</summary>
+    /// <summary>The only names the rules ask about; a listing keeps no other (docs/performance.md).</summary>
     private static readonly string[] s_runEntries = ["agent", "judge", "run_result.json"];
 
-    private static readonly string[] s_agentEntries = ["output.txt", "result.json", "timing.json", "command_log.json", "stderr.log"];
+    private static readonly string[] s_agentEntries =
+        ["output.txt", "result.json", "timing.json", "command_log.json", "stderr.log"];
 
-    /// <summary>The slot names for each judge count seen so far, grown on demand (a lost race only recomputes).</summary>
+    /// <summary>The slot names for each judge count seen so far, grown on demand (a lost race recomputes).</summary>
     private static string[][] s_judgeEntries = [];
 
     public static string ReasonFor(RunStatus status) => status switch
@@ -51,12 +52,14 @@ public static class RunClassifier
         if (run == null)
         {
             return wanted(RunStatus.Missing)
-                ? new RunClassification(RunStatus.Missing, ReasonFor(RunStatus.Missing), AgentFailedSlots(judgeCount), null, issues)
+                ? new RunClassification(
+                    RunStatus.Missing, ReasonFor(RunStatus.Missing), NoSlots(judgeCount), null, issues)
                 : null;
         }
 
+        var agentDirectory = Path.Combine(runDirectory, "agent");
         var agent = run.IsDirectory("agent")
-            ? DirectoryListing.Read(Path.Combine(runDirectory, "agent"), unreadable, s_agentEntries) ?? DirectoryListing.Empty
+            ? DirectoryListing.Read(agentDirectory, unreadable, s_agentEntries) ?? DirectoryListing.Empty
             : DirectoryListing.Empty;
         var status = ClassifyAgentSide(run, agent);
         var hasAgentResult = agent.Exists("result.json");
@@ -67,13 +70,15 @@ public static class RunClassifier
             return null;
         }
 
-        var agentResult = hasAgentResult ? ReadAgentResult(Path.Combine(runDirectory, "agent", "result.json"), issues) : default;
+        var agentResult = hasAgentResult
+            ? ReadAgentResult(Path.Combine(agentDirectory, "result.json"), issues)
+            : default;
         if (agentResult.RateLimit is { } limit)
         {
             // Not a result at all: nothing may judge it, and a re-run starts the agent afresh (docs/format.md, "A run folder").
             var reason = $"Agent rate-limited: {Execution.RateLimits.Printable(limit)} (agent/result.json)";
             return wanted(RunStatus.RateLimited)
-                ? new RunClassification(RunStatus.RateLimited, reason, AgentFailedSlots(judgeCount), null, issues)
+                ? new RunClassification(RunStatus.RateLimited, reason, NoSlots(judgeCount), null, issues)
                 : null;
         }
 
@@ -83,8 +88,9 @@ public static class RunClassifier
         }
 
         var agentValid = agentResult.Valid;
+        var judgeDirectory = Path.Combine(runDirectory, "judge");
         var judge = agentValid && run.IsDirectory("judge")
-            ? DirectoryListing.Read(Path.Combine(runDirectory, "judge"), unreadable, JudgeEntries(judgeCount)) ?? DirectoryListing.Empty
+            ? DirectoryListing.Read(judgeDirectory, unreadable, JudgeEntries(judgeCount)) ?? DirectoryListing.Empty
             : DirectoryListing.Empty;
         var slots = new JudgeSlotStatus[judgeCount];
         for (var k = 1; k <= judgeCount; k++)
@@ -109,14 +115,18 @@ public static class RunClassifier
             return known[judgeCount];
         }
 
-        var grown = Enumerable.Range(0, judgeCount + 1).Select(count => Enumerable.Range(1, count).Select(SlotName).ToArray()).ToArray();
+        var grown = Enumerable.Range(0, judgeCount + 1)
+            .Select(count => Enumerable.Range(1, count).Select(SlotName).ToArray())
+            .ToArray();
         s_judgeEntries = grown;
         return grown[judgeCount];
     }
 
     private static string SlotName(int slot) => $"judge_{slot:00}";
 
-    private static JudgeSlotStatus[] AgentFailedSlots(int judgeCount) => Enumerable.Repeat(JudgeSlotStatus.AgentFailed, judgeCount).ToArray();
+    /// <summary>Every slot <c>AgentFailed</c>: nothing may judge a run without a valid agent result.</summary>
+    private static JudgeSlotStatus[] NoSlots(int judgeCount) =>
+        Enumerable.Repeat(JudgeSlotStatus.AgentFailed, judgeCount).ToArray();
 
     /// <summary>Why no judge gave a verdict, naming the evidence: the judge's error log, or its invalid judgment.</summary>
     private static string JudgeFailure(string runDirectory, int slot)

@@ -38,7 +38,8 @@ public static class RunScanner
         {
             if (run.Classification != null)
             {
-                yield return ToRun(experiment, marks.For(run.Address.Tier, run.Address.Subtest, run.Address.RunNumber), run, report);
+                var (tier, subtest, runNumber, _) = run.Address;
+                yield return ToRun(experiment, marks.For(tier, subtest, runNumber), run, report);
             }
         }
     }
@@ -73,14 +74,16 @@ public static class RunScanner
             && ExpectedSubtests(experiment, tier, report).Contains(subtest)
             && runNumber >= 1 && runNumber <= experiment.Config.RunsPerSubtest;
         var address = new RunAddress(tier, subtest, runNumber, expected);
-        var marks = (checkpoint?.GetRunStatus(tier, subtest, runNumber), checkpoint?.GetRunState(tier, subtest, runNumber));
+        var marks = (checkpoint?.GetRunStatus(tier, subtest, runNumber),
+            checkpoint?.GetRunState(tier, subtest, runNumber));
         return ToRun(experiment, marks, Classify(experiment, address, _ => true), report);
     }
 
     private static ClassifiedRun Classify(Experiment experiment, RunAddress address, Func<RunStatus, bool> wanted)
     {
         var (path, location) = experiment.LocateRun(address.Tier, address.Subtest, address.RunNumber);
-        return new ClassifiedRun(address, path, location, RunClassifier.ClassifyIfWanted(path, experiment.Config.JudgeModels.Count, wanted));
+        var classification = RunClassifier.ClassifyIfWanted(path, experiment.Config.JudgeModels.Count, wanted);
+        return new ClassifiedRun(address, path, location, classification);
     }
 
     private static ScyllaRun ToRun(
@@ -119,7 +122,7 @@ public static class RunScanner
         };
     }
 
-    /// <summary><paramref name="read"/> of the experiment's checkpoint, or null with an issue when it cannot be read.</summary>
+    /// <summary><paramref name="read"/> of the experiment's checkpoint; null, and an issue, if unreadable.</summary>
     private static T? ReadCheckpoint<T>(string experimentPath, Func<string, T?> read, Action<ScanIssue> report)
         where T : class
     {
@@ -165,7 +168,8 @@ public static class RunScanner
             .ToHashSet();
 
     /// <summary>A run's place, and its classification, or null when the status filter drops it.</summary>
-    private sealed record ClassifiedRun(RunAddress Address, string Path, RunLocation Location, RunClassification? Classification);
+    private sealed record ClassifiedRun(
+        RunAddress Address, string Path, RunLocation Location, RunClassification? Classification);
 
     private static Action<string, string> Unreadable(Action<ScanIssue> report) => (path, message) => report(new ScanIssue(path, message));
 }
