@@ -42,24 +42,29 @@ public sealed class ScanReadingTests : IDisposable
     }
 
     [Fact]
-    public void A_run_the_status_filter_drops_has_none_of_its_JSON_files_read()
+    public void A_run_the_status_filter_drops_has_none_of_its_JSON_files_opened()
     {
         var experiment = Fixtures.Generate(
             _temp, [RunStatus.Completed, RunStatus.Completed, RunStatus.Missing], tiers: 1, subtests: 1, runs: 3);
-        File.WriteAllText(Path.Combine(experiment, "T0", "00", "run_01", "agent", "result.json"), "{ not json");
-        foreach (var file in new[] { "run_result.json", "judge/judge_01/judgment.json" })
-        {
-            File.WriteAllText(Path.Combine(experiment, "T0", "00", "run_02", file), "{ not json");
-        }
+        var runs = new[] { "run_01", "run_02" }.Select(run => Path.Combine(experiment, "T0", "00", run)).ToList();
+        var agentResults = runs.Select(run => Path.Combine(run, "agent", "result.json")).ToList();
+        var otherJson = runs.SelectMany(run => new[] { 1, 2, 3 }
+            .Select(slot => Path.Combine(run, "judge", $"judge_0{slot}", "judgment.json"))
+            .Append(Path.Combine(run, "run_result.json"))).ToList();
+        using var watch = new FileOpenWatch(agentResults.Concat(otherJson));
 
-        var unfilteredIssues = new List<ScanIssue>();
-        Fixtures.Scan(experiment, issues: unfilteredIssues);
-        var filteredIssues = new List<ScanIssue>();
-        var missing = Fixtures.Scan(experiment, new RunQuery { Statuses = [RunStatus.Missing] }, filteredIssues);
+        var missing = Fixtures.Scan(experiment, new RunQuery { Statuses = [RunStatus.Missing] });
+        var openedForMissing = watch.TakeOpened();
+        var rateLimited = Fixtures.Scan(experiment, new RunQuery { Statuses = [RunStatus.RateLimited] });
+        var openedForRateLimited = watch.TakeOpened();
+        Fixtures.Scan(experiment);
+        var openedForAll = watch.TakeOpened();
 
-        Assert.Equal(3, unfilteredIssues.Count); // each broken file is read, and named, by a full scan
         Assert.Equal(["T0/00/run_03"], missing.Select(r => r.RunId));
-        Assert.Empty(filteredIssues);
+        Assert.Empty(openedForMissing);
+        Assert.Empty(rateLimited);
+        Assert.Equal(agentResults.Order(), openedForRateLimited.Order()); // only what can make a run RateLimited
+        Assert.Equal(agentResults.Concat(otherJson).Order(), openedForAll.Distinct().Order());
     }
 
     [Fact]
