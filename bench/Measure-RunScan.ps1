@@ -9,6 +9,8 @@
       - first against warm scan in one fresh process (target: at most 1.3);
       - warm unfiltered scan against the floor in this process (target: at most 1.3);
       - warm `-Status Missing, Failed` against warm unfiltered;
+      - with -ProjectScyllaSource, the whole-process scan against ProjectScylla's own classifier as a whole process
+        (bench/Measure-PythonClassifier.py; interpreter start and imports included);
       - at each of -Sizes runs, in a fresh process: scan time and peak working set, beside that of a process that only
         imported the module (target: under 150 MiB at 100,000 runs).
         ./build.sh build
@@ -21,7 +23,9 @@ param(
     [int[]] $Sizes = @(1000, 10000, 100000),
     [ValidateRange(1, 50)]
     [int] $Repeat = 5,
-    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/Scylla/Scylla.psd1')
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/Scylla/Scylla.psd1'),
+    # ProjectScylla's src/ folder: its own classifier then runs as a whole process beside the scan.
+    [string] $ProjectScyllaSource
 )
 
 $ErrorActionPreference = 'Stop'
@@ -123,11 +127,13 @@ Write-Host "Experiment of $count runs: $experiment"
 
 # Whole processes, alternating.
 $filteredCommand = "Import-Module '$module'; Get-ScyllaRun '$experiment' -Status Missing, Failed | Measure-Object"
-$whole = @{ Scan = @(); Bare = @(); Floor = @() }
+$whole = @{ Scan = @(); Bare = @(); Floor = @(); Python = @() }
+$python = @((Join-Path $PSScriptRoot 'Measure-PythonClassifier.py'), $ProjectScyllaSource, $experiment, 'Missing,Failed')
 foreach ($i in 1..$Repeat) {
     $whole.Scan += Measure-Process $pwsh ($pwshArguments + $filteredCommand)
     $whole.Bare += Measure-Process $pwsh ($pwshArguments + '1')
     $whole.Floor += Measure-Process 'dotnet' @($floorDll, $experiment)
+    if ($ProjectScyllaSource) { $whole.Python += Measure-Process 'python3' $python }
 }
 $bare = Get-Median $whole.Bare
 $floorProcess = Get-Median $whole.Floor
@@ -158,6 +164,10 @@ $unfiltered = Get-Median $inProcess.Unfiltered
     Format-Row 'First scan / warm scan, one fresh process' (Get-Median $firsts) (Get-Median $warms) '<= 1.3'
     Format-Row 'Warm unfiltered scan / floor in this process' $unfiltered (Get-Median $inProcess.Floor) '<= 1.3'
     Format-Row 'Warm -Status Missing, Failed / warm unfiltered' (Get-Median $inProcess.Filtered) $unfiltered ''
+    if ($ProjectScyllaSource) {
+        Format-Row 'Whole process -Status Missing, Failed / the Python classifier' (Get-Median $whole.Scan) `
+            (Get-Median $whole.Python) '<= 1'
+    }
 ) | Format-Table -AutoSize | Out-String -Width 160 | Write-Host
 Write-Host ('pwsh -c 1: {0:0.000} s; floor process: {1:0.000} s' -f $bare, $floorProcess)
 
