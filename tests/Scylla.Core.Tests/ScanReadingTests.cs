@@ -68,35 +68,54 @@ public sealed class ScanReadingTests : IDisposable
     }
 
     [Fact]
-    public void A_plain_checkpoint_lists_the_values_the_full_loader_reads()
+    public void A_plain_checkpoint_lists_each_runs_values_as_the_file_has_them()
     {
         var experiment = Fixtures.Generate(
             _temp, [RunStatus.Completed, RunStatus.Results, RunStatus.Missing], tiers: 2, subtests: 2, runs: 3);
         var path = CheckpointStore.PathFor(experiment);
-        var checkpoint = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        checkpoint["run_states"]!["T0"]!["00"]!["2"] = "agent_complete";
-        checkpoint["completed_runs"]!["T1"]!["01"]!["3"] = "failed";
-        File.WriteAllText(path, checkpoint.ToJsonString());
+        var file = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        file["run_states"]!["T0"]!["00"]!["2"] = "agent_complete";
+        file["completed_runs"]!["T1"]!["01"]!["3"] = "failed";
+        File.WriteAllText(path, file.ToJsonString());
+        string? InFile(string map, ScyllaRun run) =>
+            file[map]?[run.Tier]?[run.Subtest]?[run.RunNumber.ToString()]?.GetValue<string>();
 
-        AssertListedAsLoaded(experiment, expectedMarks: 10);
+        var issues = new List<ScanIssue>();
+        var runs = Fixtures.Scan(experiment, issues: issues);
+
+        Assert.Empty(issues);
+        Assert.Equal(runs.Select(r => $"{r.RunId} {InFile("completed_runs", r)}/{InFile("run_states", r)}"),
+            Marks(runs));
+        Assert.Equal(10, runs.Sum(r => (r.CheckpointStatus == null ? 0 : 1) + (r.RunState == null ? 0 : 1)));
     }
 
-    /// <summary>Files the fast reader leaves to the full loader: migrations and quirks come out the same.</summary>
+    /// <summary>Files the fast reader leaves to the full loader, listed with its migrations and repairs.</summary>
     [Theory]
-    [InlineData("3.0", """{"1": "run_complete", "2": "agent_ready"}""", """{"1": "passed"}""", 3)]
-    [InlineData("2.0", "{}", """{"1": "passed", "2": "agent_complete"}""", 4)]
-    [InlineData("3.1", """{"1": "report_written"}""", """{"01": "passed", "2": "failed"}""", 3)]
-    [InlineData("3.1", """{"1": "report_written", "abc": "pending"}""", """{"1": "passed", "1": "failed"}""", 2)]
-    public void A_checkpoint_that_needs_migration_or_repair_lists_what_the_full_loader_reads(
-        string version, string runStates, string completedRuns, int expectedMarks)
+    [InlineData("3.0", """{"1": "run_complete", "2": "agent_ready"}""", """{"1": "passed"}""",
+        "passed/report_written, /replay_generated, /")]
+    [InlineData("2.0", "{}", """{"1": "passed", "2": "agent_complete"}""",
+        "passed/report_written, agent_complete/agent_complete, /")]
+    [InlineData("3.1", """{"1": "report_written"}""", """{"01": "passed", "2": "failed"}""",
+        "passed/report_written, failed/, /")]
+    [InlineData("3.1", """{"1": "report_written", "abc": "pending"}""", """{"1": "passed", "1": "failed"}""",
+        "failed/report_written, /, /")]
+    [InlineData("3.1", """{"01": "pending"}""", "{}", "/, /, /")] // only completed_runs keys are rewritten
+    [InlineData("3.1", """{"1": "report_written"}""", """{"2": "failed"}""",
+        "/report_written, failed/, /", "\"rate_limit_until\": NaN,")]
+    public void A_checkpoint_that_needs_migration_or_repair_is_listed_migrated(
+        string version, string runStates, string completedRuns, string expected, string extra = "")
     {
         var experiment = Fixtures.Generate(_temp, [RunStatus.Completed], tiers: 1, subtests: 1, runs: 3);
         File.WriteAllText(CheckpointStore.PathFor(experiment),
-            $$"""{"version": "{{version}}", "experiment_id": "x", "pid": NaN, """
+            $$"""{"version": "{{version}}", "experiment_id": "x", {{extra}} """
             + $$""" "run_states": {"T0": {"00": {{runStates}} } }, """
             + $$""" "completed_runs": {"T0": {"00": {{completedRuns}} } } }""");
+        var issues = new List<ScanIssue>();
 
-        AssertListedAsLoaded(experiment, expectedMarks);
+        var runs = Fixtures.Scan(experiment, issues: issues);
+
+        Assert.Empty(issues);
+        Assert.Equal(expected.Split(", ").Select((marks, i) => $"T0/00/run_0{i + 1} {marks}"), Marks(runs));
     }
 
     [Theory]
@@ -115,19 +134,8 @@ public sealed class ScanReadingTests : IDisposable
         Assert.All(runs, run => Assert.Null(run.RunState));
     }
 
-    private static void AssertListedAsLoaded(string experiment, int expectedMarks)
-    {
-        var loaded = CheckpointStore.TryLoad(experiment)!;
-        var issues = new List<ScanIssue>();
-        var runs = Fixtures.Scan(experiment, issues: issues);
-
-        Assert.Empty(issues);
-        Assert.Equal(
-            runs.Select(r => $"{r.RunId} {loaded.GetRunStatus(r.Tier, r.Subtest, r.RunNumber)}"
-                + $" {loaded.GetRunState(r.Tier, r.Subtest, r.RunNumber)}"),
-            runs.Select(r => $"{r.RunId} {r.CheckpointStatus} {r.RunState}"));
-        Assert.Equal(expectedMarks, runs.Sum(r => (r.CheckpointStatus == null ? 0 : 1) + (r.RunState == null ? 0 : 1)));
-    }
+    private static IEnumerable<string> Marks(IEnumerable<ScyllaRun> runs) =>
+        runs.Select(r => $"{r.RunId} {r.CheckpointStatus}/{r.RunState}");
 
     private static bool Has(string described, RunStatus status) =>
         described.Contains($" {status} ", StringComparison.Ordinal);

@@ -39,16 +39,17 @@ internal sealed class DirectoryListing
         try
         {
             var options = new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false };
-            var enumerable = new FileSystemEnumerable<(string Name, bool IsDirectory)>(
+            var enumerable = new FileSystemEnumerable<(string? Name, bool IsDirectory)>(
                 path,
-                (ref FileSystemEntry e) => (keep == null ? e.FileName.ToString() : Kept(keep, e.FileName)!, e.IsDirectory),
-                options)
-            {
-                ShouldIncludePredicate = keep == null ? null : (ref FileSystemEntry e) => Kept(keep, e.FileName) != null,
-            };
+                (ref FileSystemEntry e) => (keep == null ? e.FileName.ToString() : Kept(keep, e.FileName),
+                    e.IsDirectory),
+                options);
             foreach (var (name, isDirectory) in enumerable)
             {
-                entries[name] = isDirectory;
+                if (name != null)
+                {
+                    entries[name] = isDirectory;
+                }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -42,18 +42,13 @@ internal static class SmallFile
     }
 
     /// <summary>The file as UTF-8 text (a byte order mark is dropped, as File.ReadAllText does).</summary>
-    public static string ReadText(string path)
+    public static string ReadText(string path) => ReadBytes(path, bytes => Text(bytes.Span));
+
+    /// <summary>Bytes read from a file as UTF-8 text, a byte order mark dropped.</summary>
+    public static string Text(ReadOnlySpan<byte> bytes)
     {
-        var buffer = ReadPooled(path, out var length);
-        try
-        {
-            var bytes = buffer.AsSpan(0, length);
-            return Encoding.UTF8.GetString(bytes.StartsWith(Encoding.UTF8.Preamble) ? bytes[Encoding.UTF8.Preamble.Length..] : bytes);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        var marked = bytes.StartsWith(Encoding.UTF8.Preamble);
+        return Encoding.UTF8.GetString(marked ? bytes[Encoding.UTF8.Preamble.Length..] : bytes);
     }
 
     /// <summary>Python writes bare NaN and Infinity, which a strict parser refuses: those files are parsed a second way.</summary>

@@ -28,7 +28,8 @@ internal sealed class CheckpointMarks
         var path = CheckpointStore.PathFor(experimentPath);
         try
         {
-            return SmallFile.ReadBytes(path, TryReadPlain) ?? From(CheckpointStore.TryLoad(experimentPath));
+            return SmallFile.ReadBytes(path, bytes =>
+                TryReadPlain(bytes) ?? From(Checkpoint.Parse(SmallFile.Text(bytes.Span), path)));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -60,6 +61,9 @@ internal sealed class CheckpointMarks
     private static CheckpointMarks? TryReadPlain(ReadOnlyMemory<byte> bytes)
     {
         var marks = new Builder();
+        Func<string[], string, bool> anyState = (_, _) => true;
+        Func<string[], string, bool> runState = (keys, value) => marks.Add(keys, value, isStatus: false);
+        Func<string[], string, bool> runStatus = (keys, value) => marks.Add(keys, value, isStatus: true);
         var reader = new Utf8JsonReader(bytes.Span);
         string? version = null;
         try
@@ -76,10 +80,10 @@ internal sealed class CheckpointMarks
                 var plain = key switch
                 {
                     "version" => reader.TokenType == JsonTokenType.String && (version = reader.GetString()) is not null,
-                    "tier_states" => SkipStates(ref reader, depth: 1),
-                    "subtest_states" => SkipStates(ref reader, depth: 2),
-                    "run_states" => ReadRuns(ref reader, marks, isStatus: false),
-                    "completed_runs" => ReadRuns(ref reader, marks, isStatus: true),
+                    "tier_states" => ReadLevels(ref reader, new string[1], 0, anyState),
+                    "subtest_states" => ReadLevels(ref reader, new string[2], 0, anyState),
+                    "run_states" => ReadLevels(ref reader, new string[3], 0, runState),
+                    "completed_runs" => ReadLevels(ref reader, new string[3], 0, runStatus),
                     _ => reader.TrySkip(),
                 };
                 if (!plain)
@@ -97,12 +101,16 @@ internal sealed class CheckpointMarks
         }
     }
 
-    /// <summary>Skips an object nesting <paramref name="depth"/> levels to strings; false for another shape.</summary>
-    private static bool SkipStates(ref Utf8JsonReader reader, int depth)
+    /// <summary>
+    /// Walks objects nested <c>keys.Length</c> levels down to strings, giving <paramref name="leaf"/> each value with
+    /// the keys above it; false for any other shape, or when <paramref name="leaf"/> refuses a value.
+    /// </summary>
+    private static bool ReadLevels(
+        ref Utf8JsonReader reader, string[] keys, int level, Func<string[], string, bool> leaf)
     {
-        if (depth == 0)
+        if (level == keys.Length)
         {
-            return reader.TokenType == JsonTokenType.String;
+            return reader.TokenType == JsonTokenType.String && leaf(keys, reader.GetString()!);
         }
 
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -112,51 +120,10 @@ internal sealed class CheckpointMarks
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            reader.Read();
-            if (!SkipStates(ref reader, depth - 1))
+            keys[level] = reader.GetString()!;
+            if (!reader.Read() || !ReadLevels(ref reader, keys, level + 1, leaf))
             {
                 return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>Reads tier, subtest and run levels to strings; false for another shape or an odd run key.</summary>
-    private static bool ReadRuns(ref Utf8JsonReader reader, Builder marks, bool isStatus)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var tier = reader.GetString()!;
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var subtest = reader.GetString()!;
-                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                {
-                    return false;
-                }
-
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var runKey = reader.GetString()!;
-                    if (!int.TryParse(runKey, NumberStyles.None, CultureInfo.InvariantCulture, out var runNumber)
-                        || runNumber.ToString(CultureInfo.InvariantCulture) != runKey
-                        || !reader.Read() || reader.TokenType != JsonTokenType.String
-                        || !marks.Add(tier, subtest, runNumber, reader.GetString(), isStatus))
-                    {
-                        return false;
-                    }
-                }
             }
         }
 
@@ -182,6 +149,12 @@ internal sealed class CheckpointMarks
             _runs[key] = isStatus ? (Share(value), state) : (status, Share(value));
             return true;
         }
+
+        /// <summary>Adds a value under its tier, subtest and run keys; false for a key the loader rewrites.</summary>
+        public bool Add(string[] keys, string value, bool isStatus) =>
+            int.TryParse(keys[2], NumberStyles.None, CultureInfo.InvariantCulture, out var runNumber)
+            && runNumber.ToString(CultureInfo.InvariantCulture) == keys[2]
+            && Add(keys[0], keys[1], runNumber, value, isStatus);
 
         public CheckpointMarks Build() => new(_runs);
 
