@@ -177,8 +177,8 @@ for i in $(seq 1 600); do echo late > "$PWD/late-$$.txt"; sleep 0.1; done
         Wait-Until { Test-Path "$log.pid" }
         $orphan = [int](Get-Content "$log.pid")
         # The lease records the agent's process group just after it starts; a kill before that leaves nothing to find.
-        Wait-Until { Get-ChildItem /tmp/scylla-leases -Filter '*-T0-00-run_01.owner.json' | Get-Content -Raw | ConvertFrom-Json |
-                Where-Object { $_.experiment -eq $e -and $_.process_group } }
+        # cat, not Get-Content: .NET asks for a shared flock before reading, which a held lease refuses
+        Wait-Until { (cat "$e/.scylla/leases/T0-00-run_01.lock" 2>$null | ConvertFrom-Json).process_group }
         kill -KILL $p.Id
         $p.WaitForExit()
         Test-ProcessRunning $orphan | Should -BeTrue -Because 'kill -9 leaves the agent running (its own session)'
