@@ -129,6 +129,7 @@ public sealed class LeaseTests : IDisposable
         Run("bash", "-c", $"printf '%-1023s\\n' '{record}' 1<> '{lease.FilePath}'");
 
         Assert.Equal("LeaseLost", Assert.Throws<ScyllaException>(lease.EnsureHeld).ErrorId);
+        Documentation.AssertDocumented("LeaseLost");
     }
 
     [Theory]
@@ -159,6 +160,7 @@ public sealed class LeaseTests : IDisposable
         var error = Assert.Throws<ScyllaException>(() => RunLease.Acquire(run));
 
         Assert.Equal("LeaseUnsafe", error.ErrorId);
+        Documentation.AssertDocumented(error.ErrorId);
         Assert.Contains("T0/00/run_01", error.Message, StringComparison.Ordinal);
         Assert.False(Path.Exists(outside), "the link's target was not created");
     }
@@ -174,6 +176,7 @@ public sealed class LeaseTests : IDisposable
             Path.Combine(run.ExperimentPath, CheckpointStore.LockFileName), TimeSpan.FromSeconds(1)));
 
         Assert.Equal("LockUnsafe", error.ErrorId);
+        Documentation.AssertDocumented(error.ErrorId);
         Assert.False(Path.Exists(outside), "the link's target was not created");
     }
 
