@@ -295,12 +295,14 @@ Describe 'Outcomes agree with a fresh listing' {
 
     It 'refuses a -JudgePath typo before touching anything' {
         $e = New-RerunExperiment -Runs 1
-        $before = Get-ChildItem $e -Recurse -File -Force | Get-FileHash | ForEach-Object { "$($_.Path) $($_.Hash)" }
+        # every file but the run's lease, the one thing a refused run may create (docs/format.md, Leases)
+        function Get-Files { Get-ChildItem $e -Recurse -File -Force | Where-Object FullName -notlike '*/.scylla/*' | Get-FileHash | ForEach-Object { "$($_.Path) $($_.Hash)" } }
+        $before = Get-Files
 
         $result = Invoke-ScyllaRerun -Path $e -AgentPath (Join-Path $fakes 'agent.sh') -JudgePath ./no-such-judge.sh -TierConfigPath "$e/tier-config" -ErrorAction SilentlyContinue -ErrorVariable errors
 
         $result.Outcome | Should -Be 'Skipped'
         ($errors[0].FullyQualifiedErrorId -split ',')[0] | Should -Be 'JudgeNotFound'
-        Get-ChildItem $e -Recurse -File -Force | Get-FileHash | ForEach-Object { "$($_.Path) $($_.Hash)" } | Should -Be $before
+        Get-Files | Should -Be $before
     }
 }
