@@ -30,6 +30,7 @@ public sealed class RunLease : IDisposable
     private const int OwnerOnly = 0b110_000_000; // 0600: no other user can open, lock, or read the lease
 
     private static readonly ConcurrentDictionary<RunLease, byte> s_held = new();
+    private static readonly object s_acquiring = new(); // one acquisition at a time in this process: see HeldHere
     private static readonly Timer s_heartbeat = new(_ => RenewAll(), null, HeartbeatInterval, HeartbeatInterval);
     private static readonly Lazy<LeaseOwner> s_self = new(() => new LeaseOwner
     {
@@ -83,6 +84,20 @@ public sealed class RunLease : IDisposable
     {
         var path = PathFor(run);
         EnsureFolder(run.ExperimentPath, run.RunId);
+        lock (s_acquiring)
+        {
+            return AcquireHere(run, path);
+        }
+    }
+
+    private static RunLease AcquireHere(RunReference run, string path)
+    {
+        if (HeldHere(path) is { } mine)
+        {
+            // Never a second descriptor of a file this process locks: on NFS, closing it would drop the lock.
+            throw Busy(run, mine._owner, DateTimeOffset.UtcNow);
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             var file = NativeFile.OpenOrCreate(path, OwnerOnly, out var errno)
@@ -111,6 +126,11 @@ public sealed class RunLease : IDisposable
     /// <summary>The record in a run's lease file as it is now (held, released, or left by a dead owner); or null.</summary>
     public static LeaseOwner? ReadOwner(RunReference run)
     {
+        if (HeldHere(PathFor(run)) is { } mine)
+        {
+            return mine._owner;
+        }
+
         var file = NativeFile.OpenExistingForReading(PathFor(run), out _);
         using (file)
         {
@@ -161,6 +181,12 @@ public sealed class RunLease : IDisposable
         }
 
         _file.Dispose(); // closing the last descriptor drops the flock
+    }
+
+    private static RunLease? HeldHere(string path)
+    {
+        var full = Path.GetFullPath(path);
+        return s_held.Keys.FirstOrDefault(l => Path.GetFullPath(l.FilePath) == full);
     }
 
     private static RunLease? TryTake(RunReference run, string path, SafeFileHandle file)
@@ -338,7 +364,9 @@ public sealed class RunLease : IDisposable
             folder = Path.Combine(folder, name);
             try
             {
-                Directory.CreateDirectory(folder);
+                // 0755 whatever the umask: a folder other users may write is refused below
+                _ = OperatingSystem.IsWindows() ? Directory.CreateDirectory(folder)
+                    : Directory.CreateDirectory(folder, (UnixFileMode)0b111_101_101);
             }
             catch (IOException)
             {
