@@ -117,6 +117,8 @@ public static class RunScanner
             Grade = result?.Grade,
             CostUsd = result?.CostUsd,
             DurationSeconds = result?.DurationSeconds,
+            AgentDurationSeconds = result?.AgentDurationSeconds,
+            JudgeDurationSeconds = result?.JudgeDurationSeconds,
             Path = path,
             TierConfigPath = experiment.Catalog.Directory,
         };
