@@ -28,13 +28,12 @@ if (-not (Test-Path (Join-Path $experiment 'checkpoint.json'))) {
     Write-Host ('Generated {0} runs in {1:0.0} s: {2}' -f $runs, $took.TotalSeconds, $experiment)
 }
 
-$tierConfig = Join-Path $experiment 'tier-config'
 $cases = [ordered]@{
-    'Get-ScyllaRun'         = { Get-ScyllaRun $experiment -TierConfigPath $tierConfig | Out-Null }
-    'Invoke -WhatIf'        = { Invoke-ScyllaRerun $experiment -TierConfigPath $tierConfig -WhatIf | Out-Null }
-    'Get-ScyllaRerunPlan'   = { Get-ScyllaRerunPlan $experiment -TierConfigPath $tierConfig | Out-Null }
+    'Get-ScyllaRun'         = { Get-ScyllaRun $experiment | Out-Null }
+    'Invoke -WhatIf'        = { Invoke-ScyllaRerun $experiment -WhatIf | Out-Null }
+    'Get-ScyllaRerunPlan'   = { Get-ScyllaRerunPlan $experiment | Out-Null }
 }
-$null = Get-ScyllaRun $experiment -TierConfigPath $tierConfig # warm: the file system cache and the JIT
+$null = Get-ScyllaRun $experiment # warm: the file system cache and the JIT
 $times = @{}
 foreach ($name in $cases.Keys) { $times[$name] = [System.Collections.Generic.List[double]]::new() }
 for ($i = 0; $i -lt $Repeat; $i++) {
