@@ -44,7 +44,7 @@ for ($i = 0; $i -lt $Repeat; $i++) {
 
 function Get-Median([double[]] $Values) { $sorted = $Values | Sort-Object; $sorted[[int][math]::Floor($sorted.Count / 2)] }
 $scan = Get-Median $times['Get-ScyllaRun']
-foreach ($name in $cases.Keys) {
+$(foreach ($name in $cases.Keys) {
     $median = Get-Median $times[$name]
     [pscustomobject]@{
         Case      = $name
@@ -54,4 +54,4 @@ foreach ($name in $cases.Keys) {
         VsScan    = [math]::Round($median / $scan, 2)
         Target    = if ($name -eq 'Get-ScyllaRun') { '' } else { '<= 1.5' }
     }
-}
+}) | Format-Table -AutoSize

@@ -90,7 +90,5 @@ public sealed class RerunPlan
     private static string Time(TimeSpan? mean, TimeSpan? low, TimeSpan? high) => mean == null ? "time unknown"
         : $"{Hours(mean.Value)} ({Hours(low!.Value)}-{Hours(high!.Value)})";
 
-    private static string Hours(TimeSpan time) => time.TotalHours >= 1 ? FormattableString.Invariant($"{time.TotalHours:0.0} h")
-        : time.TotalMinutes >= 1 ? FormattableString.Invariant($"{time.TotalMinutes:0} min")
-        : FormattableString.Invariant($"{time.TotalSeconds:0} s");
+    private static string Hours(TimeSpan time) => Durations.Format(time);
 }

@@ -26,7 +26,7 @@ public static class HtmlReport
         body{font-family:sans-serif;margin:24px;color:#212121;background:#fff}
         h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:24px 0 8px}
         table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #bdbdbd;padding:3px 6px;text-align:right}
-        th{background:#eeeeee}td.id,th.id{text-align:left}td.cell{color:#fff;text-align:center;min-width:64px}
+        th{background:#eeeeee}th.tier{text-align:center}td.id,th.id{text-align:left}td.cell{color:#fff;text-align:center;min-width:64px}
         .legend span{display:inline-block;padding:2px 8px;margin-right:6px;color:#fff}.muted{color:#616161}
         """;
 
@@ -49,7 +49,7 @@ public static class HtmlReport
             <body>
             <h1>Experiment {id}</h1>
             <p class="muted">{Encode(experiment.Path)}, generated {generatedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC</p>
-            <p id="summary">{completed} of {runs.Count} runs completed; {PassRate(runs)} passed; cost {Usd(runs.Sum(r => r.CostUsd ?? 0))} USD; {Hours(runs.Sum(r => r.DurationSeconds ?? 0))} h of agent and judge time.</p>
+            <p id="summary">{completed} of {runs.Count} runs completed; {PassRate(runs)} passed; cost {Usd(runs.Sum(r => r.CostUsd ?? 0))} USD; {Hours(runs.Sum(r => r.DurationSeconds ?? 0))} of agent and judge time.</p>
 
             """);
         AppendMatrix(html, experiment, runs);
@@ -69,7 +69,7 @@ public static class HtmlReport
             .Append(CultureInfo.InvariantCulture, $"<span style=\"background:{FailedColour}\">failed or rate-limited runs</span>")
             .Append(CultureInfo.InvariantCulture, $"<span style=\"background:{NotStartedColour}\">not started</span></p>\n")
             .Append("<table id=\"matrix\"><tr><th class=\"id\">Subtest</th>")
-            .AppendJoin(string.Empty, tiers.Select(t => $"<th>{Encode(t)}</th>")).Append("</tr>\n");
+            .AppendJoin(string.Empty, tiers.Select(t => $"<th class=\"tier\">{Encode(t)}</th>")).Append("</tr>\n");
         foreach (var subtest in runs.Select(r => r.Subtest).Distinct().Order(StringComparer.Ordinal))
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"id\">{Encode(subtest)}</td>");
@@ -90,7 +90,7 @@ public static class HtmlReport
     private static void AppendTiers(StringBuilder html, Experiment experiment, IReadOnlyList<ScyllaRun> runs)
     {
         html.Append("<h2>Cost and time per tier</h2>\n<table id=\"tiers\"><tr><th class=\"id\">Tier</th><th>Runs</th><th>Completed</th>")
-            .Append("<th>Pass rate</th><th>Mean score</th><th>Cost USD</th><th>Mean cost USD</th><th>Agent and judge hours</th></tr>\n");
+            .Append("<th>Pass rate</th><th>Mean score</th><th>Cost USD</th><th>Mean cost USD</th><th>Agent and judge time</th></tr>\n");
         foreach (var tier in Tiers(experiment, runs))
         {
             var inTier = runs.Where(r => r.Tier == tier).ToList();
@@ -121,7 +121,7 @@ public static class HtmlReport
         foreach (var run in open)
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"id\">{Encode(run.RunId)}</td><td class=\"id\">{run.Status}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td class=\"id\">{Encode(run.JudgeSlots)}</td><td class=\"id\">{Encode(Action(run))}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td class=\"id\">{(run.Status == RunStatus.Missing ? "-" : Encode(run.JudgeSlots))}</td><td class=\"id\">{Encode(Action(run))}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"id\">{Encode(run.Reason)}</td></tr>\n");
         }
 
@@ -164,7 +164,7 @@ public static class HtmlReport
 
     private static string Usd(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
 
-    private static string Hours(double seconds) => (seconds / 3600).ToString("0.0", CultureInfo.InvariantCulture);
+    private static string Hours(double seconds) => Durations.Format(TimeSpan.FromSeconds(seconds));
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 }

@@ -49,7 +49,7 @@ public sealed class ExportScyllaReportCommand : ExperimentPathCommand
                 Directory.CreateDirectory(destination);
                 var runs = HtmlReport.Write(experiment, file, DateTimeOffset.UtcNow, issue => WriteWarning(issue.Message));
                 WriteVerbose($"{file}: {runs} runs of {experiment.Path}.");
-                WriteObject(new FileInfo(file));
+                WriteObject(InvokeProvider.Item.Get(file), enumerateCollection: true); // as Get-Item shows it
             });
         }
     }
