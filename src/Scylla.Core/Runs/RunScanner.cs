@@ -28,6 +28,11 @@ public static class RunScanner
     /// </summary>
     public static IEnumerable<ScyllaRun> Scan(Experiment experiment, RunQuery query, Action<ScanIssue> report)
     {
+        if (experiment.Catalog.Warning is { } warning)
+        {
+            report(new ScanIssue(experiment.Path, warning));
+        }
+
         var marks = ReadCheckpoint(experiment.Path, CheckpointMarks.Read, report) ?? CheckpointMarks.None;
         var classified = ReadAhead<RunAddress, ClassifiedRun>.Apply(
             EnumerateAddresses(experiment, query, report),
