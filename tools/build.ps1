@@ -152,6 +152,7 @@ switch ($Task) {
         exit $LASTEXITCODE
     }
     'test' {
+        Invoke-Native 'installing chromium' { bash (Join-Path $PSScriptRoot 'Install-Chromium.sh') }
         Build-Module
         $xunitProjects = 'tests/Scylla.Core.Tests', 'tests/Scylla.PowerShell.Tests'
         $rows = [System.Collections.Generic.List[object]]::new()
