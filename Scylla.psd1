@@ -20,6 +20,7 @@
         'Invoke-ScyllaRerun'
         'Update-ScyllaResult'
         'Get-ScyllaExperiment'
+        'Submit-ScyllaRerun'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -1,0 +1,312 @@
+using System.Management.Automation;
+using System.Text.Json.Nodes;
+using Scylla.Core;
+using Scylla.Core.Cluster;
+using Scylla.Core.Execution;
+using Scylla.Core.Experiments;
+using Scylla.Core.Runs;
+using Scylla.Core.Workspaces;
+using Scylla.PowerShell.Completion;
+using Scylla.PowerShell.Infrastructure;
+
+namespace Scylla.PowerShell.Commands.Cluster;
+
+/// <summary>
+/// <para type="synopsis">Submits re-runs to Slurm: one job array per experiment, one task per run, and a job that rebuilds the results after it.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Submit, "ScyllaRerun", SupportsShouldProcess = true, DefaultParameterSetName = RunSet)]
+[OutputType(typeof(SlurmJob))]
+public sealed class SubmitScyllaRerunCommand : PSCmdlet
+{
+    private const string RunSet = "Run";
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    private readonly List<(Experiment Experiment, RunReference Run)> _runs = [];
+    private readonly HashSet<(string, string, string, int)> _seen = [];
+    private readonly ExperimentCache _experiments = new();
+    private readonly Dictionary<Experiment, string?> _tierConfigs = [];
+
+    #region Parameters
+
+    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string ExperimentPath { get; set; } = string.Empty;
+
+    [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
+
+    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [ArgumentCompleter(typeof(TierCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Tier { get; set; }
+
+    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [ArgumentCompleter(typeof(SubtestCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Subtest { get; set; }
+
+    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [ArgumentCompleter(typeof(RunNumberCompleter))]
+    [ValidateRange(1, int.MaxValue)]
+    public int[]? RunNumber { get; set; }
+
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public RunStatus[]? Status { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowNull]
+    [AllowEmptyString]
+    public string? TierConfigPath { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RepositoryPath { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? InstructionTemplatePath { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string AgentPath { get; set; } = "claude";
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string JudgePath { get; set; } = "claude";
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? JudgeSystemPromptPath { get; set; }
+
+    [Parameter]
+    public SwitchParameter JudgeOnly { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? TimeoutSeconds { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? JudgeTimeoutSeconds { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int? JudgeThrottleLimit { get; set; }
+
+    /// <summary>How many tasks of the array run at once (<c>%N</c>).</summary>
+    [Parameter]
+    [ValidateRange(1, 100000)]
+    public int ThrottleLimit { get; set; } = 4;
+
+    [Parameter]
+    public SwitchParameter WaitOnRateLimit { get; set; }
+
+    [Parameter]
+    public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromHours(6);
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    public SwitchParameter SkipOwnershipCheck { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Partition { get; set; }
+
+    /// <summary>Each task's time limit, in Slurm's syntax (minutes, H:MM:SS, D-HH:MM:SS).</summary>
+    [Parameter]
+    [ValidatePattern(@"^(\d+-)?\d+(:\d{1,2}){0,2}$")]
+    public string? TimeLimit { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Account { get; set; }
+
+    /// <summary>Slurm licenses each task holds (<c>name:count</c>): the cluster-wide cap on agents per API account.</summary>
+    [Parameter]
+    [ValidatePattern(@"^[\w.-]+(:\d+)?$")]
+    public string[] License { get; set; } = [];
+
+    [Parameter]
+    [ValidateNotNull]
+    public string[] SbatchArgument { get; set; } = [];
+
+    /// <summary>How the nodes start pwsh (default: the pwsh running this command).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? PwshPath { get; set; }
+
+    #endregion
+
+    #region Overrides
+
+    protected override void ProcessRecord()
+    {
+        var tierConfig = WorkspaceParameters.Resolve(this, TierConfigPath);
+        if (ParameterSetName == RunSet)
+        {
+            var experimentPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ExperimentPath);
+            var addresses = Tier!.SelectMany(t => Subtest!.SelectMany(s => RunNumber!.Select(n => (t, s, n))));
+            Add(experimentPath, tierConfig, _ => addresses.Select(a => new RunReference(experimentPath, a.t.ToUpperInvariant(), a.s, a.n)));
+            return;
+        }
+
+        var statuses = Status ?? (JudgeOnly ? Enum.GetValues<RunStatus>() : Enum.GetValues<RunStatus>().Where(s => s != RunStatus.Completed).ToArray());
+        var query = new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = statuses };
+        var literal = ParameterSetName == LiteralPathSet;
+        foreach (var (path, _) in ExperimentPaths.Resolve(this, literal ? LiteralPath : Path, literal))
+        {
+            Add(path, tierConfig, experiment => RunScanner.Scan(
+                    experiment, query.Resolve(experiment, e => WriteError(ErrorRecords.From(e))), issue => WriteWarning(issue.Message))
+                .Select(r => new RunReference(experiment.Path, r.Tier, r.Subtest, r.RunNumber)));
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        var rerunner = new Rerunner(new RerunOptions
+        {
+            AgentPath = AgentPath,
+            JudgePath = JudgePath,
+            JudgeSystemPromptPath = string.Empty,
+            JudgeOnly = JudgeOnly,
+            Workspace = new WorkspaceOptions { SkipOwnershipCheck = SkipOwnershipCheck },
+        });
+        var settings = new SlurmSettings
+        {
+            Throttle = ThrottleLimit,
+            Partition = Partition,
+            TimeLimit = TimeLimit,
+            Account = Account,
+            Licenses = License,
+            ExtraArguments = SbatchArgument,
+            PwshCommand = PwshPath ?? CurrentPwsh(),
+        };
+
+        foreach (var experiment in _runs.GroupBy(r => r.Experiment, r => r.Run))
+        {
+            // A run the engine would refuse now (Completed, no valid agent result for -JudgeOnly) gets no task.
+            var runs = experiment.Where(run => Refusal(rerunner, experiment.Key, run) is not { } refusal || Report(refusal, run)).ToList();
+            if (runs.Count == 0)
+            {
+                continue;
+            }
+
+            var submission = new SlurmSubmission(new ArrayPlan
+            {
+                SubmissionId = ArrayPlan.NewSubmissionId(DateTimeOffset.UtcNow),
+                ExperimentPath = experiment.Key.Path,
+                ModulePath = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(typeof(SubmitScyllaRerunCommand).Assembly.Location)!, "Scylla.psd1"),
+                Runs = runs,
+                RerunParameters = RerunParameters(_tierConfigs[experiment.Key]),
+                MaxRateLimitWait = WaitOnRateLimit ? MaxRateLimitWait : null,
+            }, settings);
+            var description = submission.Describe();
+            if (!ShouldProcess(description, description, "Submit-ScyllaRerun"))
+            {
+                continue;
+            }
+
+            try
+            {
+                WriteObject(submission.Submit(), enumerateCollection: true);
+            }
+            catch (Exception e) when (e is ScyllaException or IOException or UnauthorizedAccessException)
+            {
+                WriteError(e is ScyllaException s ? ErrorRecords.From(s, experiment.Key.Path)
+                    : ErrorRecords.FromIO("SubmitFailed", e, experiment.Key.Path));
+            }
+        }
+    }
+
+    #endregion
+
+    #region Private
+
+    private void Add(string experimentPath, string? tierConfig, Func<Experiment, IEnumerable<RunReference>> runs)
+    {
+        try
+        {
+            var experiment = _experiments.Open(experimentPath, tierConfig);
+            _tierConfigs[experiment] = tierConfig;
+            foreach (var run in runs(experiment).Where(r => _seen.Add((experiment.Path, r.Tier, r.Subtest, r.RunNumber))))
+            {
+                _runs.Add((experiment, run with { ExperimentPath = experiment.Path }));
+            }
+        }
+        catch (ScyllaException e)
+        {
+            WriteError(ErrorRecords.From(e, experimentPath));
+        }
+    }
+
+    /// <summary>The Invoke-ScyllaRerun parameters each task passes, paths made absolute here (the nodes share no location).</summary>
+    private JsonObject RerunParameters(string? tierConfig)
+    {
+        var parameters = new JsonObject
+        {
+            [nameof(AgentPath)] = ResolveExecutable(AgentPath),
+            [nameof(JudgePath)] = ResolveExecutable(JudgePath),
+        };
+        void Set(string name, JsonNode? value)
+        {
+            if (value != null)
+            {
+                parameters[name] = value;
+            }
+        }
+
+        Set(nameof(TierConfigPath), tierConfig);
+        Set(nameof(RepositoryPath), WorkspaceParameters.Resolve(this, RepositoryPath));
+        Set(nameof(InstructionTemplatePath), WorkspaceParameters.Resolve(this, InstructionTemplatePath));
+        Set(nameof(JudgeSystemPromptPath), WorkspaceParameters.Resolve(this, JudgeSystemPromptPath));
+        Set(nameof(TimeoutSeconds), TimeoutSeconds);
+        Set(nameof(JudgeTimeoutSeconds), JudgeTimeoutSeconds);
+        Set(nameof(JudgeThrottleLimit), JudgeThrottleLimit);
+        foreach (var (name, on) in new[] { (nameof(JudgeOnly), JudgeOnly), (nameof(Force), Force), (nameof(SkipOwnershipCheck), SkipOwnershipCheck) })
+        {
+            Set(name, on.IsPresent ? true : null);
+        }
+
+        return parameters;
+    }
+
+    /// <summary>A path (it holds a separator) resolves against the session's location; a bare name is looked up on the node.</summary>
+    private string ResolveExecutable(string value) =>
+        value.Contains('/') ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(value) : value;
+
+    /// <summary>The pwsh running this command: its own executable, or dotnet and pwsh.dll for a dotnet tool.</summary>
+    private static string[] CurrentPwsh()
+    {
+        var process = Environment.ProcessPath!;
+        var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
+        return System.IO.Path.GetFileNameWithoutExtension(process) == "dotnet" && !string.IsNullOrEmpty(entry) ? [process, entry] : [process];
+    }
+
+    private static ScyllaException? Refusal(Rerunner rerunner, Experiment experiment, RunReference run) =>
+        rerunner.Preview(experiment, run).Refusal;
+
+    private bool Report(ScyllaException refusal, RunReference run)
+    {
+        WriteError(ErrorRecords.From(refusal, run));
+        return false;
+    }
+
+    #endregion
+}
