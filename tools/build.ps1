@@ -153,6 +153,7 @@ switch ($Task) {
     }
     'test' {
         Build-Module
+        Invoke-Native 'tools/Start-Slurm.sh' { bash (Join-Path $PSScriptRoot 'Start-Slurm.sh') } # for tests/pester/Slurm.Tests.ps1
         $xunitProjects = 'tests/Scylla.Core.Tests', 'tests/Scylla.PowerShell.Tests'
         $rows = [System.Collections.Generic.List[object]]::new()
         foreach ($project in $xunitProjects) {
