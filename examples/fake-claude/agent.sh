@@ -6,6 +6,8 @@
 set -u
 if [ "${1:-}" = "--version" ]; then echo "fake-claude-agent 1.0"; exit 0; fi
 if [ -n "${SCYLLA_FAKE_AGENT_LOG:-}" ]; then echo "$PWD" >> "$SCYLLA_FAKE_AGENT_LOG"; fi
+# Like claude, a SIGTERM ends it without a result, even one that reached a child first (Slurm signals every process).
+trap 'exit 143' TERM
 
 case "${SCYLLA_FAKE_AGENT_MODE:-ok}" in
   fail)
