@@ -11,7 +11,7 @@ namespace Scylla.Core.Cluster;
 public static class ClusterActivity
 {
     /// <summary>Runs by run id; empty when the experiment has no live submission.</summary>
-    public static IReadOnlyDictionary<string, ClusterTask> Read(string experimentPath)
+    public static IReadOnlyDictionary<string, ClusterTask> Read(string experimentPath, string squeue = "squeue")
     {
         var folder = ArrayPlan.SubmissionsFolder(experimentPath);
         var unfinished = Directory.Exists(folder)
@@ -23,7 +23,7 @@ public static class ClusterActivity
             return tasks;
         }
 
-        var queued = QueuedJobs();
+        var queued = QueuedJobs(squeue);
         foreach (var submission in unfinished.Order(StringComparer.Ordinal))
         {
             ArrayPlan plan;
@@ -70,11 +70,11 @@ public static class ClusterActivity
     }
 
     /// <summary>The job ids squeue lists (an array's tasks under the array's id); null when squeue cannot be asked.</summary>
-    private static HashSet<string>? QueuedJobs()
+    private static HashSet<string>? QueuedJobs(string squeue)
     {
         try
         {
-            var start = new ProcessStartInfo("squeue", ["-h", "-o", "%F"])
+            var start = new ProcessStartInfo(squeue, ["-h", "-o", "%F"])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
