@@ -11,7 +11,7 @@ $ErrorActionPreference = 'Stop'
 $PSStyle.OutputRendering = 'PlainText' # the task logs are files
 Import-Module (Join-Path $PSScriptRoot 'Scylla.psd1')
 
-# The plan names the programs a task starts, so only its owner may have written it (docs/cluster.md, "Trust").
+# The plan names the programs a task starts, so only its owner may have written it (docs/cluster.md, "What the shared filesystem must provide").
 if ((Get-Item -LiteralPath $PlanPath).UnixFileMode -band [System.IO.UnixFileMode]'GroupWrite, OtherWrite') {
     throw "The plan '$PlanPath' is writable by other users; it was not run."
 }

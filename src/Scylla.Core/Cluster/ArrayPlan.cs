@@ -8,7 +8,7 @@ using Scylla.Core.Runs;
 namespace Scylla.Core.Cluster;
 
 /// <summary>
-/// What one Slurm submission re-runs (docs/cluster.md, "The plan"): the runs by address, task index = position, and the
+/// What one Slurm submission re-runs (docs/cluster.md, "What a submission is"): the runs by address, task index = position, and the
 /// Invoke-ScyllaRerun parameters every task passes. It lives with the experiment, in
 /// <c>.scylla/slurm/&lt;submission&gt;/plan.json</c>, so every node reads the same plan from the shared filesystem.
 /// </summary>
@@ -45,7 +45,7 @@ public sealed record ArrayPlan
         now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" +
         Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
 
-    /// <summary>Writes plan.json atomically, readable and writable by its owner only (docs/cluster.md, "Trust").</summary>
+    /// <summary>Writes plan.json atomically, readable and writable by its owner only (docs/cluster.md, "What the shared filesystem must provide").</summary>
     public void Write()
     {
         PrivateFolder.Create(Folder);

@@ -5,7 +5,7 @@ using Scylla.Core.Json;
 namespace Scylla.Core.Cluster;
 
 /// <summary>
-/// A rate-limit pause recorded with the experiment (docs/cluster.md, "Rate limits"), in <c>.scylla/rate-limit-pause.json</c>:
+/// A rate-limit pause recorded with the experiment (docs/cluster.md, "Per-account limits"), in <c>.scylla/rate-limit-pause.json</c>:
 /// every process on every host that re-runs the experiment's runs reads the same reset time, so no task of any array
 /// starts an agent before it. A pause is only ever extended, never shortened, under a lock beside it.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace Scylla.Core.Cluster;
 
-/// <summary>How a submission asks Slurm for its jobs (docs/cluster.md, "Submit-ScyllaRerun").</summary>
+/// <summary>How a submission asks Slurm for its jobs (docs/cluster.md, "What a submission is").</summary>
 public sealed record SlurmSettings
 {
     /// <summary>How many tasks of one array run at once (<c>--array=...%N</c>); null: as many as Slurm allows.</summary>
