@@ -11,8 +11,10 @@ $ErrorActionPreference = 'Stop'
 $PSStyle.OutputRendering = 'PlainText' # the task logs are files
 Import-Module (Join-Path $PSScriptRoot 'Scylla.psd1')
 
-# The plan names the programs a task starts, so only its owner may have written it (docs/cluster.md, "What the shared filesystem must provide").
-if ((Get-Item -LiteralPath $PlanPath).UnixFileMode -band [System.IO.UnixFileMode]'GroupWrite, OtherWrite') {
+# The plan names the programs a task starts, so only its owner may have written it (docs/cluster.md, "What the
+# shared filesystem must provide").
+$othersMayWrite = [System.IO.UnixFileMode]'GroupWrite, OtherWrite'
+if ((Get-Item -LiteralPath $PlanPath).UnixFileMode -band $othersMayWrite) {
     throw "The plan '$PlanPath' is writable by other users; it was not run."
 }
 $plan = Get-Content -LiteralPath $PlanPath -Raw | ConvertFrom-Json -AsHashtable
@@ -32,10 +34,11 @@ $address = @{ ExperimentPath = $experiment; Tier = $run.tier; Subtest = $run.sub
 $rerun = $plan.rerun
 [Scylla.Core.Cluster.ArrayTaskRecord]::Started($folder, $index, $jobId)
 $outcome = 'Interrupted' # until Invoke-ScyllaRerun says otherwise: scancel's SIGTERM ends it early
+$pause = [Scylla.Core.Cluster.SharedRateLimitPause]
 try {
     while ($true) {
         # No agent starts while the experiment is paused for a rate limit, whichever host recorded the pause.
-        while (($left = [Scylla.Core.Cluster.SharedRateLimitPause]::Remaining($experiment, [DateTimeOffset]::UtcNow)) -gt 0) {
+        while (($left = $pause::Remaining($experiment, [DateTimeOffset]::UtcNow)) -gt 0) {
             Write-Host "$jobId paused for a rate limit: $left left"
             Start-Sleep -Milliseconds ([Math]::Min($left.TotalMilliseconds, 5000))
         }
@@ -44,8 +47,13 @@ try {
         $outcome = "$($result.Outcome)"
         $limit = $result.Error -as [Scylla.Core.Execution.RateLimitException]
         $wait = $plan.max_rate_limit_wait_seconds
-        if (-not $limit -or $null -eq $wait -or -not [Scylla.Core.Cluster.SharedRateLimitPause]::Extend(
-                $experiment, $limit.ResetAt, [DateTimeOffset]::UtcNow, [TimeSpan]::FromSeconds($wait), $limit.LimitedBy)) {
+        if (-not $limit -or $null -eq $wait) {
+            break
+        }
+
+        # Paused for every task of every host, then this run again; a reset too far away ends it RateLimited.
+        $now = [DateTimeOffset]::UtcNow
+        if (-not $pause::Extend($experiment, $limit.ResetAt, $now, [TimeSpan]::FromSeconds($wait), $limit.LimitedBy)) {
             break
         }
     }

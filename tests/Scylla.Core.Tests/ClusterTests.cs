@@ -49,9 +49,10 @@ public sealed class ClusterTests : IDisposable
         var plan = ArrayPlan.Read(jobs[0].PlanPath);
         Assert.Equal(["T0/00/run_02", "T5/00/run_01"], plan.Runs.Select(r => r.RunId));
         Assert.Equal("/opt/agent", (string)plan.RerunParameters["AgentPath"]!);
-        Assert.Equal(jobs.Select(j => (j.JobId, j.Kind, j.FirstTask, j.ArraySize)), plan.Jobs.Select(j => (j.JobId, j.Kind, j.FirstTask, j.ArraySize)));
+        Assert.Equal(jobs.Select(Recorded), plan.Jobs.Select(Recorded));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(plan.PlanPath));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(plan.Folder));
+        var ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(plan.Folder));
         Assert.True(File.GetUnixFileMode(submission.ArrayScriptPath).HasFlag(UnixFileMode.UserExecute));
     }
 
@@ -65,8 +66,9 @@ public sealed class ClusterTests : IDisposable
         // The stand-in pwsh is printf: running the script prints the arguments pwsh would get, one per line.
         var output = Run("bash", submission.ArrayScriptPath);
 
-        var taskScript = Path.Combine(Path.GetDirectoryName(submission.Plan.ModulePath)!, SlurmSubmission.TaskScriptName);
-        Assert.Equal(["-NoProfile", "-NonInteractive", "-File", taskScript, "-PlanPath", submission.Plan.PlanPath], output);
+        var taskScript = Path.Combine("/opt/scylla", SlurmSubmission.TaskScriptName);
+        Assert.Equal(
+            ["-NoProfile", "-NonInteractive", "-File", taskScript, "-PlanPath", submission.Plan.PlanPath], output);
     }
 
     [Fact]
@@ -87,7 +89,8 @@ public sealed class ClusterTests : IDisposable
     public void A_shared_pause_is_only_ever_extended_and_a_reset_too_far_away_records_nothing()
     {
         var experiment = Directory.CreateDirectory(_temp.Combine("exp")).FullName;
-        var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()); // the record keeps microseconds
+        // Whole seconds: the record keeps microseconds.
+        var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         var longest = TimeSpan.FromHours(1);
 
         Assert.Equal(TimeSpan.Zero, SharedRateLimitPause.Remaining(experiment, now));
@@ -96,7 +99,8 @@ public sealed class ClusterTests : IDisposable
         Assert.True(SharedRateLimitPause.Extend(experiment, now.AddMinutes(10), now, longest, "agent"));
         Assert.True(SharedRateLimitPause.Extend(experiment, now.AddMinutes(5), now, longest, "judge"));
         Assert.Equal(TimeSpan.FromMinutes(10), SharedRateLimitPause.Remaining(experiment, now));
-        Assert.Equal("agent", (string)JsonNode.Parse(File.ReadAllText(SharedRateLimitPause.PathFor(experiment)))!["source"]!);
+        var record = JsonNode.Parse(File.ReadAllText(SharedRateLimitPause.PathFor(experiment)))!;
+        Assert.Equal("agent", (string)record["source"]!);
         Assert.Equal(TimeSpan.Zero, SharedRateLimitPause.Remaining(experiment, now.AddMinutes(11)));
 
         var other = Directory.CreateDirectory(_temp.Combine("other")).FullName;
@@ -118,7 +122,8 @@ public sealed class ClusterTests : IDisposable
 
         var tasks = ClusterActivity.Read(experiment, queue);
 
-        Assert.Equal(new ClusterTask("T0/00/run_01", "101_0", ClusterTaskState.Running, Environment.MachineName), tasks["T0/00/run_01"]);
+        var running = new ClusterTask("T0/00/run_01", "101_0", ClusterTaskState.Running, Environment.MachineName);
+        Assert.Equal(running, tasks["T0/00/run_01"]);
         Assert.Equal(new ClusterTask("T0/00/run_03", "101_2", ClusterTaskState.Submitted, null), tasks["T0/00/run_03"]);
         Assert.Equal(2, tasks.Count);
         Assert.Empty(ClusterActivity.Read(experiment, Script("squeue-empty", "exit 0")));
@@ -127,16 +132,22 @@ public sealed class ClusterTests : IDisposable
         Assert.Equal("101", jobs[0].JobId);
     }
 
-    private (SlurmSubmission Submission, string SbatchLog) Submission(string experiment, params (string Tier, int Run)[] runs) =>
-        Submission(experiment, runs, null);
+    private static (string, SlurmJobKind, int, int) Recorded(SlurmJob job) =>
+        (job.JobId, job.Kind, job.FirstTask, job.ArraySize);
 
-    private (SlurmSubmission Submission, string SbatchLog) Submission(string experiment, (string Tier, int Run)[] runs, string? sbatch)
+    private (SlurmSubmission Submission, string SbatchLog) Submission(
+        string experiment, params (string Tier, int Run)[] runs) => Submission(experiment, runs, null);
+
+    private (SlurmSubmission Submission, string SbatchLog) Submission(
+        string experiment, (string Tier, int Run)[] runs, string? sbatch)
     {
         Directory.CreateDirectory(experiment);
         var log = _temp.Combine($"sbatch-{Guid.NewGuid():N}.log");
         var counter = _temp.Combine($"job-{Guid.NewGuid():N}");
+        // Logs its arguments and answers as sbatch --parsable does, with job ids from 101 on.
         sbatch ??= Script($"sbatch-{Guid.NewGuid():N}",
-            $"echo \"$*\" >> '{log}'; n=$(( $(cat '{counter}' 2>/dev/null || echo 100) + 1 )); echo $n > '{counter}'; echo \"$n;cluster\"");
+            $"echo \"$*\" >> '{log}'\n" +
+            $"n=$(( $(cat '{counter}' 2>/dev/null || echo 100) + 1 )); echo $n > '{counter}'; echo \"$n;cluster\"");
         var plan = new ArrayPlan
         {
             SubmissionId = ArrayPlan.NewSubmissionId(DateTimeOffset.UtcNow),

@@ -10,13 +10,14 @@ BeforeAll {
     $judge = Join-Path $fakes 'judge.sh'
     # The run states of checkpoint format 3.1 (docs/checkpoints.md), the only values its loader accepts.
     $runStates = 'pending', 'dir_structure_created', 'worktree_created', 'symlinks_applied', 'config_committed',
-    'baseline_captured', 'prompt_written', 'replay_generated', 'agent_complete', 'agent_changes_committed', 'diff_captured',
-    'promoted_to_completed', 'judge_pipeline_run', 'judge_prompt_built', 'judge_complete', 'run_finalized', 'report_written',
-    'checkpointed', 'worktree_cleaned', 'failed', 'rate_limited'
+    'baseline_captured', 'prompt_written', 'replay_generated', 'agent_complete', 'agent_changes_committed',
+    'diff_captured', 'promoted_to_completed', 'judge_pipeline_run', 'judge_prompt_built', 'judge_complete',
+    'run_finalized', 'report_written', 'checkpointed', 'worktree_cleaned', 'failed', 'rate_limited'
 
     function New-SlurmExperiment([int] $Tiers = 1, [int] $Runs = 4, [string[]] $Status = @('Missing')) {
         $path = Join-Path $TestDrive "exp-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
-        New-ScyllaSampleExperiment $path -TierCount $Tiers -SubtestCount 1 -RunCount $Runs -Status $Status -WithRepository | Out-Null
+        $sample = @{ TierCount = $Tiers; SubtestCount = 1; RunCount = $Runs; Status = $Status }
+        New-ScyllaSampleExperiment $path @sample -WithRepository | Out-Null
         $path
     }
 
@@ -26,7 +27,8 @@ BeforeAll {
         begin { $runs = @() }
         process { $runs += $Run }
         end {
-            $runs | Submit-ScyllaRerun -AgentPath $agent -JudgePath $judge -TierConfigPath (Join-Path $Experiment 'tier-config') @Extra
+            $tierConfig = Join-Path $Experiment 'tier-config'
+            $runs | Submit-ScyllaRerun -AgentPath $agent -JudgePath $judge -TierConfigPath $tierConfig @Extra
         }
     }
 
@@ -55,7 +57,8 @@ BeforeAll {
     function Read-Json([string] $Path) { Get-Content $Path -Raw | ConvertFrom-Json -AsHashtable -DateKind String }
 
     function Get-TaskRecord([string] $PlanPath) {
-        Get-ChildItem (Join-Path (Split-Path $PlanPath) 'tasks') -Filter *.json -ErrorAction Ignore | ForEach-Object { Read-Json $_.FullName }
+        Get-ChildItem (Join-Path (Split-Path $PlanPath) 'tasks') -Filter *.json -ErrorAction Ignore |
+            ForEach-Object { Read-Json $_.FullName }
     }
 
     # What the Python tool's checkpoint loader requires (docs/checkpoints.md): a known version, run keys that int()
@@ -67,7 +70,8 @@ BeforeAll {
             foreach ($tier in $checkpoint[$map].Values) {
                 foreach ($subtest in $tier.Values) {
                     $subtest.Keys | Should -Match '^[1-9]\d*$'
-                    $allowed = if ($map -eq 'completed_runs') { 'passed', 'failed', 'agent_complete' } else { $runStates }
+                    $allowed = if ($map -eq 'completed_runs') { 'passed', 'failed', 'agent_complete' }
+                    else { $runStates }
                     $subtest.Values | ForEach-Object { $_ | Should -BeIn $allowed }
                 }
             }
@@ -88,7 +92,8 @@ Describe 'Submit-ScyllaRerun on a single-node Slurm' {
     }
 
     AfterEach {
-        Remove-Item Env:SCYLLA_FAKE_AGENT_LOG, Env:SCYLLA_FAKE_AGENT_MODE, Env:SCYLLA_FAKE_AGENT_PIDFILE -ErrorAction Ignore
+        Remove-Item Env:SCYLLA_FAKE_AGENT_LOG, Env:SCYLLA_FAKE_AGENT_MODE, Env:SCYLLA_FAKE_AGENT_PIDFILE `
+            -ErrorAction Ignore
     }
 
     It 'completes Missing, Failed and RateLimited runs as one array, each agent once, then rebuilds the results' {
@@ -134,17 +139,20 @@ Describe 'Submit-ScyllaRerun on a single-node Slurm' {
         Test-ProcessRunning $agentPid | Should -BeFalse -Because 'scancel ends the agent with its task'
         $interrupted = Get-ScyllaRun $e -Tier T0 -RunNumber 1
         $interrupted.Status | Should -Not -Be 'Completed'
-        $interrupted.RunState | Should -Not -BeIn 'failed', 'rate_limited' -Because 'the run keeps its last completed stage'
+        $interrupted.RunState | Should -Not -BeIn 'failed', 'rate_limited' `
+            -Because 'the run keeps its last completed stage'
         Get-AgentStart $log | Should -Be 'T0/00/run_01' -Because 'the tasks after it never started'
         Assert-PythonReadableCheckpoint $e | Out-Null
 
         Remove-Item Env:SCYLLA_FAKE_AGENT_MODE, Env:SCYLLA_FAKE_AGENT_PIDFILE
-        $second = Get-ScyllaRun $e -Status Missing, Failed, Partial | Submit-Runs -Experiment $e -Extra @{ ThrottleLimit = 2 }
+        $second = Get-ScyllaRun $e -Status Missing, Failed, Partial |
+            Submit-Runs -Experiment $e -Extra @{ ThrottleLimit = 2 }
         $second[0].ArraySize | Should -Be 4
         Wait-SlurmJob $second.JobId
 
         (Get-ScyllaRun $e).Status | Sort-Object -Unique | Should -Be 'Completed'
-        Get-AgentStart $log | Sort-Object | Should -Be 'T0/00/run_01', 'T0/00/run_01', 'T0/00/run_02', 'T0/00/run_03', 'T0/00/run_04'
+        Get-AgentStart $log | Sort-Object |
+            Should -Be 'T0/00/run_01', 'T0/00/run_01', 'T0/00/run_02', 'T0/00/run_03', 'T0/00/run_04'
         Assert-PythonReadableCheckpoint $e | Out-Null
     }
 
@@ -153,7 +161,7 @@ Describe 'Submit-ScyllaRerun on a single-node Slurm' {
         $env:SCYLLA_FAKE_AGENT_MODE = 'sleep:2'
         $runs = Get-ScyllaRun $e
 
-        # Throttle 1 each on a 2-CPU node: one task of each array runs at a time, both on the same runs in the same order.
+        # Throttle 1 each on a 2-CPU node: one task of each array at a time, both on the same runs in the same order.
         $first = $runs | Submit-Runs -Experiment $e -Extra @{ ThrottleLimit = 1 }
         $second = $runs | Submit-Runs -Experiment $e -Extra @{ ThrottleLimit = 1 }
         Wait-SlurmJob ($first.JobId + $second.JobId)
@@ -175,18 +183,23 @@ Describe 'Submit-ScyllaRerun on a single-node Slurm' {
         Wait-SlurmJob $jobs.JobId
 
         (Get-ScyllaRun $e).Status | Sort-Object -Unique | Should -Be 'Completed'
-        $spans = Get-TaskRecord $jobs[0].PlanPath | ForEach-Object { [pscustomobject]@{ Start = [DateTimeOffset]$_.started_at; End = [DateTimeOffset]$_.ended_at } } |
+        $spans = Get-TaskRecord $jobs[0].PlanPath |
+            ForEach-Object {
+                [pscustomobject]@{ Start = [DateTimeOffset]$_.started_at; End = [DateTimeOffset]$_.ended_at }
+            } |
             Sort-Object Start
         $spans.Count | Should -Be 4
         for ($i = 1; $i -lt $spans.Count; $i++) {
-            $spans[$i].Start | Should -BeGreaterThan $spans[$i - 1].End -Because 'a task starts only after the one before it gave the licenses back'
+            $spans[$i].Start | Should -BeGreaterThan $spans[$i - 1].End `
+                -Because 'a task starts only after the one before it gave the licenses back'
         }
     }
 
     It 'passes partition, time limit, licenses and extra arguments to sbatch' {
         $e = New-SlurmExperiment -Runs 1 -Status Missing
         $jobs = Get-ScyllaRun $e | Submit-Runs -Experiment $e -Extra @{
-            Partition = 'debug'; TimeLimit = '0:10:00'; License = 'scylla_api:1'; SbatchArgument = '--comment=scylla-test'; ThrottleLimit = 3
+            Partition = 'debug'; TimeLimit = '0:10:00'; License = 'scylla_api:1'; ThrottleLimit = 3
+            SbatchArgument = '--comment=scylla-test'
         }
 
         $job = scontrol show job $jobs[0].JobId | Out-String
@@ -205,16 +218,60 @@ Describe 'Submit-ScyllaRerun on a single-node Slurm' {
     It 'waits for a rate-limit pause recorded with the experiment before it starts any agent' {
         $e = New-SlurmExperiment -Runs 2 -Status Missing
         $until = [DateTimeOffset]::UtcNow.AddSeconds(15) # past the time a task takes to start
-        [Scylla.Core.Cluster.SharedRateLimitPause]::Extend($e, $until, [DateTimeOffset]::UtcNow, [TimeSpan]::FromHours(1), 'agent') | Should -BeTrue
+        $pause = [Scylla.Core.Cluster.SharedRateLimitPause]
+        $pause::Extend($e, $until, [DateTimeOffset]::UtcNow, [TimeSpan]::FromHours(1), 'agent') | Should -BeTrue
 
         $jobs = Get-ScyllaRun $e | Submit-Runs -Experiment $e -Extra @{ ThrottleLimit = 2; WaitOnRateLimit = $true }
         Wait-SlurmJob $jobs.JobId
 
         (Get-ScyllaRun $e).Status | Sort-Object -Unique | Should -Be 'Completed'
         foreach ($run in Get-ScyllaRun $e) {
-            [DateTimeOffset](Read-Json (Join-Path $run.Path 'agent/timing.json')).measured_at | Should -BeGreaterThan $until
+            $agentTiming = Read-Json (Join-Path $run.Path 'agent/timing.json')
+            [DateTimeOffset]$agentTiming.measured_at | Should -BeGreaterThan $until
         }
-        Get-Content (Join-Path (Split-Path $jobs[0].PlanPath) 'task_0.log') -Raw | Should -BeLike '*paused for a rate limit*'
+        Get-Content (Join-Path (Split-Path $jobs[0].PlanPath) 'task_0.log') -Raw |
+            Should -BeLike '*paused for a rate limit*'
+    }
+
+    It 'pauses every task for the reset a rate-limited run names, then runs it again' {
+        $e = New-SlurmExperiment -Runs 2 -Status Missing
+        # A test fake: each run's first agent call meets a limit that lifts in 3 s, the next is the stand-in agent.
+        $markers = New-Item -ItemType Directory (Join-Path $TestDrive "limited-$([guid]::NewGuid().ToString('N'))")
+        $limitedOnce = Join-Path $markers 'agent.sh'
+        Set-Content $limitedOnce @"
+#!/bin/bash
+marker='$markers'/`$(printf '%s' "`$PWD" | md5sum | cut -c1-16)
+if [ ! -e "`$marker" ]; then
+  touch "`$marker"
+  echo '{"type":"result","is_error":true,"result":"API Error: rate limit exceeded, retry-after: 3"}'; exit 1
+fi
+exec '$agent' "`$@"
+"@
+        chmod +x $limitedOnce
+
+        $jobs = Get-ScyllaRun $e | Submit-ScyllaRerun -AgentPath $limitedOnce -JudgePath $judge -WaitOnRateLimit `
+            -TierConfigPath (Join-Path $e 'tier-config') -ThrottleLimit 2
+        Wait-SlurmJob $jobs.JobId
+
+        (Get-ScyllaRun $e).Status | Sort-Object -Unique | Should -Be 'Completed'
+        Get-AgentStart $log | Sort-Object | Should -Be 'T0/00/run_01', 'T0/00/run_02'
+        (Get-TaskRecord $jobs[0].PlanPath).outcome | Sort-Object -Unique | Should -Be 'Succeeded'
+        (Read-Json (Join-Path $e '.scylla/rate-limit-pause.json')).source | Should -Be 'agent'
+        Get-Content (Join-Path (Split-Path $jobs[0].PlanPath) 'task_*.log') -Raw |
+            Should -BeLike '*paused for a rate limit*'
+    }
+
+    It 'ends a run RateLimited, recording no pause, when the limit lifts later than -MaxRateLimitWait' {
+        $e = New-SlurmExperiment -Runs 1 -Status Missing
+        $env:SCYLLA_FAKE_AGENT_MODE = 'ratelimit' # names no reset: a minute from now, past the 30 s allowed
+
+        $jobs = Get-ScyllaRun $e |
+            Submit-Runs -Experiment $e -Extra @{ WaitOnRateLimit = $true; MaxRateLimitWait = '00:00:30' }
+        Wait-SlurmJob $jobs.JobId
+
+        (Get-ScyllaRun $e).RunState | Should -Be 'rate_limited' -Because 'the limited attempt is archived, never judged'
+        (Get-TaskRecord $jobs[0].PlanPath).outcome | Should -Be 'RateLimited'
+        Join-Path $e '.scylla/rate-limit-pause.json' | Should -Not -Exist
     }
 
     It '-WhatIf shows the sbatch commands and the scripts and writes nothing' {
@@ -225,7 +282,8 @@ Describe 'Submit-ScyllaRerun on a single-node Slurm' {
         $transcript = Join-Path $TestDrive 'whatif.txt'
         Start-Transcript $transcript | Out-Null
         try {
-            $jobs = Get-ScyllaRun $e | Submit-Runs -Experiment $e -Extra @{ WhatIf = $true; License = 'scylla_api:1'; ThrottleLimit = 2 }
+            $jobs = Get-ScyllaRun $e |
+                Submit-Runs -Experiment $e -Extra @{ WhatIf = $true; License = 'scylla_api:1'; ThrottleLimit = 2 }
         }
         finally {
             Stop-Transcript | Out-Null

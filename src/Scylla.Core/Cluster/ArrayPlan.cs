@@ -8,8 +8,8 @@ using Scylla.Core.Runs;
 namespace Scylla.Core.Cluster;
 
 /// <summary>
-/// What one Slurm submission re-runs (docs/cluster.md, "What a submission is"): the runs by address, task index = position, and the
-/// Invoke-ScyllaRerun parameters every task passes. It lives with the experiment, in
+/// What one Slurm submission re-runs (docs/cluster.md, "What a submission is"): the runs by address, task index =
+/// position, and the Invoke-ScyllaRerun parameters every task passes. It lives with the experiment, in
 /// <c>.scylla/slurm/&lt;submission&gt;/plan.json</c>, so every node reads the same plan from the shared filesystem.
 /// </summary>
 public sealed record ArrayPlan
@@ -28,7 +28,7 @@ public sealed record ArrayPlan
     /// <summary>Invoke-ScyllaRerun's parameters by name, passed as they are to each task's re-run.</summary>
     public required JsonObject RerunParameters { get; init; }
 
-    /// <summary>The longest shared rate-limit pause a task waits for (the -MaxRateLimitWait of -WaitOnRateLimit); null: none.</summary>
+    /// <summary>The longest shared rate-limit pause a task waits for (-MaxRateLimitWait); null: no waiting.</summary>
     public TimeSpan? MaxRateLimitWait { get; init; }
 
     /// <summary>The arrays and the results job, once submitted.</summary>
@@ -38,14 +38,18 @@ public sealed record ArrayPlan
 
     public string PlanPath => Path.Combine(Folder, "plan.json");
 
-    public static string SubmissionsFolder(string experimentPath) => Path.Combine(experimentPath, ".scylla", FolderName);
+    public static string SubmissionsFolder(string experimentPath) =>
+        Path.Combine(experimentPath, ".scylla", FolderName);
 
     /// <summary>Sortable by time, unique across hosts: <c>20261207T161500Z-3fa9c2</c>.</summary>
     public static string NewSubmissionId(DateTimeOffset now) =>
         now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" +
         Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
 
-    /// <summary>Writes plan.json atomically, readable and writable by its owner only (docs/cluster.md, "What the shared filesystem must provide").</summary>
+    /// <summary>
+    /// Writes plan.json atomically, readable and writable by its owner only (docs/cluster.md, "What the shared
+    /// filesystem must provide").
+    /// </summary>
     public void Write()
     {
         PrivateFolder.Create(Folder);
@@ -91,7 +95,9 @@ public sealed record ArrayPlan
                 SubmissionId = (string)plan["submission"]!,
                 ExperimentPath = experiment,
                 ModulePath = (string)plan["module"]!,
-                MaxRateLimitWait = plan["max_rate_limit_wait_seconds"] is JsonValue wait ? TimeSpan.FromSeconds((double)wait) : null,
+                MaxRateLimitWait = plan["max_rate_limit_wait_seconds"] is JsonValue wait
+                    ? TimeSpan.FromSeconds((double)wait)
+                    : null,
                 RerunParameters = plan["rerun"]!.AsObject().DeepClone().AsObject(),
                 Runs = plan["runs"]!.AsArray().Select(r => new RunReference(
                     experiment, (string)r!["tier"]!, (string)r["subtest"]!, (int)r["run_number"]!)).ToList(),
@@ -108,8 +114,8 @@ public sealed record ArrayPlan
                 }).ToList(),
             };
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NullReferenceException
-            or FormatException or ArgumentException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException
+            or NullReferenceException or FormatException or ArgumentException)
         {
             throw new ScyllaException("PlanInvalid", ScyllaErrorKind.InvalidData,
                 $"'{planPath}' is not a plan written by Submit-ScyllaRerun: {e.Message}", planPath, e);

@@ -9,22 +9,19 @@ namespace Scylla.Core.Cluster;
 /// plan: its Slurm id, host and pid from its start, and its outcome at its end. The results job marks the whole
 /// submission finished. Only a display: ownership of the run is the engine's lease, never this record.
 /// </summary>
-public sealed record ArrayTaskRecord(int Index, string JobId, string Host, int Pid, string StartedAt, string? EndedAt, string? Outcome)
+public sealed record ArrayTaskRecord(
+    int Index, string JobId, string Host, int Pid, string StartedAt, string? EndedAt, string? Outcome)
 {
     private const string FinishedName = "finished.json";
 
-    public static void Started(string planFolder, int index, string jobId) =>
-        Write(planFolder, new ArrayTaskRecord(index, jobId, Environment.MachineName, Environment.ProcessId,
-            PythonJson.IsoTimestamp(DateTimeOffset.UtcNow), null, null));
+    public static void Started(string planFolder, int index, string jobId) => Write(planFolder, New(index, jobId));
 
     public static void Ended(string planFolder, int index, string jobId, string outcome) =>
-        Write(planFolder, (Read(planFolder, index) ?? new ArrayTaskRecord(index, jobId, Environment.MachineName,
-            Environment.ProcessId, PythonJson.IsoTimestamp(DateTimeOffset.UtcNow), null, null))
-            with { EndedAt = PythonJson.IsoTimestamp(DateTimeOffset.UtcNow), Outcome = outcome });
+        Write(planFolder, (Read(planFolder, index) ?? New(index, jobId)) with { EndedAt = Now(), Outcome = outcome });
 
     /// <summary>The results job ran: every task of the submission has ended.</summary>
     public static void Finished(string planFolder) => AtomicFile.WriteAllText(Path.Combine(planFolder, FinishedName),
-        PythonJson.Serialize(new JsonObject { ["finished_at"] = PythonJson.IsoTimestamp(DateTimeOffset.UtcNow) }) + "\n");
+        PythonJson.Serialize(new JsonObject { ["finished_at"] = Now() }) + "\n");
 
     public static bool IsFinished(string planFolder) => File.Exists(Path.Combine(planFolder, FinishedName));
 
@@ -33,8 +30,8 @@ public sealed record ArrayTaskRecord(int Index, string JobId, string Host, int P
         try
         {
             var o = PythonJson.Parse(File.ReadAllText(PathFor(planFolder, index)))!.AsObject();
-            return new ArrayTaskRecord(index, (string)o["job"]!, (string)o["host"]!, (int)o["pid"]!, (string)o["started_at"]!,
-                (string?)o["ended_at"], (string?)o["outcome"]);
+            return new ArrayTaskRecord(index, (string)o["job"]!, (string)o["host"]!, (int)o["pid"]!,
+                (string)o["started_at"]!, (string?)o["ended_at"], (string?)o["outcome"]);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException
             or InvalidOperationException or NullReferenceException or FormatException)
@@ -57,6 +54,11 @@ public sealed record ArrayTaskRecord(int Index, string JobId, string Host, int P
             ["outcome"] = record.Outcome,
         }) + "\n");
     }
+
+    private static ArrayTaskRecord New(int index, string jobId) =>
+        new(index, jobId, Environment.MachineName, Environment.ProcessId, Now(), null, null);
+
+    private static string Now() => PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
 
     private static string PathFor(string planFolder, int index) => Path.Combine(planFolder, "tasks", $"{index}.json");
 }

@@ -66,10 +66,12 @@ public static class ClusterActivity
         }
 
         var gone = record.Host == Environment.MachineName && !Execution.ProcessGroup.IsProcessAlive(record.Pid);
-        return record.EndedAt != null || gone ? null : new ClusterTask(runId, record.JobId, ClusterTaskState.Running, record.Host);
+        return record.EndedAt != null || gone
+            ? null
+            : new ClusterTask(runId, record.JobId, ClusterTaskState.Running, record.Host);
     }
 
-    /// <summary>The job ids squeue lists (an array's tasks under the array's id); null when squeue cannot be asked.</summary>
+    /// <summary>The job ids squeue lists (an array's tasks under the array's id); null: squeue failed.</summary>
     private static HashSet<string>? QueuedJobs(string squeue)
     {
         try
@@ -85,7 +87,8 @@ public static class ClusterActivity
             var output = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
             return process.ExitCode == 0
-                ? output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal)
+                ? output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .ToHashSet(StringComparer.Ordinal)
                 : null;
         }
         catch (System.ComponentModel.Win32Exception)

@@ -1,9 +1,13 @@
 namespace Scylla.Core.Cluster;
 
-/// <summary>Folders and files under the experiment's <c>.scylla/</c> that only their owner may change (docs/cluster.md, "What the shared filesystem must provide").</summary>
+/// <summary>
+/// Folders and files under the experiment's <c>.scylla/</c> that only their owner may change (docs/cluster.md, "What
+/// the shared filesystem must provide").
+/// </summary>
 internal static class PrivateFolder
 {
-    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OwnerOnlyFolder =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     public static void Create(string path)
     {

@@ -21,7 +21,7 @@ public sealed class SlurmJob
     /// <summary>The runs of the array, like <c>T0/00/run_01</c>.</summary>
     public IReadOnlyList<string> Runs { get; init; } = [];
 
-    /// <summary>The job ids this job starts after (<c>--dependency=afterany:...</c>), colon-separated; null: none.</summary>
+    /// <summary>The job ids this job starts after (<c>afterany</c>), colon-separated; null: none.</summary>
     public string? DependsOn { get; init; }
 
     public string PlanPath { get; init; } = string.Empty;

@@ -42,7 +42,7 @@ public sealed class SlurmSubmission
     /// <summary>The batch script of the results job.</summary>
     public string ResultsScript => Script("rebuilds the result files after the arrays ended", " -Results");
 
-    /// <summary>The sbatch arguments of batch <paramref name="batch"/>; the array after the first depends on the one before.</summary>
+    /// <summary>The sbatch arguments of batch <paramref name="batch"/>, after the array before it if any.</summary>
     public IReadOnlyList<string> ArrayArguments(int batch, string? previousJobId)
     {
         var (first, count) = Batches[batch];
@@ -51,9 +51,10 @@ public sealed class SlurmSubmission
             [$"--array={first}-{first + count - 1}{throttle}", .. _settings.Licenses.Select(l => $"--licenses={l}")]);
     }
 
-    /// <summary>The sbatch arguments of the results job, after every array (<c>afterany</c>: whatever their exit).</summary>
+    /// <summary>The sbatch arguments of the results job, after every array whatever their exit.</summary>
     public IReadOnlyList<string> ResultsArguments(IEnumerable<string> arrayJobIds) =>
-        Common($"scylla-results-{_plan.SubmissionId}", "results.log", string.Join(':', arrayJobIds), ResultsScriptPath, []);
+        Common($"scylla-results-{_plan.SubmissionId}", "results.log", string.Join(':', arrayJobIds),
+            ResultsScriptPath, []);
 
     /// <summary>What -WhatIf shows: the sbatch commands and the batch scripts.</summary>
     public string Describe()
@@ -73,7 +74,7 @@ public sealed class SlurmSubmission
         return text.ToString();
     }
 
-    /// <summary>Writes the plan and the scripts, submits the arrays and the results job, and records their ids in the plan.</summary>
+    /// <summary>Writes the plan and the scripts, submits the arrays and the results job, records their ids.</summary>
     public IReadOnlyList<SlurmJob> Submit()
     {
         _plan.Write();
@@ -117,13 +118,17 @@ public sealed class SlurmSubmission
     {
         var arguments = new List<string>
         {
-            "--parsable", $"--job-name={name}", $"--output={Path.Combine(_plan.Folder, log)}", $"--chdir={_plan.Folder}",
+            "--parsable",
+            $"--job-name={name}",
+            $"--output={Path.Combine(_plan.Folder, log)}",
+            $"--chdir={_plan.Folder}",
         };
         arguments.AddRange(own);
         arguments.AddRange(Optional("--partition", _settings.Partition));
         arguments.AddRange(Optional("--time", _settings.TimeLimit));
         arguments.AddRange(Optional("--account", _settings.Account));
-        arguments.AddRange(Optional("--dependency", string.IsNullOrEmpty(dependency) ? null : $"afterany:{dependency}"));
+        var after = string.IsNullOrEmpty(dependency) ? null : "afterany:" + dependency;
+        arguments.AddRange(Optional("--dependency", after));
         arguments.AddRange(_settings.ExtraArguments);
         arguments.Add(script);
         return arguments;
@@ -136,11 +141,13 @@ public sealed class SlurmSubmission
     {
         var taskScript = Path.Combine(Path.GetDirectoryName(_plan.ModulePath)!, TaskScriptName);
         var pwsh = string.Join(' ', _settings.PwshCommand.Select(ShellQuote));
+        var arguments =
+            $"-NoProfile -NonInteractive -File {ShellQuote(taskScript)} -PlanPath {ShellQuote(_plan.PlanPath)}";
         return $"""
             #!/bin/bash
             # Scylla submission {_plan.SubmissionId}: this job {purpose} (docs/cluster.md).
             # exec: pwsh is the job's process, so scancel's SIGTERM reaches it and every run stays resumable.
-            exec {pwsh} -NoProfile -NonInteractive -File {ShellQuote(taskScript)} -PlanPath {ShellQuote(_plan.PlanPath)}{mode}
+            exec {pwsh} {arguments}{mode}
 
             """;
     }
@@ -154,7 +161,7 @@ public sealed class SlurmSubmission
         }
     }
 
-    /// <summary>Runs sbatch and returns the job id it prints (<c>--parsable</c>: <c>id</c> or <c>id;cluster</c>).</summary>
+    /// <summary>Runs sbatch; returns the job id it prints (<c>--parsable</c>: <c>id</c> or <c>id;name</c>).</summary>
     private string Sbatch(IReadOnlyList<string> arguments)
     {
         var start = new ProcessStartInfo(_settings.Sbatch)
@@ -174,7 +181,8 @@ public sealed class SlurmSubmission
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new ScyllaException("SlurmNotFound", ScyllaErrorKind.NotFound,
-                $"'{_settings.Sbatch}' could not be started ({e.Message}); Submit-ScyllaRerun needs Slurm's sbatch in PATH.", null, e);
+                $"'{_settings.Sbatch}' could not be started ({e.Message}); Submit-ScyllaRerun needs Slurm's sbatch.",
+                null, e);
         }
 
         using (process)
@@ -187,7 +195,8 @@ public sealed class SlurmSubmission
             if (process.ExitCode != 0 || jobId.Length == 0 || !jobId.All(char.IsAsciiDigit))
             {
                 throw new ScyllaException("SbatchFailed", ScyllaErrorKind.InvalidOperation,
-                    $"sbatch refused the submission (exit code {process.ExitCode}): {(stderr.Result + stdout).Trim()}", _plan.PlanPath);
+                    $"sbatch refused the submission (exit code {process.ExitCode}): {(stderr.Result + stdout).Trim()}",
+                    _plan.PlanPath);
             }
 
             return jobId;
@@ -197,7 +206,8 @@ public sealed class SlurmSubmission
     /// <summary>T5 runs build on the best subtests of the tiers before them (docs/format.md, "Re-runs").</summary>
     private static bool IsInheriting(RunReference run) => run.Tier == "T5";
 
-    private static string CommandLine(IEnumerable<string> arguments) => "sbatch " + string.Join(' ', arguments.Select(ShellQuote));
+    private static string CommandLine(IEnumerable<string> arguments) =>
+        "sbatch " + string.Join(' ', arguments.Select(ShellQuote));
 
     private static string ShellQuote(string value) =>
         value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "/._-=:%,+@".Contains(c))

@@ -26,10 +26,12 @@ internal static class ClusterDisplay
         return shown;
     }
 
-    /// <summary>An experiment, tier or subtest with how many of its runs are Submitted and Running, and on which hosts.</summary>
+    /// <summary>An experiment, tier or subtest with its Submitted and Running run counts and their hosts.</summary>
     public static object Experiment(ScyllaExperiment status, IReadOnlyDictionary<string, ClusterTask> tasks)
     {
-        var prefix = status.Tier == null ? string.Empty : status.Subtest == null ? status.Tier + "/" : $"{status.Tier}/{status.Subtest}/";
+        var prefix = status.Tier == null ? string.Empty
+            : status.Subtest == null ? status.Tier + "/"
+            : $"{status.Tier}/{status.Subtest}/";
         var held = tasks.Values.Where(t => t.RunId.StartsWith(prefix, StringComparison.Ordinal)).ToList();
         if (held.Count == 0)
         {

@@ -12,7 +12,7 @@ using Scylla.PowerShell.Infrastructure;
 namespace Scylla.PowerShell.Commands.Cluster;
 
 /// <summary>
-/// <para type="synopsis">Submits re-runs to Slurm: one job array per experiment, one task per run, and a job that rebuilds the results after it.</para>
+/// <para type="synopsis">Submits re-runs to Slurm: one job array per experiment, one task per run.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Submit, "ScyllaRerun", SupportsShouldProcess = true, DefaultParameterSetName = RunSet)]
 [OutputType(typeof(SlurmJob))]
@@ -138,7 +138,7 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? Account { get; set; }
 
-    /// <summary>Slurm licenses each task holds (<c>name:count</c>): the cluster-wide cap on agents per API account.</summary>
+    /// <summary>Slurm licenses each task holds (<c>name:count</c>): the cluster-wide cap per API account.</summary>
     [Parameter]
     [ValidatePattern(@"^[\w.-]+(:\d+)?$")]
     public string[] License { get; set; } = [];
@@ -163,18 +163,23 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
         {
             var experimentPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ExperimentPath);
             var addresses = Tier!.SelectMany(t => Subtest!.SelectMany(s => RunNumber!.Select(n => (t, s, n))));
-            Add(experimentPath, tierConfig, _ => addresses.Select(a => new RunReference(experimentPath, a.t.ToUpperInvariant(), a.s, a.n)));
+            Add(experimentPath, tierConfig,
+                _ => addresses.Select(a => new RunReference(experimentPath, a.t.ToUpperInvariant(), a.s, a.n)));
             return;
         }
 
-        var statuses = Status ?? (JudgeOnly ? Enum.GetValues<RunStatus>() : Enum.GetValues<RunStatus>().Where(s => s != RunStatus.Completed).ToArray());
+        var statuses = Status
+            ?? Enum.GetValues<RunStatus>().Where(s => JudgeOnly || s != RunStatus.Completed).ToArray();
         var query = new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = statuses };
         var literal = ParameterSetName == LiteralPathSet;
         foreach (var (path, _) in ExperimentPaths.Resolve(this, literal ? LiteralPath : Path, literal))
         {
-            Add(path, tierConfig, experiment => RunScanner.Scan(
-                    experiment, query.Resolve(experiment, e => WriteError(ErrorRecords.From(e))), issue => WriteWarning(issue.Message))
-                .Select(r => new RunReference(experiment.Path, r.Tier, r.Subtest, r.RunNumber)));
+            Add(path, tierConfig, experiment =>
+            {
+                var resolved = query.Resolve(experiment, e => WriteError(ErrorRecords.From(e)));
+                return RunScanner.Scan(experiment, resolved, issue => WriteWarning(issue.Message))
+                    .Select(r => new RunReference(experiment.Path, r.Tier, r.Subtest, r.RunNumber));
+            });
         }
     }
 
@@ -202,7 +207,8 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
         foreach (var experiment in _runs.GroupBy(r => r.Experiment, r => r.Run))
         {
             // A run the engine would refuse now (Completed, no valid agent result for -JudgeOnly) gets no task.
-            var runs = experiment.Where(run => Refusal(rerunner, experiment.Key, run) is not { } refusal || Report(refusal, run)).ToList();
+            var runs = experiment.Where(run => rerunner.Preview(experiment.Key, run).Refusal is not { } refusal
+                || Report(refusal, run)).ToList();
             if (runs.Count == 0)
             {
                 continue;
@@ -212,7 +218,7 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
             {
                 SubmissionId = ArrayPlan.NewSubmissionId(DateTimeOffset.UtcNow),
                 ExperimentPath = experiment.Key.Path,
-                ModulePath = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(typeof(SubmitScyllaRerunCommand).Assembly.Location)!, "Scylla.psd1"),
+                ModulePath = ModuleManifest(),
                 Runs = runs,
                 RerunParameters = RerunParameters(_tierConfigs[experiment.Key]),
                 MaxRateLimitWait = WaitOnRateLimit ? MaxRateLimitWait : null,
@@ -245,7 +251,8 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
         {
             var experiment = _experiments.Open(experimentPath, tierConfig);
             _tierConfigs[experiment] = tierConfig;
-            foreach (var run in runs(experiment).Where(r => _seen.Add((experiment.Path, r.Tier, r.Subtest, r.RunNumber))))
+            var added = runs(experiment).Where(r => _seen.Add((experiment.Path, r.Tier, r.Subtest, r.RunNumber)));
+            foreach (var run in added)
             {
                 _runs.Add((experiment, run with { ExperimentPath = experiment.Path }));
             }
@@ -256,7 +263,7 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
         }
     }
 
-    /// <summary>The Invoke-ScyllaRerun parameters each task passes, paths made absolute here (the nodes share no location).</summary>
+    /// <summary>The Invoke-ScyllaRerun parameters each task passes, paths made absolute (no shared location).</summary>
     private JsonObject RerunParameters(string? tierConfig)
     {
         var parameters = new JsonObject
@@ -279,15 +286,14 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
         Set(nameof(TimeoutSeconds), TimeoutSeconds);
         Set(nameof(JudgeTimeoutSeconds), JudgeTimeoutSeconds);
         Set(nameof(JudgeThrottleLimit), JudgeThrottleLimit);
-        foreach (var (name, on) in new[] { (nameof(JudgeOnly), JudgeOnly), (nameof(Force), Force), (nameof(SkipOwnershipCheck), SkipOwnershipCheck) })
-        {
-            Set(name, on.IsPresent ? true : null);
-        }
+        Set(nameof(JudgeOnly), JudgeOnly.IsPresent ? true : null);
+        Set(nameof(Force), Force.IsPresent ? true : null);
+        Set(nameof(SkipOwnershipCheck), SkipOwnershipCheck.IsPresent ? true : null);
 
         return parameters;
     }
 
-    /// <summary>A path (it holds a separator) resolves against the session's location; a bare name is looked up on the node.</summary>
+    /// <summary>A path (it holds a separator) resolves against the session's location; a bare name stays.</summary>
     private string ResolveExecutable(string value) =>
         value.Contains('/') ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(value) : value;
 
@@ -296,11 +302,14 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
     {
         var process = Environment.ProcessPath!;
         var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
-        return System.IO.Path.GetFileNameWithoutExtension(process) == "dotnet" && !string.IsNullOrEmpty(entry) ? [process, entry] : [process];
+        var isDotnetTool = System.IO.Path.GetFileNameWithoutExtension(process) == "dotnet"
+            && !string.IsNullOrEmpty(entry);
+        return isDotnetTool ? [process, entry!] : [process];
     }
 
-    private static ScyllaException? Refusal(Rerunner rerunner, Experiment experiment, RunReference run) =>
-        rerunner.Preview(experiment, run).Refusal;
+    /// <summary>The manifest of this module, which every task imports by absolute path.</summary>
+    private static string ModuleManifest() => System.IO.Path.Combine(
+        System.IO.Path.GetDirectoryName(typeof(SubmitScyllaRerunCommand).Assembly.Location)!, "Scylla.psd1");
 
     private bool Report(ScyllaException refusal, RunReference run)
     {
