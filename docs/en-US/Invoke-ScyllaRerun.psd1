@@ -5,11 +5,12 @@ Invoke-ScyllaRerun re-executes exactly the runs it receives and leaves every oth
 address (ExperimentPath, Tier, Subtest, RunNumber: a ScyllaRun, a CSV row, any object with those properties) and reads
 each run again from disk before it plans: a run that is Completed now is refused whatever the object said.
 
-Each run is owned by one process at a time (a lease outside the experiment); a run another process is re-running is
-skipped with a RunBusy error. An experiment whose own runner (the Python tool) is alive on this host is refused with
-ExperimentBusy unless -Force. Everything that can refuse a run (checkpoint version, tier configuration, task prompt,
-base repository and task commit, agent and judge executables, T5 parents) is checked before its first write, so a
-refused run leaves every file as it was.
+Each run is owned by one process on one host at a time (a lease in the experiment's .scylla/leases folder, which every
+host sharing the experiment sees); a run another process holds is skipped with a RunBusy error. An experiment whose
+own runner (the Python tool) owns it, on this host or another, is refused with ExperimentBusy unless -Force.
+Everything that can refuse a run (checkpoint version, tier configuration, task prompt, base repository and task
+commit, agent and judge executables, T5 parents) is checked before its first write, so a refused run leaves every file
+as it was (its lease file aside).
 
 Failed, Partial and Missing runs: the old attempt is archived to .failed/run_NN (then run_NN_failed_1, ...; nothing is
 deleted), the workspace is created and configured, the prompt and agent/replay.sh are written, the agent runs through
@@ -36,7 +37,7 @@ its last completed stage, and the next call completes it.
         Tier                    = "The run's tier; with -Path or -LiteralPath, only these tiers."
         Subtest                 = "The run's subtest; with -Path or -LiteralPath, only these subtests (-Subtest 1 finds 01); values the experiment lacks are errors."
         RunNumber               = 'The run number; with -Path or -LiteralPath, only these run numbers.'
-        Force                   = 'Re-run even when the checkpoint or experiment.pid shows a live runner of the experiment on this host.'
+        Force                   = 'Re-run even when the checkpoint (a fresh heartbeat) or experiment.pid shows a live runner of the experiment.'
         Status                  = 'With -Path: only runs with these statuses. Default: every status but Completed (every status with -JudgeOnly).'
         TierConfigPath          = 'The tier configuration folder used to create and configure the workspaces; bound from the TierConfigPath of the runs.'
         RepositoryPath          = 'The base repository to use instead of the one found beside the experiment.'

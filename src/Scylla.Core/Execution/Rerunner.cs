@@ -200,6 +200,7 @@ public sealed class Rerunner(RerunOptions options)
         var (tier, subtest, runNumber) = (attempt.Run.Tier, attempt.Run.Subtest, attempt.Run.RunNumber);
         CheckpointStore.Update(attempt.Experiment.Path, attempt.Experiment.Config, checkpoint =>
         {
+            attempt.Lease.EnsureHeld(); // under the checkpoint's lock: a run taken over writes nothing more
             foreach (var state in states)
             {
                 if (state == RunState.Pending)
