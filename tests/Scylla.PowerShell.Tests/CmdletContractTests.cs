@@ -17,7 +17,8 @@ public sealed class CmdletContractTests : IDisposable
     {
         Assert.Equal(
             [
-                "Get-ScyllaCheckpoint", "Get-ScyllaExperiment", "Get-ScyllaRun", "Get-ScyllaWorkspace", "Invoke-ScyllaRerun",
+                "Export-ScyllaReport", "Get-ScyllaCheckpoint", "Get-ScyllaExperiment", "Get-ScyllaRerunPlan", "Get-ScyllaRun", "Get-ScyllaWorkspace",
+                "Invoke-ScyllaRerun",
                 "New-ScyllaSampleExperiment", "New-ScyllaWorkspace", "Remove-ScyllaWorkspace", "Repair-ScyllaCheckpoint",
                 "Reset-ScyllaRun", "Set-ScyllaCheckpoint", "Submit-ScyllaRerun", "Update-ScyllaResult",
             ],
