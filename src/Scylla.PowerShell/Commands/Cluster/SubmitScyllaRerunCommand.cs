@@ -2,10 +2,8 @@ using System.Management.Automation;
 using System.Text.Json.Nodes;
 using Scylla.Core;
 using Scylla.Core.Cluster;
-using Scylla.Core.Execution;
-using Scylla.Core.Experiments;
 using Scylla.Core.Runs;
-using Scylla.Core.Workspaces;
+using Scylla.Core.Tiers;
 using Scylla.PowerShell.Completion;
 using Scylla.PowerShell.Infrastructure;
 
@@ -22,10 +20,7 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
 
-    private readonly List<(Experiment Experiment, RunReference Run)> _runs = [];
-    private readonly HashSet<(string, string, string, int)> _seen = [];
-    private readonly ExperimentCache _experiments = new();
-    private readonly Dictionary<Experiment, string?> _tierConfigs = [];
+    private RerunSelections? _selections;
 
     #region Parameters
 
@@ -158,41 +153,22 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
+        _selections ??= new RerunSelections(this);
         var tierConfig = WorkspaceParameters.Resolve(this, TierConfigPath);
         if (ParameterSetName == RunSet)
         {
-            var experimentPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ExperimentPath);
-            var addresses = Tier!.SelectMany(t => Subtest!.SelectMany(s => RunNumber!.Select(n => (t, s, n))));
-            Add(experimentPath, tierConfig,
-                _ => addresses.Select(a => new RunReference(experimentPath, a.t.ToUpperInvariant(), a.s, a.n)));
+            _selections.AddAddresses(ExperimentPath, tierConfig, Tier!, Subtest!, RunNumber!);
             return;
         }
 
-        var statuses = Status
-            ?? Enum.GetValues<RunStatus>().Where(s => JudgeOnly || s != RunStatus.Completed).ToArray();
-        var query = new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = statuses };
         var literal = ParameterSetName == LiteralPathSet;
-        foreach (var (path, _) in ExperimentPaths.Resolve(this, literal ? LiteralPath : Path, literal))
-        {
-            Add(path, tierConfig, experiment =>
-            {
-                var resolved = query.Resolve(experiment, e => WriteError(ErrorRecords.From(e)));
-                return RunScanner.Scan(experiment, resolved, issue => WriteWarning(issue.Message))
-                    .Select(r => new RunReference(experiment.Path, r.Tier, r.Subtest, r.RunNumber));
-            });
-        }
+        var statuses = Status ?? RerunSelections.DefaultStatuses(JudgeOnly);
+        _selections.AddQuery(literal ? LiteralPath : Path, literal, tierConfig,
+            new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = statuses });
     }
 
     protected override void EndProcessing()
     {
-        var rerunner = new Rerunner(new RerunOptions
-        {
-            AgentPath = AgentPath,
-            JudgePath = JudgePath,
-            JudgeSystemPromptPath = string.Empty,
-            JudgeOnly = JudgeOnly,
-            Workspace = new WorkspaceOptions { SkipOwnershipCheck = SkipOwnershipCheck },
-        });
         var settings = new SlurmSettings
         {
             Throttle = ThrottleLimit,
@@ -204,11 +180,16 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
             PwshCommand = PwshPath ?? CurrentPwsh(),
         };
 
-        foreach (var experiment in _runs.GroupBy(r => r.Experiment, r => r.Run))
+        foreach (var (experiment, plan) in _selections?.Plan(JudgeOnly) ?? [])
         {
-            // A run the engine would refuse now (Completed, no valid agent result for -JudgeOnly) gets no task.
-            var runs = experiment.Where(run => rerunner.Preview(experiment.Key, run).Refusal is not { } refusal
-                || Report(refusal, run)).ToList();
+            // Each run as the engine would plan it now: a run it would refuse (Completed, no valid agent result for
+            // -JudgeOnly) gets no task, and its refusal is reported here.
+            foreach (var refused in plan.PlannedRuns.Where(r => r.Refusal != null))
+            {
+                WriteError(ErrorRecords.From(refused.Refusal!, refused.Reference));
+            }
+
+            var runs = plan.PlannedRuns.Where(r => r.Refusal == null).Select(r => r.Reference).ToList();
             if (runs.Count == 0)
             {
                 continue;
@@ -217,10 +198,11 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
             var submission = new SlurmSubmission(new ArrayPlan
             {
                 SubmissionId = ArrayPlan.NewSubmissionId(DateTimeOffset.UtcNow),
-                ExperimentPath = experiment.Key.Path,
+                ExperimentPath = experiment.Path,
                 ModulePath = ModuleManifest(),
                 Runs = runs,
-                RerunParameters = RerunParameters(_tierConfigs[experiment.Key]),
+                RerunParameters = RerunParameters(
+                    experiment.Catalog.Source == TierCatalogSource.Explicit ? experiment.Catalog.Directory : null),
                 MaxRateLimitWait = WaitOnRateLimit ? MaxRateLimitWait : null,
             }, settings);
             var description = submission.Describe();
@@ -235,8 +217,8 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
             }
             catch (Exception e) when (e is ScyllaException or IOException or UnauthorizedAccessException)
             {
-                WriteError(e is ScyllaException s ? ErrorRecords.From(s, experiment.Key.Path)
-                    : ErrorRecords.FromIO("SubmitFailed", e, experiment.Key.Path));
+                WriteError(e is ScyllaException s ? ErrorRecords.From(s, experiment.Path)
+                    : ErrorRecords.FromIO("SubmitFailed", e, experiment.Path));
             }
         }
     }
@@ -244,24 +226,6 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
     #endregion
 
     #region Private
-
-    private void Add(string experimentPath, string? tierConfig, Func<Experiment, IEnumerable<RunReference>> runs)
-    {
-        try
-        {
-            var experiment = _experiments.Open(experimentPath, tierConfig);
-            _tierConfigs[experiment] = tierConfig;
-            var added = runs(experiment).Where(r => _seen.Add((experiment.Path, r.Tier, r.Subtest, r.RunNumber)));
-            foreach (var run in added)
-            {
-                _runs.Add((experiment, run with { ExperimentPath = experiment.Path }));
-            }
-        }
-        catch (ScyllaException e)
-        {
-            WriteError(ErrorRecords.From(e, experimentPath));
-        }
-    }
 
     /// <summary>The Invoke-ScyllaRerun parameters each task passes, paths made absolute (no shared location).</summary>
     private JsonObject RerunParameters(string? tierConfig)
@@ -310,12 +274,6 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
     /// <summary>The manifest of this module, which every task imports by absolute path.</summary>
     private static string ModuleManifest() => System.IO.Path.Combine(
         System.IO.Path.GetDirectoryName(typeof(SubmitScyllaRerunCommand).Assembly.Location)!, "Scylla.psd1");
-
-    private bool Report(ScyllaException refusal, RunReference run)
-    {
-        WriteError(ErrorRecords.From(refusal, run));
-        return false;
-    }
 
     #endregion
 }
