@@ -113,7 +113,7 @@ internal sealed partial class RerunPreflight(RerunOptions options)
 
         attempt.Repository ??= OpenRepository(attempt.Experiment);
         var run = attempt.Run;
-        return Path.Exists(Path.Combine(attempt.Workspace, ".git"))
+        return WorktreeRegistrations.IsLive(attempt.Workspace)
             ? attempt.Repository.Patch(attempt.Workspace)
             : attempt.Repository.BranchPatch(
                 attempt.Repository.Base.BranchName(attempt.Experiment.Config.ExperimentId, run.Tier, run.Subtest, run.RunNumber));

@@ -288,7 +288,7 @@ internal static class RerunStages
     /// <summary>Removes the finished run's worktree, keeping its branch; a run without one (or without a repository) has none.</summary>
     private static void Release(RunAttempt a)
     {
-        if (Path.Exists(Path.Combine(a.Workspace, ".git")))
+        if (WorktreeRegistrations.IsLive(a.Workspace))
         {
             RepositorySession.Release(a.Workspace);
         }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Scylla.Core.Checkpoints;
 using Scylla.Core.Experiments;
 using Scylla.Core.Runs;
+using Scylla.Core.Workspaces;
 
 namespace Scylla.Core.Execution;
 
@@ -129,7 +130,7 @@ public sealed class Rerunner(RerunOptions options)
     private IReadOnlyList<RerunStage> PlanWithAgentWork(RunAttempt attempt, ref RerunAction planned, Action<string> reportStage)
     {
         var run = attempt.Run;
-        var stages = RerunStages.PathFor(planned, RunStates.Parse(run.RunState), Path.Exists(Path.Combine(run.WorkspacePath, ".git")));
+        var stages = RerunStages.PathFor(planned, RunStates.Parse(run.RunState), WorktreeRegistrations.IsLive(run.WorkspacePath));
         if (!stages.Contains(RerunStages.BuildJudgePrompt) || stages.Contains(RerunStages.CaptureDiff))
         {
             return stages;

@@ -137,7 +137,7 @@ public sealed class RepositorySession : IDisposable
     /// </summary>
     public static void MoveRun(string from, string to)
     {
-        var admin = WorktreeRegistrations.AdminDirectoryOf(Path.Combine(from, "workspace"));
+        var admin = WorktreeRegistrations.AdminDirectoryOf(Path.Combine(from, "workspace")) is { } named && Directory.Exists(named) ? named : null;
         var locked = admin == null ? null : Path.Combine(admin, "locked");
         if (locked != null)
         {

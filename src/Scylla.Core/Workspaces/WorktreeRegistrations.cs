@@ -47,6 +47,13 @@ internal static class WorktreeRegistrations
     }
 
     /// <summary>
+    /// A worktree git can work in: its <c>.git</c> is a folder, or a file naming a registration that still exists (upstream
+    /// leaves promoted workspaces behind with a <c>.git</c> whose registration a later prune removed).
+    /// </summary>
+    public static bool IsLive(string workspace) =>
+        Directory.Exists(Path.Combine(workspace, ".git")) || AdminDirectoryOf(workspace) is { } admin && Directory.Exists(admin);
+
+    /// <summary>
     /// Removes the registration of the worktree at <paramref name="workspace"/> (only one that names that folder back),
     /// leaving its files: the run's own entry, so it needs no repository lock.
     /// </summary>
