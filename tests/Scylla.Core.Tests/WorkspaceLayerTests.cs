@@ -67,14 +67,27 @@ public sealed class WorkspaceLayerTests : IDisposable
         Assert.Single(watch.TakeOpened());
     }
 
+    /// <summary>
+    /// A run upstream finished, reset with <c>Reset-ScyllaRun -FromState judge_pipeline_run</c>: its judge prompt is kept,
+    /// or (a run that stopped before its judges) there is none and the judges are shown the agent's commit on the branch.
+    /// </summary>
     [Theory]
-    [InlineData(ExperimentLayout.Flat)]
-    [InlineData(ExperimentLayout.Phase)]
-    public void A_judge_reset_of_a_run_whose_worktree_upstream_removed_is_judged_from_its_branch(ExperimentLayout layout)
+    [InlineData(ExperimentLayout.Flat, true)]
+    [InlineData(ExperimentLayout.Phase, true)]
+    [InlineData(ExperimentLayout.Flat, false)]
+    [InlineData(ExperimentLayout.Phase, false)]
+    public void A_judge_reset_of_a_run_whose_worktree_upstream_removed_completes_without_its_agent(ExperimentLayout layout, bool promptKept)
     {
         var path = NewExperiment(layout, RunStatus.Completed);
         var run = LeaveAsUpstreamDoes(path, layout);
         ResetToTheJudges(path, run);
+        var prompt = Path.Combine(run, "judge_prompt.md");
+        var promptBefore = File.ReadAllText(prompt);
+        if (!promptKept)
+        {
+            File.Delete(prompt);
+        }
+
         var agentBefore = TreeSnapshot.Of(Path.Combine(run, "agent"));
 
         var result = new Rerunner(Options()).Execute(Open(path), Address(path), _ => { }, CancellationToken.None);
@@ -82,7 +95,14 @@ public sealed class WorkspaceLayerTests : IDisposable
         var after = Fixtures.Scan(path, tierConfig: Path.Combine(path, SampleExperimentGenerator.TierConfigFolder)).Single();
         Assert.Equal((RerunAction.ResumeJudges, RerunOutcome.Succeeded, RunStatus.Completed), (result.Action, result.Outcome, after.Status));
         Assert.Equal(agentBefore, TreeSnapshot.Of(Path.Combine(run, "agent")));
-        Assert.Contains("+print('from the branch')", File.ReadAllText(Path.Combine(run, "judge_prompt.md")));
+        if (promptKept)
+        {
+            Assert.Equal(promptBefore, File.ReadAllText(prompt));
+        }
+        else
+        {
+            Assert.Contains("+print('from the branch')", File.ReadAllText(prompt));
+        }
     }
 
     [Fact]
@@ -92,6 +112,7 @@ public sealed class WorkspaceLayerTests : IDisposable
         var run = LeaveAsUpstreamDoes(path, ExperimentLayout.Flat);
         Git(Path.Combine(path, "repo"), "branch", "-D", "T0_00_run_01");
         ResetToTheJudges(path, run);
+        File.Delete(Path.Combine(run, "judge_prompt.md"));
         var messages = new List<string>();
 
         var result = new Rerunner(Options()).Execute(Open(path), Address(path), messages.Add, CancellationToken.None);
@@ -107,6 +128,7 @@ public sealed class WorkspaceLayerTests : IDisposable
         var path = NewExperiment(ExperimentLayout.Flat, RunStatus.Completed);
         var run = LeaveAsUpstreamDoes(path, ExperimentLayout.Flat);
         Git(Path.Combine(path, "repo"), "branch", "-D", "T0_00_run_01");
+        File.Delete(Path.Combine(run, "judge_prompt.md"));
         JudgeResultArchive.ArchiveSlots(run, [1]);
         var before = TreeSnapshot.Of(path);
 
