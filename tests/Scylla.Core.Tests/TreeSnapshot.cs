@@ -5,10 +5,12 @@ namespace Scylla.Core.Tests;
 /// <summary>Every file and link under a folder with its content, so a test can show that nothing changed.</summary>
 public static class TreeSnapshot
 {
-    /// <summary>Every file and link under <paramref name="root"/>, with its content hash (a link by its target).</summary>
+    /// <summary>Every file and link under <paramref name="root"/>, with its content hash (a link by its target).
+    /// </summary>
     public static List<string> Of(string root) => new DirectoryInfo(root)
         .EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-        .Select(i => $"{Path.GetRelativePath(root, i.FullName)} " + (i.LinkTarget ?? (i is FileInfo f ? Hash(f.FullName) : "dir")))
+        .Select(i => $"{Path.GetRelativePath(root, i.FullName)} "
+            + (i.LinkTarget ?? (i is FileInfo f ? Hash(f.FullName) : "dir")))
         .Order(StringComparer.Ordinal).ToList();
 
     /// <summary>A file's hash; a lock file (empty, and unreadable while held) by its presence.</summary>

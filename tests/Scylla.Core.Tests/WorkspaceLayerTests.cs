@@ -9,8 +9,8 @@ using static Scylla.Core.Tests.GitExperiment;
 namespace Scylla.Core.Tests;
 
 /// <summary>
-/// The workspace layer inside re-runs: the plan refuses before the first write, a run locks its repository once, and the
-/// judges of a run whose worktree is gone read the agent's work from its branch (docs/format.md, "Workspaces").
+/// The workspace layer inside re-runs: the plan refuses before the first write, a run locks its repository once, and
+/// the judges of a run whose worktree is gone read the agent's work from its branch (docs/format.md, "Workspaces").
 /// </summary>
 [Collection(GitCollection.Name)]
 public sealed class WorkspaceLayerTests : IDisposable
@@ -30,7 +30,9 @@ public sealed class WorkspaceLayerTests : IDisposable
     {
         var path = NewExperiment(ExperimentLayout.Flat, RunStatus.Failed, tiers: 6);
         var options = Options();
-        var address = new RunReference(path, fault == "T5 parents incomplete" ? "T5" : "T0", fault == "T5 parents incomplete" ? "01" : "00", 1);
+        var t5 = fault == "T5 parents incomplete";
+        var address = new RunReference(path, t5 ? "T5" : "T0", t5 ? "01" : "00", 1);
+        var repository = Path.Combine(path, "repo");
         switch (fault)
         {
             case "bad instruction template":
@@ -38,9 +40,16 @@ public sealed class WorkspaceLayerTests : IDisposable
                 File.WriteAllText(template, "{\"agents_plural\": 1}");
                 options = options with { Workspace = new WorkspaceOptions { InstructionTemplatePath = template } };
                 break;
-            case "missing subtest": File.Delete(Path.Combine(path, SampleExperimentGenerator.TierConfigFolder, "subtests", "t0", "00-sample.yaml")); break;
-            case "branch in use": Git(Path.Combine(path, "repo"), "worktree", "add", "-q", "-b", "T0_00_run_01", _temp.Combine("elsewhere")); break;
-            case "missing commit": Replace(Path.Combine(path, ExperimentConfig.RelativePath), ExperimentConfig.Load(path).TaskCommit, new string('a', 40)); break;
+            case "missing subtest":
+                File.Delete(Path.Combine(TierConfig(path), "subtests", "t0", "00-sample.yaml"));
+                break;
+            case "branch in use":
+                Git(repository, "worktree", "add", "-q", "-b", "T0_00_run_01", _temp.Combine("elsewhere"));
+                break;
+            case "missing commit":
+                var config = Path.Combine(path, ExperimentConfig.RelativePath);
+                Replace(config, ExperimentConfig.Load(path).TaskCommit, new string('a', 40));
+                break;
         }
 
         var before = TreeSnapshot.Of(path);
@@ -68,15 +77,17 @@ public sealed class WorkspaceLayerTests : IDisposable
     }
 
     /// <summary>
-    /// A run upstream finished, reset with <c>Reset-ScyllaRun -FromState judge_pipeline_run</c>: its judge prompt is kept,
-    /// or (a run that stopped before its judges) there is none and the judges are shown the agent's commit on the branch.
+    /// A run upstream finished, reset with <c>Reset-ScyllaRun -FromState judge_pipeline_run</c>: its judge prompt is
+    /// kept, or (a run that stopped before its judges) there is none and the judges are shown the agent's commit on the
+    /// branch.
     /// </summary>
     [Theory]
     [InlineData(ExperimentLayout.Flat, true)]
     [InlineData(ExperimentLayout.Phase, true)]
     [InlineData(ExperimentLayout.Flat, false)]
     [InlineData(ExperimentLayout.Phase, false)]
-    public void A_judge_reset_of_a_run_whose_worktree_upstream_removed_completes_without_its_agent(ExperimentLayout layout, bool promptKept)
+    public void A_judge_reset_of_a_run_whose_worktree_upstream_removed_completes_without_its_agent(
+        ExperimentLayout layout, bool promptKept)
     {
         var path = NewExperiment(layout, RunStatus.Completed);
         var run = LeaveAsUpstreamDoes(path, layout);
@@ -92,8 +103,9 @@ public sealed class WorkspaceLayerTests : IDisposable
 
         var result = new Rerunner(Options()).Execute(Open(path), Address(path), _ => { }, CancellationToken.None);
 
-        var after = Fixtures.Scan(path, tierConfig: Path.Combine(path, SampleExperimentGenerator.TierConfigFolder)).Single();
-        Assert.Equal((RerunAction.ResumeJudges, RerunOutcome.Succeeded, RunStatus.Completed), (result.Action, result.Outcome, after.Status));
+        var after = Fixtures.Scan(path, tierConfig: TierConfig(path)).Single();
+        Assert.Equal((RerunAction.ResumeJudges, RerunOutcome.Succeeded, RunStatus.Completed),
+            (result.Action, result.Outcome, after.Status));
         Assert.Equal(agentBefore, TreeSnapshot.Of(Path.Combine(run, "agent")));
         if (promptKept)
         {
@@ -119,7 +131,7 @@ public sealed class WorkspaceLayerTests : IDisposable
 
         Assert.Equal((RerunAction.RerunAgent, RerunOutcome.Succeeded), (result.Action, result.Outcome));
         Assert.Contains(messages, m => m.Contains("the agent's work is gone", StringComparison.Ordinal));
-        Assert.True(File.Exists(Path.Combine(result.ArchivePath!, "agent", "output.txt")), "the old attempt is archived");
+        Assert.True(File.Exists(Path.Combine(result.ArchivePath!, "agent", "output.txt")), "the old attempt's archive");
     }
 
     [Fact]
@@ -132,7 +144,8 @@ public sealed class WorkspaceLayerTests : IDisposable
         JudgeResultArchive.ArchiveSlots(run, [1]);
         var before = TreeSnapshot.Of(path);
 
-        var result = new Rerunner(Options() with { JudgeOnly = true }).Execute(Open(path), Address(path), _ => { }, CancellationToken.None);
+        var rerunner = new Rerunner(Options() with { JudgeOnly = true });
+        var result = rerunner.Execute(Open(path), Address(path), _ => { }, CancellationToken.None);
 
         Assert.Equal((RerunOutcome.Skipped, "AgentWorkLost"), (result.Outcome, result.ErrorId));
         Assert.Equal(before, TreeSnapshot.Of(path));
@@ -166,12 +179,15 @@ public sealed class WorkspaceLayerTests : IDisposable
         var experiment = Open(path);
         var run = experiment.LocateRun("T0", "00", 1).Path;
         var repository = Path.Combine(path, "repo");
-        var worktree = layout == ExperimentLayout.Flat ? Path.Combine(run, "workspace") : _temp.Combine("in_progress", "workspace");
+        var worktree = layout == ExperimentLayout.Flat
+            ? Path.Combine(run, "workspace")
+            : _temp.Combine("in_progress", "workspace");
         Directory.Delete(Path.Combine(run, "workspace"), recursive: true);
         Git(repository, "worktree", "add", "-q", "-b", "T0_00_run_01", worktree, experiment.Config.TaskCommit);
         File.WriteAllText(Path.Combine(worktree, "hello.py"), "print('from the branch')\n");
         Git(worktree, "add", "-A");
-        Git(worktree, "-c", "user.name=Py", "-c", "user.email=py@example.invalid", "commit", "-q", "-m", RepositorySession.AgentChangesCommitMessage);
+        Git(worktree, "-c", "user.name=Py", "-c", "user.email=py@example.invalid", "commit", "-q", "-m",
+            RepositorySession.AgentChangesCommitMessage);
         if (layout == ExperimentLayout.Flat)
         {
             Git(repository, "worktree", "remove", "--force", worktree);
@@ -190,7 +206,8 @@ public sealed class WorkspaceLayerTests : IDisposable
     {
         JudgeResultArchive.Archive(run, [1, 2, 3]);
         var experiment = Open(path);
-        CheckpointStore.Update(path, experiment.Config, c => CheckpointReset.ApplyRun(c, "T0", "00", 1, judgeStage: true));
+        CheckpointStore.Update(path, experiment.Config,
+            c => CheckpointReset.ApplyRun(c, "T0", "00", 1, judgeStage: true));
     }
 
     private string NewExperiment(ExperimentLayout layout, RunStatus status, int tiers = 1)
@@ -198,13 +215,15 @@ public sealed class WorkspaceLayerTests : IDisposable
         var path = _temp.Combine("exp-" + Guid.NewGuid().ToString("N")[..6]);
         SampleExperimentGenerator.Generate(new SampleExperimentSpec
         {
-            Path = path, Layout = layout, TierCount = tiers, SubtestsPerTier = 1, RunsPerSubtest = 1, StatusPattern = [status],
-            WithRepository = true,
+            Path = path, Layout = layout, TierCount = tiers, SubtestsPerTier = 1, RunsPerSubtest = 1,
+            StatusPattern = [status], WithRepository = true,
         });
         return path;
     }
 
-    private static Experiment Open(string path) => Experiment.Open(path, Path.Combine(path, SampleExperimentGenerator.TierConfigFolder));
+    private static Experiment Open(string path) => Experiment.Open(path, TierConfig(path));
+
+    private static string TierConfig(string path) => Path.Combine(path, SampleExperimentGenerator.TierConfigFolder);
 
     private static RunReference Address(string path) => new(path, "T0", "00", 1);
 

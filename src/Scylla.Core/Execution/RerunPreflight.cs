@@ -66,10 +66,11 @@ internal sealed partial class RerunPreflight(RerunOptions options)
         {
             // The run's earlier worktrees, wherever the layout kept them, are archived before the new one is made.
             var run = attempt.Run;
+            var runFolder = Experiment.RunDirectoryName(run.RunNumber);
             var replaces = experiment.TierDirectories(run.Tier)
-                .Select(d => Path.Combine(d.Directory, run.Subtest, Experiment.RunDirectoryName(run.RunNumber), "workspace")).ToList();
-            (attempt.WorkspacePlan, attempt.Repository) = WorkspacePlan.Make(experiment, run.Tier, run.Subtest, run.RunNumber,
-                attempt.HomeIn(Experiment.InProgressFolder), options.Workspace, replaces);
+                .Select(d => Path.Combine(d.Directory, run.Subtest, runFolder, "workspace")).ToList();
+            (attempt.WorkspacePlan, attempt.Repository) = WorkspacePlan.Make(experiment, run.Tier, run.Subtest,
+                run.RunNumber, attempt.HomeIn(Experiment.InProgressFolder), options.Workspace, replaces);
             attempt.Subtest = attempt.WorkspacePlan.Definition;
         }
         else if (needs.HasFlag(StageNeeds.Subtest))
@@ -111,12 +112,12 @@ internal sealed partial class RerunPreflight(RerunOptions options)
             return string.Empty;
         }
 
-        attempt.Repository ??= OpenRepository(attempt.Experiment);
+        var repository = attempt.Repository ??= OpenRepository(attempt.Experiment);
         var run = attempt.Run;
         return WorktreeRegistrations.IsLive(attempt.Workspace)
-            ? attempt.Repository.Patch(attempt.Workspace)
-            : attempt.Repository.BranchPatch(
-                attempt.Repository.Base.BranchName(attempt.Experiment.Config.ExperimentId, run.Tier, run.Subtest, run.RunNumber));
+            ? repository.Patch(attempt.Workspace)
+            : repository.BranchPatch(repository.Base.BranchName(
+                attempt.Experiment.Config.ExperimentId, run.Tier, run.Subtest, run.RunNumber));
     }
 
     private RepositorySession OpenRepository(Experiment experiment) =>

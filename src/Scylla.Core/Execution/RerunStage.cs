@@ -10,11 +10,14 @@ internal enum StageNeeds
     TaskPrompt = 1,
     Subtest = 2,
 
-    /// <summary>The run's <see cref="Workspaces.RepositorySession"/>, for a stage that works in its live worktree.</summary>
+    /// <summary>The run's <see cref="Workspaces.RepositorySession"/>, for a stage in its live worktree.</summary>
     Repository = 4,
     AgentExecutable = 8,
     JudgeExecutable = 16,
-    /// <summary>A <see cref="Workspaces.WorkspacePlan"/> (subtest, T5 parents, wording, repository, commit, branch) and its session.</summary>
+    /// <summary>
+    /// A <see cref="Workspaces.WorkspacePlan"/> (subtest, T5 parents, wording, repository, commit, branch) and its
+    /// session.
+    /// </summary>
     Workspace = 32,
 }
 

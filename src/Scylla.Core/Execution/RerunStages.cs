@@ -71,9 +71,9 @@ internal static class RerunStages
     ];
 
     /// <summary>
-    /// The stages an action runs, in list order. A resumed run starts after the state it recorded; one whose worktree is
-    /// gone (a finished run reset to a judge state) starts after the diff at the latest: its agent's work is committed on
-    /// its branch, where preflight read the patch.
+    /// The stages an action runs, in list order. A resumed run starts after the state it recorded; one whose worktree
+    /// is gone (a finished run reset to a judge state) starts after the diff at the latest: its agent's work is
+    /// committed on its branch, where preflight read the patch.
     /// </summary>
     public static IReadOnlyList<RerunStage> PathFor(RerunAction action, RunState? recorded, bool hasWorktree) => action switch
     {
@@ -96,7 +96,8 @@ internal static class RerunStages
         }
     }
 
-    private static string Archive(RunAttempt a, string runDirectory) => RunArchive.Archive(runDirectory, RepositorySession.ArchiveRun);
+    private static string Archive(RunAttempt a, string runDirectory) =>
+        RunArchive.Archive(runDirectory, RepositorySession.ArchiveRun);
 
     private static void CreateRunFolders(RunAttempt a)
     {

@@ -123,14 +123,16 @@ public sealed class Rerunner(RerunOptions options)
     }
 
     /// <summary>
-    /// The stages of the planned path. When its judges need a patch no stage of it captures, the patch is read now, from
-    /// the run's live worktree or its branch; a run whose work is in neither goes back to its agent (with -JudgeOnly it is
-    /// refused), and says why.
+    /// The stages of the planned path. When its judges need a patch no stage of it captures, the patch is read now,
+    /// from the run's live worktree or its branch; a run whose work is in neither goes back to its agent (with
+    /// -JudgeOnly it is refused), and says why.
     /// </summary>
-    private IReadOnlyList<RerunStage> PlanWithAgentWork(RunAttempt attempt, ref RerunAction planned, Action<string> reportStage)
+    private IReadOnlyList<RerunStage> PlanWithAgentWork(RunAttempt attempt, ref RerunAction planned,
+        Action<string> reportStage)
     {
         var run = attempt.Run;
-        var stages = RerunStages.PathFor(planned, RunStates.Parse(run.RunState), WorktreeRegistrations.IsLive(run.WorkspacePath));
+        var live = WorktreeRegistrations.IsLive(run.WorkspacePath);
+        var stages = RerunStages.PathFor(planned, RunStates.Parse(run.RunState), live);
         if (!stages.Contains(RerunStages.BuildJudgePrompt) || stages.Contains(RerunStages.CaptureDiff))
         {
             return stages;
@@ -142,7 +144,8 @@ public sealed class Rerunner(RerunOptions options)
             return stages;
         }
 
-        var lost = $"{run.RunId} has no judge prompt, no worktree, and no agent commit on its branch: the agent's work is gone";
+        var lost = $"{run.RunId} has no judge prompt, no worktree, and no agent commit on its branch: "
+            + "the agent's work is gone";
         if (planned == RerunAction.RerunJudges)
         {
             throw Refusal("AgentWorkLost", lost + "; re-run its agent (without -JudgeOnly).");

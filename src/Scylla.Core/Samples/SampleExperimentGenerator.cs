@@ -155,7 +155,8 @@ public static class SampleExperimentGenerator
         }
     }
 
-    private static void WriteRun(string root, string runDirectory, RunStatus status, int runNumber, double score, string[] judgeModels, int workspaceFiles)
+    private static void WriteRun(string root, string runDirectory, RunStatus status, int runNumber, double score,
+        string[] judgeModels, int workspaceFiles)
     {
         if (status == RunStatus.Missing)
         {
@@ -229,9 +230,10 @@ public static class SampleExperimentGenerator
         });
 
         // What the judges were shown, built as the engine builds it (the patch of the hello.py the workspace holds).
-        File.WriteAllText(System.IO.Path.Combine(runDirectory, "judge_prompt.md"), Execution.Judging.BuildPrompt(root, TaskPrompt, stdout,
-            "## Committed Changes\ndiff --git a/hello.py b/hello.py\nnew file mode 100644\n--- /dev/null\n+++ b/hello.py\n@@ -0,0 +1 @@\n"
-            + "+print('Hello, World!')"));
+        const string patch = "## Committed Changes\ndiff --git a/hello.py b/hello.py\nnew file mode 100644\n"
+            + "--- /dev/null\n+++ b/hello.py\n@@ -0,0 +1 @@\n+print('Hello, World!')";
+        File.WriteAllText(System.IO.Path.Combine(runDirectory, "judge_prompt.md"),
+            Execution.Judging.BuildPrompt(root, TaskPrompt, stdout, patch));
         var judges = WriteJudges(System.IO.Path.Combine(runDirectory, "judge"), score, judgeModels);
         if (status == RunStatus.Completed)
         {

@@ -18,8 +18,12 @@ internal sealed class GitCli(string executable, bool skipOwnershipCheck)
     /// <summary>The git on PATH, or null (then libgit2 does everything).</summary>
     public static string? OnPath => s_onPath.Value;
 
-    /// <summary>Runs git in <paramref name="directory"/>: its exit code and output, or <c>GitFailed</c> for an exit code not allowed.</summary>
-    public (int ExitCode, string Output) Run(string directory, Signature? identity, IEnumerable<string> arguments, params int[] allowedExitCodes)
+    /// <summary>
+    /// Runs git in <paramref name="directory"/>: its exit code and output, or <c>GitFailed</c> for an exit code not
+    /// allowed.
+    /// </summary>
+    public (int ExitCode, string Output) Run(string directory, Signature? identity, IEnumerable<string> arguments,
+        params int[] allowedExitCodes)
     {
         var start = new ProcessStartInfo(executable)
         {
@@ -39,8 +43,9 @@ internal sealed class GitCli(string executable, bool skipOwnershipCheck)
             start.Environment["GIT_AUTHOR_EMAIL"] = start.Environment["GIT_COMMITTER_EMAIL"] = identity.Email;
         }
 
-        string[] settings = ["-c", "core.hooksPath=/dev/null", "-c", "commit.gpgSign=false", "-c", "advice.detachedHead=false"];
-        foreach (var argument in settings.Concat(skipOwnershipCheck ? ["-c", "safe.directory=*"] : []).Concat(arguments))
+        string[] settings = ["-c", "core.hooksPath=/dev/null", "-c", "commit.gpgSign=false"];
+        string[] ownership = skipOwnershipCheck ? ["-c", "safe.directory=*"] : [];
+        foreach (var argument in settings.Concat(ownership).Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }
@@ -56,6 +61,7 @@ internal sealed class GitCli(string executable, bool skipOwnershipCheck)
         }
 
         throw new ScyllaException("GitFailed", ScyllaErrorKind.InvalidOperation,
-            $"git {string.Join(' ', arguments)} failed in '{directory}' (exit {process.ExitCode}): {error.Result.Trim()}", directory);
+            $"git {string.Join(' ', arguments)} failed in '{directory}' (exit {process.ExitCode}): "
+            + error.Result.Trim(), directory);
     }
 }

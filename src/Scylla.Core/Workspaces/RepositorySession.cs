@@ -6,10 +6,10 @@ using Scylla.Core.IO;
 namespace Scylla.Core.Workspaces;
 
 /// <summary>
-/// A run's one way into its base repository: opened once, it creates, configures, commits, diffs, archives and releases the
-/// run's worktree. Only what changes the repository's shared state (its worktree list, branches and tags) holds the
-/// repository's lock file, so a run takes that lock once; the rest touches only the run's own worktree, its branch and
-/// its registration (docs/format.md, "Workspaces").
+/// A run's one way into its base repository: opened once, it creates, configures, commits, diffs, archives and
+/// releases the run's worktree. Only what changes the repository's shared state (its worktree list, branches and tags)
+/// holds the repository's lock file, so a run takes that lock once; the rest touches only the run's own worktree, its
+/// branch and its registration (docs/format.md, "Workspaces").
 /// </summary>
 public sealed class RepositorySession : IDisposable
 {
@@ -36,9 +36,14 @@ public sealed class RepositorySession : IDisposable
 
     public BaseRepository Base { get; }
 
-    /// <summary>Opens <paramref name="baseRepository"/> (with libgit2's ownership check unless the options skip it).</summary>
-    public static RepositorySession Open(BaseRepository baseRepository, WorkspaceOptions options) => new(baseRepository,
-        GitRepositories.WithOwnershipCheck(options.SkipOwnershipCheck, () => GitRepositories.Open(baseRepository.Path)), options);
+    /// <summary>Opens <paramref name="baseRepository"/> (with libgit2's ownership check unless the options skip it).
+    /// </summary>
+    public static RepositorySession Open(BaseRepository baseRepository, WorkspaceOptions options)
+    {
+        var repository = GitRepositories.WithOwnershipCheck(options.SkipOwnershipCheck,
+            () => GitRepositories.Open(baseRepository.Path));
+        return new RepositorySession(baseRepository, repository, options);
+    }
 
     public void Dispose() => _repository.Dispose();
 
@@ -51,21 +56,22 @@ public sealed class RepositorySession : IDisposable
     /// </summary>
     public void RequireBranchFree(string branch, IReadOnlyList<string> replaces)
     {
-        var holder = WorktreeRegistrations.Read(_repository.Info.Path)
+        var holder = Registrations()
             .Where(r => r.Branch == branch || r.Name == branch)
-            .FirstOrDefault(r => (!r.IsStale || r.IsLocked) && !replaces.Any(w => WorktreeRegistrations.SamePath(w, r.WorkspacePath)));
+            .FirstOrDefault(r => (!r.IsStale || r.IsLocked) && !replaces.Any(w => SamePath(w, r.WorkspacePath)));
         if (holder != null)
         {
             throw new ScyllaException("BranchInUse", ScyllaErrorKind.InvalidOperation,
                 $"The branch or worktree name '{branch}' is in use by the worktree '{holder.WorkspacePath}'"
-                + $"{(holder.IsLocked ? " (locked)" : string.Empty)}. Remove that worktree first.", holder.WorkspacePath);
+                + $"{(holder.IsLocked ? " (locked)" : string.Empty)}. Remove that worktree first.",
+                holder.WorkspacePath);
         }
     }
 
     /// <summary>
-    /// Makes the planned worktree at the task commit on the run's branch, configures it and commits the configuration, all
-    /// under the repository's lock (the one time this session takes it). On a failure the worktree, branch and folder just
-    /// made are removed.
+    /// Makes the planned worktree at the task commit on the run's branch, configures it and commits the configuration,
+    /// all under the repository's lock (the one time this session takes it). On a failure the worktree, branch and
+    /// folder just made are removed.
     /// </summary>
     public void Create(WorkspacePlan plan, CancellationToken cancellationToken = default)
     {
@@ -95,13 +101,16 @@ public sealed class RepositorySession : IDisposable
         }
         catch
         {
-            var made = WorktreeRegistrations.Read(_repository.Info.Path).FirstOrDefault(r => WorktreeRegistrations.SamePath(r.WorkspacePath, workspace));
+            var made = Registrations().FirstOrDefault(r => SamePath(r.WorkspacePath, workspace));
             RemoveWorktree(made?.Name ?? plan.Branch, workspace, keepBranch: false, plan.Branch);
             throw;
         }
     }
 
-    /// <summary>Stages everything in the run's worktree and commits it (empty commits allowed), as upstream does after the agent.</summary>
+    /// <summary>
+    /// Stages everything in the run's worktree and commits it (empty commits allowed), as upstream does after the
+    /// agent.
+    /// </summary>
     public void CommitAll(string workspace, string message)
     {
         var signature = GitRepositories.Signature(_repository);
@@ -121,23 +130,26 @@ public sealed class RepositorySession : IDisposable
     public string Patch(string workspace)
     {
         using var worktree = OpenWorktree(workspace);
-        return PatchOf(worktree.Head.Tip);
+        return PatchOf(worktree.Head.Tip is { } head ? _repository.Lookup<Commit>(head.Id) : null);
     }
 
     /// <summary>
-    /// The agent's committed changes read from the run's branch when its worktree is gone (as upstream leaves a finished
-    /// run); null when the branch's last commit is not the agent's, so its work is not there.
+    /// The agent's committed changes read from the run's branch when its worktree is gone (as upstream leaves a
+    /// finished run); null when the branch's last commit is not the agent's, so its work is not there.
     /// </summary>
-    public string? BranchPatch(string branch) =>
-        _repository.Branches[branch]?.Tip is { } tip && tip.MessageShort == AgentChangesCommitMessage ? PatchOf(tip) : null;
+    public string? BranchPatch(string branch) => _repository.Branches[branch]?.Tip is { } tip
+        && tip.MessageShort == AgentChangesCommitMessage ? PatchOf(tip) : null;
 
     /// <summary>
-    /// Moves a run folder and points its worktree's registration at the new place (what <c>git worktree repair</c> does).
-    /// The registration is marked locked while its folder moves, so another process's prune never takes it for stale.
+    /// Moves a run folder and points its worktree's registration at the new place (what <c>git worktree repair</c>
+    /// does). The registration is marked locked while its folder moves, so another process's prune never takes it for
+    /// stale.
     /// </summary>
     public static void MoveRun(string from, string to)
     {
-        var admin = WorktreeRegistrations.AdminDirectoryOf(Path.Combine(from, "workspace")) is { } named && Directory.Exists(named) ? named : null;
+        var admin = WorktreeRegistrations.IsLive(Path.Combine(from, "workspace"))
+            ? WorktreeRegistrations.AdminDirectoryOf(Path.Combine(from, "workspace"))
+            : null;
         var locked = admin == null ? null : Path.Combine(admin, "locked");
         if (locked != null)
         {
@@ -163,7 +175,7 @@ public sealed class RepositorySession : IDisposable
         Directory.Move(from, to);
     }
 
-    /// <summary>Removes a finished run's worktree and keeps its branch (its commits hold everything the agent did).</summary>
+    /// <summary>Removes a finished run's worktree and keeps its branch (its commits hold all the agent did).</summary>
     public static void Release(string workspace)
     {
         WorktreeRegistrations.Unregister(workspace);
@@ -174,24 +186,27 @@ public sealed class RepositorySession : IDisposable
     }
 
     /// <summary>The planned worktree as it is now (made by <see cref="Create"/>).</summary>
-    public ScyllaWorkspace Describe(WorkspacePlan plan) => Describe(plan.Experiment, plan.Tier, plan.Subtest, plan.RunNumber,
-        WorktreeRegistrations.Read(_repository.Info.Path).First(r => WorktreeRegistrations.SamePath(r.WorkspacePath, plan.WorkspacePath)));
+    public ScyllaWorkspace Describe(WorkspacePlan plan) => Describe(plan.Experiment, plan.Tier, plan.Subtest,
+        plan.RunNumber, Registrations().First(r => SamePath(r.WorkspacePath, plan.WorkspacePath)));
 
     /// <summary>The worktrees of this repository that belong to runs of <paramref name="experiment"/>.</summary>
-    public IReadOnlyList<ScyllaWorkspace> List(Experiment experiment) => WorktreeRegistrations.Read(_repository.Info.Path)
+    public IReadOnlyList<ScyllaWorkspace> List(Experiment experiment) => Registrations()
         .Select(r => (Registration: r, Run: RunOf(experiment, r.WorkspacePath)))
         .Where(x => x.Run != null)
-        .Select(x => Describe(experiment, x.Run!.Value.Tier, x.Run.Value.Subtest, x.Run.Value.RunNumber, x.Registration))
+        .Select(x => Describe(experiment, x.Run!.Value.Tier, x.Run.Value.Subtest, x.Run.Value.RunNumber,
+            x.Registration))
         .ToList();
 
     /// <summary>
     /// Removes the run's worktree and (unless <see cref="WorkspaceOptions.KeepBranch"/>) its branch, under the lock. A
-    /// worktree with uncommitted or untracked changes, or a locked one, is refused unless <see cref="WorkspaceOptions.Force"/>.
+    /// worktree with uncommitted or untracked changes, or a locked one, is refused unless
+    /// <see cref="WorkspaceOptions.Force"/>.
     /// </summary>
-    public ScyllaWorkspace Remove(Experiment experiment, string tier, string subtest, int runNumber, CancellationToken cancellationToken)
+    public ScyllaWorkspace Remove(Experiment experiment, string tier, string subtest, int runNumber,
+        CancellationToken cancellationToken)
     {
         using var repositoryLock = FileLock.Acquire(Base.LockPath, s_lockTimeout, cancellationToken);
-        var registration = WorktreeRegistrations.Read(_repository.Info.Path)
+        var registration = Registrations()
             .FirstOrDefault(r => RunOf(experiment, r.WorkspacePath) == (tier, subtest, runNumber))
             ?? throw new ScyllaException("WorkspaceNotFound", ScyllaErrorKind.NotFound,
                 $"{Experiment.RunId(tier, subtest, runNumber)} has no worktree in '{Base.Path}'.", Base.Path);
@@ -199,13 +214,15 @@ public sealed class RepositorySession : IDisposable
         if (registration.IsLocked && !_options.Force)
         {
             throw new ScyllaException("WorkspaceLocked", ScyllaErrorKind.InvalidOperation,
-                $"The worktree '{registration.WorkspacePath}' is locked; pass -Force to remove it anyway.", registration.WorkspacePath);
+                $"The worktree '{registration.WorkspacePath}' is locked; pass -Force to remove it anyway.",
+                registration.WorkspacePath);
         }
 
         if (workspace.IsDirty == true && !_options.Force)
         {
             throw new ScyllaException("WorkspaceDirty", ScyllaErrorKind.InvalidOperation,
-                $"The worktree '{registration.WorkspacePath}' has uncommitted or untracked changes; pass -Force to remove it and lose them.",
+                $"The worktree '{registration.WorkspacePath}' has uncommitted or untracked changes; "
+                + "pass -Force to remove it and lose them.",
                 registration.WorkspacePath);
         }
 
@@ -213,7 +230,9 @@ public sealed class RepositorySession : IDisposable
         return workspace;
     }
 
-    /// <summary>A commit's changes against its parent, without CLAUDE.md and .claude/, truncated like upstream past 500 lines.</summary>
+    /// <summary>
+    /// A commit's changes against its parent, without CLAUDE.md and .claude/, truncated like upstream past 500 lines.
+    /// </summary>
     private string PatchOf(Commit? head)
     {
         var parent = head?.Parents.FirstOrDefault();
@@ -224,7 +243,8 @@ public sealed class RepositorySession : IDisposable
 
         var patch = _repository.Diff.Compare<Patch>(parent.Tree, head.Tree);
         var text = string.Concat(patch
-            .Where(p => p.Path != "CLAUDE.md" && p.Path != ".claude" && !p.Path.StartsWith(".claude/", StringComparison.Ordinal))
+            .Where(p => p.Path is not ("CLAUDE.md" or ".claude")
+                && !p.Path.StartsWith(".claude/", StringComparison.Ordinal))
             .Select(p => p.Patch));
         if (text.Length == 0)
         {
@@ -246,21 +266,26 @@ public sealed class RepositorySession : IDisposable
         }
 
         using var worktree = OpenWorktree(workspace);
-        return worktree.RetrieveStatus(new StatusOptions { IncludeUntracked = true, RecurseUntrackedDirs = false }).IsDirty;
+        var options = new StatusOptions { IncludeUntracked = true, RecurseUntrackedDirs = false };
+        return worktree.RetrieveStatus(options).IsDirty;
     }
+
+    private IEnumerable<WorktreeRegistration> Registrations() => WorktreeRegistrations.Read(_repository.Info.Path);
+
+    private static bool SamePath(string a, string b) => WorktreeRegistrations.SamePath(a, b);
 
     private Repository OpenWorktree(string workspace) =>
         GitRepositories.WithOwnershipCheck(_options.SkipOwnershipCheck, () => GitRepositories.Open(workspace));
 
     /// <summary>
-    /// Recovers what a crashed or replaced run left (stale registrations, the run's old worktrees, a stale branch), so the
-    /// planned worktree can be made. Runs under the lock; <see cref="RequireBranchFree"/> checks again what the plan checked.
+    /// Recovers what a crashed or replaced run left (stale registrations, the run's old worktrees, a stale branch), so
+    /// the planned worktree can be made. Runs under the lock; <see cref="RequireBranchFree"/> checks again what the
+    /// plan checked.
     /// </summary>
     private void ClearTheWay(string workspace, string branch, IReadOnlyList<string> replaces)
     {
         WorktreeRegistrations.PruneStale(_repository.Info.Path);
-        foreach (var replaced in WorktreeRegistrations.Read(_repository.Info.Path)
-            .Where(r => replaces.Any(w => WorktreeRegistrations.SamePath(w, r.WorkspacePath))).ToList())
+        foreach (var replaced in Registrations().Where(r => replaces.Any(w => SamePath(w, r.WorkspacePath))).ToList())
         {
             RemoveWorktree(replaced.Name, replaced.WorkspacePath, keepBranch: false, replaced.Branch);
         }
@@ -268,15 +293,17 @@ public sealed class RepositorySession : IDisposable
         RequireBranchFree(branch, []);
         if (_repository.Branches[branch] is { } leftover)
         {
-            // Left by a crashed or archived run, checked out nowhere: tag its tip so its commits stay reachable, then reuse the name.
-            var tag = Enumerable.Range(1, int.MaxValue).Select(k => $"scylla-archive/{branch}/{k}").First(t => _repository.Tags[t] == null);
+            // Left by a crashed or archived run, checked out nowhere: tag its tip so its commits stay reachable, then
+            // reuse the name.
+            var tag = Enumerable.Range(1, int.MaxValue).Select(k => $"scylla-archive/{branch}/{k}")
+                .First(t => _repository.Tags[t] == null);
             _repository.ApplyTag(tag, leftover.Tip.Sha);
             _repository.Branches.Remove(branch);
         }
 
         if (Directory.Exists(workspace))
         {
-            Directory.Delete(workspace, recursive: true); // empty, or replaced with force; libgit2 wants no folder at all
+            Directory.Delete(workspace, recursive: true); // empty, or replaced with force; libgit2 wants no folder
         }
     }
 
@@ -299,7 +326,9 @@ public sealed class RepositorySession : IDisposable
         }
     }
 
-    /// <summary>The same as <see cref="CommitConfiguration"/> with git: stage what exists, commit when anything is staged.</summary>
+    /// <summary>
+    /// The same as <see cref="CommitConfiguration"/> with git: stage what exists, commit when anything is staged.
+    /// </summary>
     private void CommitConfigurationWithGit(string workspace, Signature signature)
     {
         var existing = new[] { "CLAUDE.md", ".claude" }.Where(p => Path.Exists(Path.Combine(workspace, p))).ToList();
@@ -315,7 +344,7 @@ public sealed class RepositorySession : IDisposable
         }
     }
 
-    /// <summary>Prunes the worktree (deleting its folder), then its branch; tolerates any part being gone already.</summary>
+    /// <summary>Prunes the worktree (deleting its folder), then its branch; tolerates any part being gone.</summary>
     private void RemoveWorktree(string name, string workspace, bool keepBranch, string? branch = null)
     {
         var admin = Path.Combine(_repository.Info.Path, "worktrees", name);
@@ -336,14 +365,18 @@ public sealed class RepositorySession : IDisposable
         }
     }
 
-    /// <summary><c>worktree_create.sh</c> in the run folder (run-flow §3.2): how to recreate the worktree with the git CLI.</summary>
-    private static void WriteCreateScript(string runDirectory, string baseRepository, string workspace, string branch, string commit)
+    /// <summary>
+    /// <c>worktree_create.sh</c> in the run folder (run-flow §3.2): how to recreate the worktree with the git CLI.
+    /// </summary>
+    private static void WriteCreateScript(string runDirectory, string baseRepository, string workspace, string branch,
+        string commit)
     {
+        static string Line(params string[] words) => string.Join(' ', words.Select(WorkspaceManager.ShellQuote)) + "\n";
         var script = new StringBuilder()
             .Append("#!/bin/bash\n")
             .Append($"# Worktree: {branch} @ {workspace}\n")
-            .Append(string.Join(' ', new[] { "git", "-C", baseRepository, "worktree", "add", "-b", branch, workspace, commit }.Select(WorkspaceManager.ShellQuote))).Append('\n')
-            .Append(string.Join(' ', new[] { "git", "-C", workspace, "checkout", commit }.Select(WorkspaceManager.ShellQuote))).Append('\n')
+            .Append(Line("git", "-C", baseRepository, "worktree", "add", "-b", branch, workspace, commit))
+            .Append(Line("git", "-C", workspace, "checkout", commit))
             .ToString();
         var path = Path.Combine(runDirectory, "worktree_create.sh");
         AtomicFile.WriteAllText(path, script);
@@ -353,7 +386,10 @@ public sealed class RepositorySession : IDisposable
         }
     }
 
-    /// <summary>The run a workspace path belongs to: <c>E/T/SS/run_NN/workspace</c> or <c>E/(completed|in_progress)/T/SS/run_NN/workspace</c>.</summary>
+    /// <summary>
+    /// The run a workspace path belongs to: <c>E/T/SS/run_NN/workspace</c> or
+    /// <c>E/(completed|in_progress)/T/SS/run_NN/workspace</c>.
+    /// </summary>
     private static (string Tier, string Subtest, int RunNumber)? RunOf(Experiment experiment, string workspacePath)
     {
         var relative = Path.GetRelativePath(experiment.Path, workspacePath).Split(Path.DirectorySeparatorChar);
@@ -362,13 +398,15 @@ public sealed class RepositorySession : IDisposable
             relative = relative[1..];
         }
 
-        return relative.Length == 4 && relative[3] == "workspace" && Tiers.TierId.IsValid(relative[0]) && Tiers.TierId.IsValidSubtestId(relative[1])
+        return relative.Length == 4 && relative[3] == "workspace"
+            && Tiers.TierId.IsValid(relative[0]) && Tiers.TierId.IsValidSubtestId(relative[1])
             && Experiment.TryParseRunDirectoryName(relative[2], out var run)
             ? (relative[0], relative[1], run)
             : null;
     }
 
-    private ScyllaWorkspace Describe(Experiment experiment, string tier, string subtest, int runNumber, WorktreeRegistration registration)
+    private ScyllaWorkspace Describe(Experiment experiment, string tier, string subtest, int runNumber,
+        WorktreeRegistration registration)
     {
         return new ScyllaWorkspace
         {
@@ -379,7 +417,9 @@ public sealed class RepositorySession : IDisposable
             RunNumber = runNumber,
             Path = registration.WorkspacePath,
             Branch = registration.Branch ?? registration.Name,
-            Commit = registration.Branch != null ? _repository.Branches[registration.Branch]?.Tip?.Sha : registration.DetachedCommit,
+            Commit = registration.Branch != null
+                ? _repository.Branches[registration.Branch]?.Tip?.Sha
+                : registration.DetachedCommit,
             BaseRepository = Base.Path,
             IsDirty = registration.IsStale ? null : IsDirty(registration.WorkspacePath),
             IsStale = registration.IsStale,

@@ -21,7 +21,7 @@ public sealed record WorkspaceOptions
     /// <summary>Open a base repository owned by another user (libgit2 refuses it otherwise).</summary>
     public bool SkipOwnershipCheck { get; init; }
 
-    /// <summary>Check out and commit with the git command line when it is on PATH (tests turn it off to try libgit2 alone).</summary>
+    /// <summary>Check out and commit with the git command line when it is on PATH (tests turn it off).</summary>
     internal bool UseGitCli { get; init; } = true;
 }
 
@@ -33,10 +33,11 @@ public static class WorkspaceManager
 {
     /// <summary>
     /// Creates the run's worktree at the experiment's commit on its own branch, configures it and commits the configuration.
-    /// Everything is planned and checked first; on any later failure the worktree, branch and folder just made are removed.
+    /// Everything is planned and checked first; on any later failure the worktree, branch and folder just made are
+    /// removed.
     /// </summary>
-    public static ScyllaWorkspace Create(Experiment experiment, string tier, string subtest, int runNumber, WorkspaceOptions options,
-        CancellationToken cancellationToken = default)
+    public static ScyllaWorkspace Create(Experiment experiment, string tier, string subtest, int runNumber,
+        WorkspaceOptions options, CancellationToken cancellationToken = default)
     {
         Experiment.ValidateIds(tier, subtest);
         var (runDirectory, _) = experiment.LocateRun(tier, subtest, runNumber);
@@ -57,8 +58,8 @@ public static class WorkspaceManager
     }
 
     /// <summary>Removes the run's worktree (see <see cref="RepositorySession.Remove"/>).</summary>
-    public static ScyllaWorkspace Remove(Experiment experiment, string tier, string subtest, int runNumber, WorkspaceOptions options,
-        CancellationToken cancellationToken = default)
+    public static ScyllaWorkspace Remove(Experiment experiment, string tier, string subtest, int runNumber,
+        WorkspaceOptions options, CancellationToken cancellationToken = default)
     {
         Experiment.ValidateIds(tier, subtest);
         using var session = RepositorySession.Open(BaseRepository.Locate(experiment, options.RepositoryPath), options);

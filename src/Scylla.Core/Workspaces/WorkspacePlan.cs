@@ -46,15 +46,17 @@ public sealed class WorkspacePlan
 
     public string Branch { get; private init; } = string.Empty;
 
-    /// <summary>Worktrees this one replaces (the run's previous ones): their registrations do not count as the branch in use.</summary>
+    /// <summary>
+    /// Worktrees this one replaces (the run's previous ones): their registrations do not count as the branch in use.
+    /// </summary>
     public IReadOnlyList<string> Replaces { get; private init; } = [];
 
     /// <summary>
     /// Resolves and checks the plan, opening the base repository for the run's one <see cref="RepositorySession"/>; the
     /// caller owns the session. <paramref name="replaces"/> are the run's workspaces that go before this one is made.
     /// </summary>
-    public static (WorkspacePlan Plan, RepositorySession Session) Make(Experiment experiment, string tier, string subtest, int runNumber,
-        string runDirectory, WorkspaceOptions options, IReadOnlyList<string> replaces)
+    public static (WorkspacePlan Plan, RepositorySession Session) Make(Experiment experiment, string tier,
+        string subtest, int runNumber, string runDirectory, WorkspaceOptions options, IReadOnlyList<string> replaces)
     {
         Experiment.ValidateIds(tier, subtest);
         var definition = WorkspaceManager.FindSubtest(experiment, tier, subtest);
@@ -75,7 +77,9 @@ public sealed class WorkspacePlan
         {
             var commit = session.FindCommit(experiment.Config.TaskCommit)
                 ?? throw new ScyllaException("CommitNotFound", ScyllaErrorKind.NotFound,
-                    $"The task commit {experiment.Config.TaskCommit} is not in the base repository '{session.Base.Path}'.", session.Base.Path);
+                    $"The task commit {experiment.Config.TaskCommit} is not in the base repository "
+                    + $"'{session.Base.Path}'.",
+                    session.Base.Path);
             var branch = session.Base.BranchName(experiment.Config.ExperimentId, tier, subtest, runNumber);
             session.RequireBranchFree(branch, replaces);
             var plan = new WorkspacePlan(experiment, tier, subtest, runNumber, runDirectory)
@@ -113,8 +117,8 @@ public sealed class WorkspacePlan
         if (Directory.Exists(workspace) && Directory.EnumerateFileSystemEntries(workspace).Any())
         {
             throw new ScyllaException("WorkspaceNotEmpty", ScyllaErrorKind.InvalidOperation,
-                $"The workspace folder '{workspace}' already holds files; it is never overwritten. Pass -Force to replace it, "
-                + "or Remove-ScyllaWorkspace first.", workspace);
+                $"The workspace folder '{workspace}' already holds files; it is never overwritten. "
+                + "Pass -Force to replace it, or Remove-ScyllaWorkspace first.", workspace);
         }
     }
 }

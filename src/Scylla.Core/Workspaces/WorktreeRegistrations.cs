@@ -47,11 +47,11 @@ internal static class WorktreeRegistrations
     }
 
     /// <summary>
-    /// A worktree git can work in: its <c>.git</c> is a folder, or a file naming a registration that still exists (upstream
-    /// leaves promoted workspaces behind with a <c>.git</c> whose registration a later prune removed).
+    /// A worktree git can work in: its <c>.git</c> is a folder, or a file naming a registration that still exists
+    /// (upstream leaves promoted workspaces behind with a <c>.git</c> whose registration a later prune removed).
     /// </summary>
-    public static bool IsLive(string workspace) =>
-        Directory.Exists(Path.Combine(workspace, ".git")) || AdminDirectoryOf(workspace) is { } admin && Directory.Exists(admin);
+    public static bool IsLive(string workspace) => Directory.Exists(Path.Combine(workspace, ".git"))
+        || AdminDirectoryOf(workspace) is { } admin && Directory.Exists(admin);
 
     /// <summary>
     /// Removes the registration of the worktree at <paramref name="workspace"/> (only one that names that folder back),
@@ -75,7 +75,8 @@ internal static class WorktreeRegistrations
     }
 
     public static bool SamePath(string a, string b) =>
-        string.Equals(Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
+        string.Equals(Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar),
+            Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
 
     private static string? ReadIfExists(string path)
     {
