@@ -3,6 +3,7 @@ using Scylla.Core.Checkpoints;
 using Scylla.Core.Experiments;
 using Scylla.Core.Planning;
 using Scylla.Core.Runs;
+using Scylla.Core.Workspaces;
 
 namespace Scylla.Core.Execution;
 
@@ -79,9 +80,9 @@ public sealed class Rerunner(RerunOptions options)
             using var lease = RunLease.Acquire(target);
             var run = Read(experiment, target);
             var (planned, slots) = Plan(run);
-            action = planned;
-            var stages = RerunStages.PathFor(planned, RunStates.Parse(run.RunState), Path.Exists(Path.Combine(run.WorkspacePath, ".git")));
             attempt = new RunAttempt(experiment, run, options, lease, cancellationToken) { JudgeSlots = slots };
+            var stages = PlanWithAgentWork(attempt, ref planned, reportStage);
+            action = planned;
             _preflight.CheckNeeds(attempt, stages.Aggregate(StageNeeds.None, (needs, s) => needs | s.Needs));
             try
             {
@@ -104,6 +105,45 @@ public sealed class Rerunner(RerunOptions options)
         {
             return Result(RerunOutcome.Skipped, refusal); // refused before its first write: nothing was touched
         }
+        finally
+        {
+            attempt?.Repository?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The stages of the planned path. When its judges need a patch no stage of it captures, the patch is read now,
+    /// from the run's live worktree or its branch; a run whose work is in neither goes back to its agent (with
+    /// -JudgeOnly it is refused), and says why.
+    /// </summary>
+    private IReadOnlyList<RerunStage> PlanWithAgentWork(RunAttempt attempt, ref RerunAction planned,
+        Action<string> reportStage)
+    {
+        var run = attempt.Run;
+        var live = WorktreeRegistrations.IsLive(run.WorkspacePath);
+        var stages = RerunStages.PathFor(planned, RunStates.Parse(run.RunState), live);
+        if (!stages.Contains(RerunStages.BuildJudgePrompt) || stages.Contains(RerunStages.CaptureDiff))
+        {
+            return stages;
+        }
+
+        attempt.Patch = _preflight.AgentWork(attempt);
+        if (attempt.Patch != null)
+        {
+            return stages;
+        }
+
+        var lost = $"{run.RunId} has no judge prompt, no worktree, and no agent commit on its branch: "
+            + "the agent's work is gone";
+        if (planned == RerunAction.RerunJudges)
+        {
+            throw RerunDecision.Refusal("AgentWorkLost", lost + "; re-run its agent (without -JudgeOnly).");
+        }
+
+        reportStage(lost + ", so its agent runs again");
+        planned = RerunAction.RerunAgent;
+        attempt.JudgeSlots = Enumerable.Range(1, attempt.SlotCount).ToList();
+        return RerunStages.All;
     }
 
     /// <summary>Records <c>failed</c> (or <c>rate_limited</c>), still under the lease, unless the checkpoint cannot take even that.</summary>
