@@ -22,7 +22,12 @@ otherwise. A scheduled task keeps the Fingerprint between calls (see examples/In
         TierConfigPath      = 'The tier configuration (tiers.yaml and subtests/) that says which subtests are expected.'
     }
     Defaults    = @{ Path = '.'; By = 'Experiment' }
-    Outputs     = @{ ScyllaExperiment = 'One object per experiment, tier or subtest.' }
+    Outputs     = @{
+        ScyllaExperiment = @'
+One object per experiment, tier or subtest. While a Slurm submission of Submit-ScyllaRerun holds some of its runs, it
+also has Submitted and Running (run counts) and ClusterHosts.
+'@
+    }
     Examples    = @(
         @{
             Title   = 'See where an experiment stands'
