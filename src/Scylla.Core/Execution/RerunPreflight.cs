@@ -21,7 +21,7 @@ internal sealed partial class RerunPreflight(RerunOptions options)
     /// <summary>The checkpoint is readable and of a supported version, the experiment writable, and no live runner owns it.</summary>
     public void CheckExperiment(Experiment experiment) => Once(experiment, "experiment", () =>
     {
-        var checkpoint = CheckpointStore.TryLoad(experiment.Path);
+        _ = CheckpointStore.TryLoad(experiment.Path); // throws when unreadable or of a version not supported
         foreach (var path in new[] { experiment.Path, CheckpointStore.PathFor(experiment.Path) }.Where(Path.Exists))
         {
             if (!OperatingSystem.IsWindows() && Access(path, WriteAccess) != 0)
@@ -31,13 +31,7 @@ internal sealed partial class RerunPreflight(RerunOptions options)
             }
         }
 
-        if (!options.IgnoreLiveRunner && LiveRunner.Find(experiment.Path, checkpoint) is { } pid)
-        {
-            throw new ScyllaException("ExperimentBusy", ScyllaErrorKind.ResourceBusy,
-                $"The experiment is being run by process {pid} on this host (its checkpoint or experiment.pid says so); its " +
-                "whole-file checkpoint writes would erase ours. Wait for it to end, or pass -Force if that process is not its runner.",
-                experiment.Path);
-        }
+        LiveRunner.Refuse(experiment.Path, options.IgnoreLiveRunner);
     });
 
     /// <summary>Checks what the planned stages need, and hands the attempt what the checks read.</summary>
