@@ -58,6 +58,7 @@ public sealed class WorkspaceLayerTests : IDisposable
 
         Assert.Equal((RerunOutcome.Skipped, errorId), (result.Outcome, result.ErrorId));
         Assert.Equal(before, TreeSnapshot.Of(path));
+        Documentation.AssertDocumented(errorId);
     }
 
     [Theory]
@@ -149,6 +150,7 @@ public sealed class WorkspaceLayerTests : IDisposable
 
         Assert.Equal((RerunOutcome.Skipped, "AgentWorkLost"), (result.Outcome, result.ErrorId));
         Assert.Equal(before, TreeSnapshot.Of(path));
+        Documentation.AssertDocumented("AgentWorkLost");
     }
 
     [Theory]
