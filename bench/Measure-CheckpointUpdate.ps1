@@ -7,8 +7,9 @@
         each timed alone, the best of -Repeat, on a v3.1 checkpoint of each size.
     (b) Update: CheckpointStore.Update of one run state, as the re-run stages call it, the median of -Repeat
         consecutive updates (the first one of a process is reported apart: it parses the file).
-    (c) Re-run: Invoke-ScyllaRerun of -Runs Missing runs (scripted agent and judges, no sleep) in an experiment whose
-        checkpoint names -Sizes runs in all; the time per run, and its ratio to the smallest size.
+    (c) Re-run: Invoke-ScyllaRerun -Path of -Runs runs (scripted agent and judges, no sleep) in an experiment whose
+        checkpoint names -Sizes runs in all, -Rounds times, the sizes taking turns; the median time per run, and its
+        ratio to the smallest size. The first round runs Missing runs, the next ones runs reset to pending.
         ./build.sh build
         dotnet pwsh -NoProfile bench/Measure-CheckpointUpdate.ps1 -Sizes 1000, 100000
 #>
@@ -16,6 +17,7 @@ param(
     [int[]] $Sizes = @(1000, 100000),
     [int] $Repeat = 20,
     [int] $Runs = 6,
+    [int] $Rounds = 5,
     [switch] $Phases,
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/Scylla/Scylla.psd1')
 )
@@ -97,16 +99,32 @@ $rows = foreach ($size in $Sizes) {
     }
     $row.UpdateMs = [math]::Round((Get-Median $times), 2)
 
-    $env:SCYLLA_FAKE_AGENT_MODE = 'ok'
-    $watch.Restart()
-    $results = Invoke-ScyllaRerun -Path $experiment -TierConfigPath (Join-Path $experiment 'tier-config') `
-        -AgentPath (Join-Path $fakes 'agent.sh') -JudgePath (Join-Path $fakes 'judge.sh')
-    $elapsed = $watch.Elapsed.TotalSeconds
-    if (@($results | Where-Object Outcome -ne 'Succeeded').Count -gt 0) { throw "Some runs failed at $size runs." }
-    $row.RerunMsPerRun = [math]::Round($elapsed * 1000 / $Runs, 0)
+    $row.Experiment = $experiment
     [pscustomobject] $row
 }
 
-$base = $rows[0].RerunMsPerRun
-$rows | ForEach-Object { $_ | Add-Member RerunRatio ([math]::Round($_.RerunMsPerRun / $base, 2)) -PassThru } | Format-List
+# The re-runs alternate between the sizes, round after round, so a busy machine slows both alike; each round first
+# resets the runs the previous one completed (Reset-ScyllaRun archives them), then re-runs them.
+$times = @{}
+for ($round = 0; $round -lt $Rounds; $round++) {
+    foreach ($row in $rows) {
+        Reset-ScyllaRun $row.Experiment -Tier T0 -Subtest 00 -FromState pending | Out-Null
+        $watch = [System.Diagnostics.Stopwatch]::StartNew()
+        $results = Invoke-ScyllaRerun -Path $row.Experiment -TierConfigPath (Join-Path $row.Experiment 'tier-config') `
+            -AgentPath (Join-Path $fakes 'agent.sh') -JudgePath (Join-Path $fakes 'judge.sh')
+        $elapsed = $watch.Elapsed.TotalMilliseconds
+        if (@($results | Where-Object Outcome -eq Succeeded).Count -ne $Runs) {
+            throw "Not all runs succeeded at $($row.Runs) runs: $($results | Out-String)"
+        }
+        $times[$row.Runs] += @($elapsed / $Runs)
+    }
+}
+
+$base = Get-Median $times[$rows[0].Runs]
+$rows | ForEach-Object {
+    $perRun = Get-Median $times[$_.Runs]
+    $_.PSObject.Properties.Remove('Experiment')
+    $_ | Add-Member RerunMsPerRun ([math]::Round($perRun, 0)) -PassThru |
+        Add-Member RerunRatio ([math]::Round($perRun / $base, 2)) -PassThru
+} | Format-List
 Remove-Item $root -Recurse -Force -ErrorAction Ignore

@@ -22,7 +22,7 @@ internal sealed partial class RerunPreflight(RerunOptions options)
     /// <summary>The checkpoint is readable and of a supported version, the experiment writable, and no live runner owns it.</summary>
     public void CheckExperiment(Experiment experiment) => Once(experiment, "experiment", () =>
     {
-        var checkpoint = CheckpointStore.TryLoad(experiment.Path);
+        var checkpoint = CheckpointStore.ReadHeader(experiment.Path);
         foreach (var path in new[] { experiment.Path, CheckpointStore.PathFor(experiment.Path) }.Where(Path.Exists))
         {
             if (!OperatingSystem.IsWindows() && Access(path, WriteAccess) != 0)

@@ -172,8 +172,10 @@ public sealed class Rerunner(RerunOptions options)
 
     private void Advance(RunAttempt attempt, IReadOnlyList<RerunStage> stages, Action<string> reportStage)
     {
-        foreach (var stage in stages)
+        var unsaved = new List<RunState>();
+        for (var i = 0; i < stages.Count; i++)
         {
+            var stage = stages[i];
             if (stage.Interruptible)
             {
                 attempt.CancellationToken.ThrowIfCancellationRequested();
@@ -186,12 +188,25 @@ public sealed class Rerunner(RerunOptions options)
 
             reportStage(stage.Name);
             stage.Run(attempt);
-            if (stage.Records.Length > 0)
+            unsaved.AddRange(stage.Records);
+            if (unsaved.Count > 0 && MustSave(stage, i + 1 < stages.Count ? stages[i + 1] : null))
             {
-                Record(attempt, stage.Records, stage.Interruptible ? attempt.CancellationToken : CancellationToken.None);
+                Record(attempt, unsaved, stage.Interruptible ? attempt.CancellationToken : CancellationToken.None);
+                unsaved.Clear();
             }
         }
     }
+
+    /// <summary>
+    /// Whether the states reached so far are saved now, or with a later stage's (docs/performance.md, "Checkpoint
+    /// updates"): now when they forget the old outcome, hold the agent's work, its commit (done twice it would leave an
+    /// empty diff to judge) or the verdict, or come last. A stop in between leaves the checkpoint at an earlier state
+    /// whose stages are safe to repeat.
+    /// </summary>
+    private static bool MustSave(RerunStage stage, RerunStage? next) =>
+        next == null
+        || stage.Records.Any(s => s is RunState.Pending or RunState.AgentComplete or RunState.AgentChangesCommitted
+            || s.IsComplete());
 
     /// <summary>
     /// Saves states in the checkpoint: <c>pending</c> forgets the old outcome (formats.md §3.10); the first complete state
