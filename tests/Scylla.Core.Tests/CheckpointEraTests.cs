@@ -178,6 +178,7 @@ public class CheckpointEraTests
             CheckpointResetTests.Save(experiment, c => c.SetField("status", "paused")));
 
         Assert.Equal("CheckpointSaveInProgress", error.ErrorId);
+        Documentation.AssertDocumented(error.ErrorId);
         Assert.False(File.Exists(Primary(experiment)));
     }
 

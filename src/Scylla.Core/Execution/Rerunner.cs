@@ -8,7 +8,8 @@ namespace Scylla.Core.Execution;
 /// <summary>
 /// Re-runs runs given by address (docs/format.md, "Re-runs"): each run is owned through its <see cref="RunLease"/>, read
 /// again from disk, planned from that read, checked before its first write, taken through its path of
-/// <see cref="RerunStages"/> with each stage saved in <c>checkpoint.json</c>, and reported as a fresh read finds it.
+/// <see cref="RerunStages"/> with its states saved in <c>checkpoint.json</c> (at the points <see cref="MustSave"/> names),
+/// and reported as a fresh read finds it.
 /// One instance serves a batch; it is safe to use from several threads.
 /// </summary>
 public sealed class Rerunner(RerunOptions options)
@@ -109,7 +110,7 @@ public sealed class Rerunner(RerunOptions options)
         catch (OperationCanceledException)
         {
             return Result(RerunOutcome.Interrupted, new ScyllaException("Interrupted", ScyllaErrorKind.OperationStopped,
-                $"{target.RunId} was stopped; it keeps the checkpoint state of its last completed stage."));
+                $"{target.RunId} was stopped; it keeps the checkpoint state it last saved."));
         }
         catch (Exception e) when (Typed(e, target) is { } refusal)
         {
