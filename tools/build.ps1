@@ -152,7 +152,9 @@ switch ($Task) {
         exit $LASTEXITCODE
     }
     'test' {
+        Invoke-Native 'installing chromium' { bash (Join-Path $PSScriptRoot 'Install-Chromium.sh') }
         Build-Module
+        Invoke-Native 'starting Slurm' { bash (Join-Path $PSScriptRoot 'Start-Slurm.sh') }
         $xunitProjects = 'tests/Scylla.Core.Tests', 'tests/Scylla.PowerShell.Tests'
         $rows = [System.Collections.Generic.List[object]]::new()
         foreach ($project in $xunitProjects) {

@@ -79,6 +79,10 @@ public sealed class ResetScyllaRunCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? FromExperimentState { get; set; }
 
+    /// <summary>Write even while the experiment's own runner seems to own it (see ExperimentBusy).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     #endregion
 
     #region Overrides
@@ -138,6 +142,7 @@ public sealed class ResetScyllaRunCommand : PSCmdlet
                 ?? throw new ScyllaException("CheckpointNotFound", ScyllaErrorKind.NotFound,
                     $"The experiment '{experiment.Path}' has no {Checkpoint.FileName}: there is nothing to reset "
                     + "(Repair-ScyllaCheckpoint builds one from disk).", experiment.Path);
+            LiveRunner.Refuse(experiment.Path, Force);
             if (FromState != null)
             {
                 ResetRuns(experiment, checkpoint, query);
@@ -204,11 +209,13 @@ public sealed class ResetScyllaRunCommand : PSCmdlet
                     return;
                 }
 
+                using var lease = RunLease.Acquire(new RunReference(experiment.Path, tier, subtest, run));
+
                 // The folder goes before the checkpoint changes, so disk and checkpoint agree that the run is due
                 // (docs/checkpoints.md, "Reset").
                 IReadOnlyList<string> archived = judgeStage
                     ? JudgeResultArchive.Archive(experiment.LocateRun(tier, subtest, run).Path, slots)
-                    : RunArchive.ArchiveRun(experiment, tier, subtest, run, new(), CancellationToken.None) is { } folder
+                    : RunArchive.ArchiveRun(experiment, tier, subtest, run) is { } folder
                         ? [folder] : [];
                 change.ArchivedPaths = archived.Count > 0 ? string.Join(';', archived) : null;
 
