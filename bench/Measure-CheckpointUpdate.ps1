@@ -66,12 +66,14 @@ $rows = foreach ($size in $Sizes) {
         $best = @{}
         for ($k = 0; $k -lt $Repeat; $k++) {
             $watch = [System.Diagnostics.Stopwatch]::StartNew()
-            $lock = [Scylla.Core.IO.FileLock]::Acquire((Join-Path $experiment '.checkpoint.lock'), [timespan]::FromSeconds(5))
+            $lockPath = Join-Path $experiment '.checkpoint.lock'
+            $lock = [Scylla.Core.IO.FileLock]::Acquire($lockPath, [timespan]::FromSeconds(5))
             $t = @{ Lock = $watch.Elapsed.TotalMilliseconds }
             $watch.Restart(); $text = [System.IO.File]::ReadAllText($file); $t.Read = $watch.Elapsed.TotalMilliseconds
             $watch.Restart(); $checkpoint = [Scylla.Core.Checkpoints.Checkpoint]::Parse($text, $file)
             $t.Parse = $watch.Elapsed.TotalMilliseconds
-            $watch.Restart(); $checkpoint.AdvanceRun('T0', '00', 1, 'dir_structure_created'); $t.Change = $watch.Elapsed.TotalMilliseconds
+            $watch.Restart(); $checkpoint.AdvanceRun('T0', '00', 1, 'dir_structure_created')
+            $t.Change = $watch.Elapsed.TotalMilliseconds
             $watch.Restart(); $json = $checkpoint.ToJson(); $t.Serialise = $watch.Elapsed.TotalMilliseconds
             $temp = "$file.bench"
             $watch.Restart()

@@ -26,7 +26,8 @@ public class CheckpointEraTests
     /// </summary>
     private static void AugustSave(string experiment, JsonObject data, Action? between = null)
     {
-        var temp = Path.Combine(experiment, $"checkpoint.tmp.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.json");
+        var temp = Path.Combine(experiment,
+            $"checkpoint.tmp.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.json");
         File.WriteAllText(temp, PythonJson.Serialize(data));
         if (File.Exists(Primary(experiment)))
         {
@@ -94,7 +95,8 @@ public class CheckpointEraTests
         var scanned = Fixtures.Scan(experiment, issues: issues);
 
         Assert.Contains("checkpoint.json.bak", loaded.LoadWarning, StringComparison.Ordinal);
-        Assert.Equal(good["completed_runs"]!["T0"]!["00"]!["1"]!.GetValue<string>(), loaded.GetRunStatus("T0", "00", 1));
+        var goodStatus = good["completed_runs"]!["T0"]!["00"]!["1"]!.GetValue<string>();
+        Assert.Equal(goodStatus, loaded.GetRunStatus("T0", "00", 1));
         Assert.Contains(issues, i => i.Message.Contains("checkpoint.json.bak", StringComparison.Ordinal));
         Assert.Equal(loaded.GetRunStatus("T0", "00", 1), scanned.Single(r => r.RunNumber == 1).CheckpointStatus);
 
@@ -208,7 +210,8 @@ public class CheckpointEraTests
         var mayTemp = Path.Combine(experiment, "checkpoint.tmp.777.json");
         File.WriteAllText(mayTemp, PythonJson.Serialize(theirs));
         File.Move(mayTemp, Primary(experiment), overwrite: true);
-        Assert.Equal("replay_generated", RunScanner.ReadRun(Experiment.Open(experiment), "T0", "09", 1, _ => { }).RunState);
+        var listed = RunScanner.ReadRun(Experiment.Open(experiment), "T0", "09", 1, _ => { });
+        Assert.Equal("replay_generated", listed.RunState);
 
         CheckpointResetTests.Save(experiment, c => c.AdvanceRun("T0", "01", 1, "failed"));
 
@@ -224,7 +227,8 @@ public class CheckpointEraTests
     public void Updates_write_the_same_bytes_as_a_whole_serialisation_in_either_version(bool january)
     {
         using var temp = new TempDirectory();
-        var experiment = Fixtures.Generate(temp, [RunStatus.Completed, RunStatus.Results], tiers: 2, subtests: 3, runs: 3);
+        var experiment = Fixtures.Generate(
+            temp, [RunStatus.Completed, RunStatus.Results], tiers: 2, subtests: 3, runs: 3);
         if (january)
         {
             CheckpointFormatTests.MakeVersion20(experiment);
@@ -273,9 +277,15 @@ public class CheckpointEraTests
             }
             """);
 
-        // January's compute_config_hash: json.dumps(to_dict() minus parallel_subtests and max_subtests, sort_keys=True).
-        const string januaryInput = """{"experiment_id": "jan-exp", "judge_models": ["opus", "sonnet"], "language": "python", "max_turns": null, "models": ["sonnet"], "runs_per_subtest": 2, "task_commit": "abc123", "task_prompt_file": "prompt.md", "task_repo": "https://github.com/example/task", "thinking_mode": "None", "tiers_to_run": ["T0"], "timeout_seconds": 3600, "use_containers": false}""";
-        var expected = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(januaryInput))).ToLowerInvariant()[..16];
+        // January's compute_config_hash: json.dumps(to_dict() without parallel_subtests and max_subtests,
+        // sort_keys=True), written out here as Python prints it.
+        const string januaryInput =
+            """{"experiment_id": "jan-exp", "judge_models": ["opus", "sonnet"], "language": "python", """
+            + """"max_turns": null, "models": ["sonnet"], "runs_per_subtest": 2, "task_commit": "abc123", """
+            + """"task_prompt_file": "prompt.md", "task_repo": "https://github.com/example/task", """
+            + """"thinking_mode": "None", "tiers_to_run": ["T0"], "timeout_seconds": 3600, "use_containers": false}""";
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(januaryInput));
+        var expected = Convert.ToHexString(digest).ToLowerInvariant()[..16];
         var config = ExperimentConfig.Load(experiment);
 
         Assert.Equal("a11505e7903504f9", expected);
@@ -299,6 +309,7 @@ public class CheckpointEraTests
         var summary = CheckpointSummary.From(CheckpointResetTests.Load(experiment), experiment);
 
         Assert.Equal((1, 1, 4), (summary.RateLimited, summary.NotDone, summary.Runs));
-        Assert.Equal(summary.Runs, summary.Passed + summary.Failed + summary.AgentComplete + summary.RateLimited + summary.NotDone);
+        Assert.Equal(summary.Runs,
+            summary.Passed + summary.Failed + summary.AgentComplete + summary.RateLimited + summary.NotDone);
     }
 }

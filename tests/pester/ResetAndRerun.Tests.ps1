@@ -94,7 +94,8 @@ Describe 'A reset, then a plain Invoke-ScyllaRerun' {
     It 'lets Repair-ScyllaCheckpoint resolve a pending state over a finished run folder (written by an older reset)' {
         $e = New-CompletedExperiment
         $file = Join-Path $e 'checkpoint.json'
-        $verdict = if ((Read-Json (Join-Path $e 'T0/00/run_01/run_result.json')).judge_passed) { 'passed' } else { 'failed' }
+        $judged = Read-Json (Join-Path $e 'T0/00/run_01/run_result.json')
+        $verdict = if ($judged.judge_passed) { 'passed' } else { 'failed' }
         $checkpoint = Read-Json $file
         $checkpoint.run_states.T0.'00'.'1' = 'pending'
         $checkpoint.completed_runs.T0.'00'.Remove('1')

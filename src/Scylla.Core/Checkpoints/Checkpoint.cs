@@ -60,7 +60,7 @@ public sealed class Checkpoint
         WriteVersion = sourceVersion == "2.0" ? "2.0" : "3.1";
     }
 
-    /// <summary>Why this checkpoint was read from <c>checkpoint.json.bak</c> instead of the file itself, or null.</summary>
+    /// <summary>Why this checkpoint was read from <c>checkpoint.json.bak</c>, not the file itself; or null.</summary>
     public string? LoadWarning { get; internal set; }
 
     /// <summary>The version the file had on disk before migration.</summary>
@@ -170,10 +170,13 @@ public sealed class Checkpoint
         return new Checkpoint(Normalize(data), january ? "2.0" : "3.1");
     }
 
-    /// <summary>A copy of the top-level fields that are not maps (status, pid, heartbeat...): cheap at any size.</summary>
-    internal Checkpoint HeaderCopy() =>
-        new(new JsonObject(_data.Where(f => f.Value is not JsonObject)
-            .Select(f => KeyValuePair.Create(f.Key, f.Value?.DeepClone()))), SourceVersion) { LoadWarning = LoadWarning };
+    /// <summary>A copy of the top-level fields that are not maps (status, pid, heartbeat): cheap at any size.</summary>
+    internal Checkpoint HeaderCopy()
+    {
+        var fields = _data.Where(f => f.Value is not JsonObject)
+            .Select(f => KeyValuePair.Create(f.Key, f.Value?.DeepClone()));
+        return new(new JsonObject(fields), SourceVersion) { LoadWarning = LoadWarning };
+    }
 
     public string? GetRunStatus(string tier, string subtest, int runNumber) =>
         Level(Level(Map("completed_runs"), tier), subtest)?[Key(runNumber)]?.ToString();
@@ -284,7 +287,10 @@ public sealed class Checkpoint
         return System.Text.Encoding.UTF8.GetString(memory.GetBuffer(), 0, (int)memory.Length);
     }
 
-    /// <summary><see cref="ToJson"/> as UTF-8 to <paramref name="stream"/>, re-serialising only the maps changed since the last write.</summary>
+    /// <summary>
+    /// <see cref="ToJson"/> as UTF-8 to <paramref name="stream"/>, re-serialising only the maps changed since the last
+    /// write.
+    /// </summary>
     internal void WriteTo(Stream stream)
     {
         _data["last_updated_at"] = PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);

@@ -15,14 +15,16 @@ internal static class CheckpointFile
     /// <summary>How long a missing primary is waited for while a save seems to be in progress.</summary>
     private static readonly TimeSpan s_saveWait = TimeSpan.FromSeconds(2);
 
-    /// <summary>A temp file younger than this may belong to a save in progress; an older one was left by a crash.</summary>
+    /// <summary>A temp file younger than this may belong to a save in progress; an older one was left by a crash.
+    /// </summary>
     private static readonly TimeSpan s_freshTemp = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// <paramref name="parse"/> of the primary, or of the backup when the primary is unreadable or stays missing
     /// (then <paramref name="fallback"/> says why); null when the experiment has no checkpoint.
     /// </summary>
-    public static T? Read<T>(string experimentDirectory, Func<ReadOnlyMemory<byte>, string, T> parse, out string? fallback)
+    public static T? Read<T>(
+        string experimentDirectory, Func<ReadOnlyMemory<byte>, string, T> parse, out string? fallback)
         where T : class
     {
         fallback = null;

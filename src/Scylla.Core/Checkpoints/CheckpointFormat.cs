@@ -19,7 +19,7 @@ internal static class CheckpointFormat
         "status", "rate_limit_source", "rate_limit_until", "pause_count", "pid",
     ];
 
-    /// <summary>The fields of <paramref name="data"/> (held as 3.1) in the order of a 2.0 file; nothing is copied.</summary>
+    /// <summary>The fields of <paramref name="data"/> (held as 3.1) in a 2.0 file's order; nothing is copied.</summary>
     public static IEnumerable<KeyValuePair<string, JsonNode?>> AsVersion20(JsonObject data)
     {
         yield return new("version", "2.0");

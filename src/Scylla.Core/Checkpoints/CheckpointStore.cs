@@ -19,7 +19,7 @@ public static class CheckpointStore
 
     private static readonly TimeSpan s_lockTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>The checkpoint last written (or parsed under the lock) per file, with the identity the file had then.</summary>
+    /// <summary>The checkpoint last written (or parsed) per file, with the identity the file had then.</summary>
     private static readonly ConcurrentDictionary<string, (Checkpoint Checkpoint, FileStamp Stamp)> s_kept =
         new(StringComparer.Ordinal);
 
@@ -89,7 +89,8 @@ public static class CheckpointStore
                 ? kept.Checkpoint
                 : TryLoad(experimentDirectory) ?? Checkpoint.CreateNew(config, experimentDirectory);
             var primaryUnreadable = checkpoint.LoadWarning != null && File.Exists(path);
-            var tempPath = Path.Combine(experimentDirectory, $"checkpoint.tmp.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.json");
+            var tempPath = Path.Combine(experimentDirectory,
+                $"checkpoint.tmp.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.json");
             lock (checkpoint)
             {
                 change(checkpoint);
@@ -120,7 +121,8 @@ public static class CheckpointStore
     /// A run's <c>completed_runs</c> and <c>run_states</c> values from the checkpoint this process wrote last, when the
     /// file is still that one; null otherwise (then the file has to be read).
     /// </summary>
-    public static (string? Status, string? State)? KeptRun(string experimentDirectory, string tier, string subtest, int runNumber)
+    public static (string? Status, string? State)? KeptRun(
+        string experimentDirectory, string tier, string subtest, int runNumber)
     {
         var path = PathFor(experimentDirectory);
         if (!s_kept.TryGetValue(path, out var kept) || kept.Stamp != FileStamp.Of(path))
@@ -130,16 +132,18 @@ public static class CheckpointStore
 
         lock (kept.Checkpoint)
         {
-            return (kept.Checkpoint.GetRunStatus(tier, subtest, runNumber), kept.Checkpoint.GetRunState(tier, subtest, runNumber));
+            var checkpoint = kept.Checkpoint;
+            return (checkpoint.GetRunStatus(tier, subtest, runNumber), checkpoint.GetRunState(tier, subtest, runNumber));
         }
     }
 
-    /// <summary>Writes <paramref name="checkpoint"/> and flushes it to the disk; a failed write leaves no file.</summary>
+    /// <summary>Writes <paramref name="checkpoint"/> and flushes it to disk; a failed write leaves no file.</summary>
     private static void WriteSynced(string path, Checkpoint checkpoint)
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0); // the pieces are large: no copy through a buffer
+            // unbuffered: the pieces are large, and a buffer would only copy them once more
+            using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
             checkpoint.WriteTo(stream);
             stream.Flush(flushToDisk: true);
         }

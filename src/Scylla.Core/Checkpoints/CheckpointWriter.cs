@@ -16,7 +16,7 @@ internal sealed class CheckpointWriter
 
     private readonly Dictionary<JsonObject, byte[]> _pieces = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>How many levels of kept pieces a top-level field has: tiers, then subtests; 0 for fields written whole.</summary>
+    /// <summary>How many levels of kept pieces a top-level field has (tiers, then subtests); 0: written whole.</summary>
     private static int PieceDepth(string field) => field switch
     {
         "run_states" or "completed_runs" => 2,
@@ -24,7 +24,7 @@ internal sealed class CheckpointWriter
         _ => 0,
     };
 
-    /// <summary>A map is about to change: its kept text is dropped (the caller names every kept map it sits in).</summary>
+    /// <summary>A map is about to change: its kept text is dropped (the caller names each kept map it is in).</summary>
     public void Changed(JsonObject? map)
     {
         if (map != null)
@@ -86,7 +86,8 @@ internal sealed class CheckpointWriter
         text.Append('\n').Append(' ', 2 * level).Append('}');
     }
 
-    /// <summary>The kept text of <paramref name="map"/>, made when missing: whole at depth 0, else from its children's.</summary>
+    /// <summary>The kept text of <paramref name="map"/>, made when missing: whole at depth 0, else from its children.
+    /// </summary>
     private byte[] Piece(JsonObject map, int level, int depth)
     {
         if (!_pieces.TryGetValue(map, out var piece))

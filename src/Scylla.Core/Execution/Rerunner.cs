@@ -10,8 +10,8 @@ namespace Scylla.Core.Execution;
 /// <summary>
 /// Re-runs runs given by address (docs/format.md, "Re-runs"): each run is owned through its <see cref="RunLease"/>, read
 /// again from disk, planned from that read, checked before its first write, taken through its path of
-/// <see cref="RerunStages"/> with its states saved in <c>checkpoint.json</c> (at the points <see cref="MustSave"/> names),
-/// and reported as a fresh read finds it.
+/// <see cref="RerunStages"/> with its states saved in <c>checkpoint.json</c> (where <see cref="MustSave"/> says), and
+/// reported as a fresh read finds it.
 /// One instance serves a batch; it is safe to use from several threads.
 /// </summary>
 public sealed class Rerunner(RerunOptions options)
@@ -193,7 +193,7 @@ public sealed class Rerunner(RerunOptions options)
             reportStage(stage.Name);
             stage.Run(attempt);
             unsaved.AddRange(stage.Records);
-            if (unsaved.Count > 0 && MustSave(stage, i + 1 < stages.Count ? stages[i + 1] : null))
+            if (unsaved.Count > 0 && MustSave(stage, last: i == stages.Count - 1))
             {
                 Record(attempt, unsaved, stage.Interruptible ? attempt.CancellationToken : CancellationToken.None);
                 unsaved.Clear();
@@ -207,8 +207,8 @@ public sealed class Rerunner(RerunOptions options)
     /// empty diff to judge) or the verdict, or come last. A stop in between leaves the checkpoint at an earlier state
     /// whose stages are safe to repeat.
     /// </summary>
-    private static bool MustSave(RerunStage stage, RerunStage? next) =>
-        next == null
+    private static bool MustSave(RerunStage stage, bool last) =>
+        last
         || stage.Records.Any(s => s is RunState.Pending or RunState.AgentComplete or RunState.AgentChangesCommitted
             || s.IsComplete());
 

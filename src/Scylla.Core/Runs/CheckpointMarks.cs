@@ -23,11 +23,15 @@ internal sealed class CheckpointMarks
     /// bytes; any other (an older version, a key such as <c>"01"</c>, a value that is not a string) goes through
     /// <see cref="Checkpoint.Parse"/>, so migrations and errors are exactly that loader's, thrown as it throws them.
     /// </summary>
-    /// <remarks>The primary is read as <see cref="CheckpointStore.TryLoad"/> reads it, backup included; <paramref name="warn"/> hears when the backup was read.</remarks>
+    /// <remarks>
+    /// Read as <see cref="CheckpointStore.TryLoad"/> reads it, backup included; <paramref name="warn"/> hears when the
+    /// backup was read.
+    /// </remarks>
     public static CheckpointMarks Read(string experimentPath, Action<string> warn)
     {
         var marks = CheckpointFile.Read(experimentPath,
-            (bytes, path) => TryReadPlain(bytes) ?? From(Checkpoint.Parse(SmallFile.Text(bytes.Span), path)), out var fallback);
+            (bytes, path) => TryReadPlain(bytes) ?? From(Checkpoint.Parse(SmallFile.Text(bytes.Span), path)),
+            out var fallback);
         if (fallback != null)
         {
             warn(fallback);

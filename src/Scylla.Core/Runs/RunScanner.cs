@@ -81,7 +81,8 @@ public static class RunScanner
         // what this process wrote last, when the file is still that: a re-run reads its run twice, and a large
         // checkpoint is not parsed for that (docs/performance.md, "Checkpoint updates")
         var marks = CheckpointStore.KeptRun(experiment.Path, tier, subtest, runNumber)
-            ?? (ReadCheckpoint(experiment.Path, CheckpointMarks.Read, report) ?? CheckpointMarks.None).For(tier, subtest, runNumber);
+            ?? (ReadCheckpoint(experiment.Path, CheckpointMarks.Read, report) ?? CheckpointMarks.None)
+                .For(tier, subtest, runNumber);
         return ToRun(experiment, marks, Classify(experiment, address, _ => true), report);
     }
 
@@ -131,12 +132,14 @@ public static class RunScanner
     }
 
     /// <summary><paramref name="read"/> of the experiment's checkpoint; null, and an issue, if unreadable.</summary>
-    private static T? ReadCheckpoint<T>(string experimentPath, Func<string, Action<string>, T?> read, Action<ScanIssue> report)
+    private static T? ReadCheckpoint<T>(
+        string experimentPath, Func<string, Action<string>, T?> read, Action<ScanIssue> report)
         where T : class
     {
         try
         {
-            return read(experimentPath, warning => report(new ScanIssue(CheckpointStore.PathFor(experimentPath), warning)));
+            var path = CheckpointStore.PathFor(experimentPath);
+            return read(experimentPath, warning => report(new ScanIssue(path, warning)));
         }
         catch (ScyllaException e)
         {
