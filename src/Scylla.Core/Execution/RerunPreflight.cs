@@ -21,7 +21,7 @@ internal sealed partial class RerunPreflight(RerunOptions options)
     /// <summary>The checkpoint is readable and of a supported version, the experiment writable, and no live runner owns it.</summary>
     public void CheckExperiment(Experiment experiment) => Once(experiment, "experiment", () =>
     {
-        _ = CheckpointStore.TryLoad(experiment.Path); // throws when unreadable or of a version not supported
+        _ = CheckpointStore.ReadHeader(experiment.Path); // throws when unreadable or of a version not supported
         foreach (var path in new[] { experiment.Path, CheckpointStore.PathFor(experiment.Path) }.Where(Path.Exists))
         {
             if (!OperatingSystem.IsWindows() && Access(path, WriteAccess) != 0)

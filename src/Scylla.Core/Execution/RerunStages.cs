@@ -86,15 +86,8 @@ internal static class RerunStages
         _ => [WriteResults],
     };
 
-    private static void ArchiveExisting(RunAttempt a)
-    {
-        foreach (var existing in a.Experiment.TierDirectories(a.Run.Tier)
-            .Select(d => Path.Combine(d.Directory, a.Run.Subtest, Experiment.RunDirectoryName(a.Run.RunNumber)))
-            .Where(Path.Exists).ToList())
-        {
-            a.ArchivePath = Archive(a, existing);
-        }
-    }
+    private static void ArchiveExisting(RunAttempt a) =>
+        a.ArchivePath = RunArchive.ArchiveRun(a.Experiment, a.Run.Tier, a.Run.Subtest, a.Run.RunNumber);
 
     private static string Archive(RunAttempt a, string runDirectory) =>
         RunArchive.Archive(runDirectory, RepositorySession.ArchiveRun);
