@@ -153,6 +153,7 @@ switch ($Task) {
     }
     'test' {
         Build-Module
+        & (Join-Path $PSScriptRoot 'Install-ClaudeCli.ps1') # the contract suite's pinned claude (SCYLLA_OFFLINE=1 skips)
         $xunitProjects = 'tests/Scylla.Core.Tests', 'tests/Scylla.PowerShell.Tests'
         $rows = [System.Collections.Generic.List[object]]::new()
         foreach ($project in $xunitProjects) {
