@@ -107,7 +107,7 @@ public static partial class Judging
                     throw new InvalidOperationException($"Judge timed out after {timeout.TotalSeconds:0} seconds");
                 }
 
-                var judged = AgentOutcome.Of(outcome.ExitCode, stdout, outcome.ExitCode == 0 ? string.Empty : stderr, ResultTokens(stdout));
+                var judged = Outcome(outcome.ExitCode, stdout, stderr);
                 if (judged.Kind == AgentOutcomeKind.RateLimited)
                 {
                     throw new RateLimitException("judge", judged.Message) { ResetAt = RateLimitReset.From(stdout + "\n" + stderr, DateTimeOffset.UtcNow) };
@@ -302,6 +302,10 @@ public static partial class Judging
         AgentRun.MakeExecutable(replay);
         AgentRun.WriteJson(Path.Combine(slotDirectory, "timing.json"), timing);
     }
+
+    /// <summary>What a judge's call amounts to: the agent's classifier over its stream (stderr only when it failed).</summary>
+    internal static AgentOutcome Outcome(int exitCode, string stdout, string stderr) =>
+        AgentOutcome.Of(exitCode, stdout, exitCode == 0 ? string.Empty : stderr, ResultTokens(stdout));
 
     /// <summary>The token counts of a stream's result line (the judge's usage), zero when it has none.</summary>
     private static TokenStats ResultTokens(string ndjson)

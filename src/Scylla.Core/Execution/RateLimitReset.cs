@@ -14,12 +14,15 @@ public static partial class RateLimitReset
     /// <summary>Past the end of the minute shown, so a clock a little behind the API's still lands after the limit.</summary>
     public static readonly TimeSpan Margin = TimeSpan.FromSeconds(5);
 
+    /// <summary>A reset time passed by less than this is the limit outlasting its time, not the same time tomorrow.</summary>
+    private static readonly TimeSpan s_justPassed = TimeSpan.FromHours(1);
+
     private static readonly string[] s_months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
     /// <summary>
     /// The earliest time to try again. A clock time is floored to the minute (the CLI drops the seconds), so it means
-    /// "not before the end of that minute", plus <see cref="Margin"/>. A time that has just passed (less than 12 hours
-    /// ago) means the limit is still in force past its stated time: it is returned as it is, at or before
+    /// "not before the end of that minute", plus <see cref="Margin"/>. A time that has just passed (less than an hour ago:
+    /// the CLI shows a time of day for any reset up to a day ahead) means the limit is still in force past its stated time: it is returned as it is, at or before
     /// <paramref name="now"/>, and the caller re-probes with a short backoff instead of reading it as the next day.
     /// </summary>
     public static DateTimeOffset? From(string output, DateTimeOffset now)
@@ -76,12 +79,12 @@ public static partial class RateLimitReset
         if (weekday == null)
         {
             var todays = Lifts(today);
-            return todays > now || now - todays < TimeSpan.FromHours(12) ? todays : Lifts(today.AddDays(1));
+            return todays > now || now - todays < s_justPassed ? todays : Lifts(today.AddDays(1));
         }
 
         var days = ((int)weekday.Value - (int)today.DayOfWeek + 7) % 7;
         var onWeekday = Lifts(today.AddDays(days));
-        return onWeekday > now || now - onWeekday < TimeSpan.FromHours(12) ? onWeekday : Lifts(today.AddDays(days + 7));
+        return onWeekday > now || now - onWeekday < s_justPassed ? onWeekday : Lifts(today.AddDays(days + 7));
     }
 
     private static DateTimeOffset At(DateTime local, TimeZoneInfo zone) => new(local, zone.GetUtcOffset(local));
