@@ -32,10 +32,10 @@ public sealed class RateLimitAndJudgingTests : IDisposable
     }
 
     [Theory]
-    [InlineData("infrastructure", "Agent infrastructure failure: exit code -1 and no tokens (agent/result.json)")]
-    [InlineData("invalid", "Invalid verdict: no valid judgment (judge/judge_01/judgment.json)")]
-    [InlineData("judges failed", "Judge infrastructure failure: no valid judgment (judge/judge_01/error.log)")]
-    public void The_reason_of_a_run_that_is_not_done_names_the_failure_and_its_evidence(string failure, string reason)
+    [InlineData("infrastructure", "Agent infrastructure failure: exit code -1 and no tokens (agent/result.json)", RunStatus.Failed)]
+    [InlineData("invalid", "Invalid verdict: no valid judgment (judge/judge_01/judgment.json)", RunStatus.Results)]
+    [InlineData("judges failed", "Judge infrastructure failure: no valid judgment (judge/judge_01/error.log)", RunStatus.Results)]
+    public void The_reason_of_a_run_that_is_not_done_names_the_failure_and_its_evidence(string failure, string reason, RunStatus status)
     {
         var run = CompletedRun();
         File.Delete(Path.Combine(run, "run_result.json"));
@@ -57,7 +57,7 @@ public sealed class RateLimitAndJudgingTests : IDisposable
 
         var classified = RunClassifier.Classify(run, 3);
 
-        Assert.Equal(RunStatus.Results, classified.Status); // the upstream status stays; the reason tells why
+        Assert.Equal(status, classified.Status); // a judge failure keeps upstream's status; an agent that did no work is Failed
         Assert.Equal(reason, classified.Reason);
     }
 
@@ -113,7 +113,8 @@ public sealed class RateLimitAndJudgingTests : IDisposable
     [InlineData("You've hit your weekly limit · resets Dec 10, 6:56pm (UTC)", "2026-12-10T18:57:05+00:00")]
     [InlineData("You've hit your weekly limit · resets Jan 16, 2027, 4pm (UTC)", "2027-01-16T16:01:05+00:00")]
     [InlineData("You've hit your weekly limit · resets Jan 3, 9am (UTC)", "2027-01-03T09:01:05+00:00")]
-    [InlineData("You've hit your limit · resets Sep 12 at 12pm (America/Los_Angeles)", "2026-09-12T19:01:05+00:00")]
+    [InlineData("You've hit your limit · resets Dec 12 at 12pm (America/Los_Angeles)", "2026-12-12T20:01:05+00:00")]
+    [InlineData("You've hit your limit · resets Sep 12 at 12pm (America/Los_Angeles)", "2027-09-12T19:01:05+00:00")]
     [InlineData("Weekly limit reached ∙ resets Mon 9:30am (Europe/Berlin)", "2026-12-07T08:31:05+00:00")]
     [InlineData("resets 11pm", "2026-12-01T23:01:05+00:00")]
     [InlineData("resets 3am (UTC)", "2026-12-02T03:01:05+00:00")] // passed 7 hours ago: a 5-hour window's reset is tomorrow's

@@ -15,7 +15,7 @@ public enum AgentOutcomeKind
     /// <summary>The API or what lies between (key, credit, spend cap, server error, connection, timeout) failed.</summary>
     InfrastructureFailure,
 
-    /// <summary>The CLI itself failed without an answer and without an API error.</summary>
+    /// <summary>The CLI itself failed: non-zero exit, no output, no token used, and no API error.</summary>
     AgentFailure,
 }
 
@@ -62,7 +62,7 @@ public sealed partial record AgentOutcome(AgentOutcomeKind Kind, string Message)
             return new(AgentOutcomeKind.InfrastructureFailure, connection.Value);
         }
 
-        if (exitCode != 0 && stdout.Trim().Length == 0)
+        if (exitCode != 0 && noTokens && stdout.Trim().Length == 0)
         {
             return new(AgentOutcomeKind.AgentFailure, $"exit code {exitCode} and no output");
         }

@@ -7,6 +7,7 @@ namespace Scylla.Core.Execution;
 public static partial class RateLimits
 {
     private static readonly string[] s_resultWords =
+        // "429" must stand as a word: claude's messages name the gateway's port ("check your inference gateway (127.0.0.1:42937)")
         ["rate limit", "rate_limit", "ratelimit", "overloaded", "429", "hit your limit", "resets", "weekly usage limit", "upgrade to continue", "failed to configure provider",
          // this module's: claude 2.1.328's caps name the window ("You've hit your 5-hour limit", "... Opus limit"), and
          // its 429 without a cap reads "Server is temporarily limiting requests" (docs/claude-cli-contract.md)
@@ -39,7 +40,8 @@ public static partial class RateLimits
             foreach (var candidate in candidates)
             {
                 if (IsTruthy(candidate, "is_error") && ErrorText(candidate) is { } text
-                    && (s_resultWords.Any(text.ToLowerInvariant().Contains) || IsLimitStatus(candidate)))
+                    && (s_resultWords.Any(word => word == "429" ? WholeWord429().IsMatch(text) : text.ToLowerInvariant().Contains(word))
+                        || IsLimitStatus(candidate)))
                 {
                     return text;
                 }

@@ -9,6 +9,8 @@ namespace Scylla.Core.Tests.Contract;
 /// <summary>One request the CLI sent to the mock.</summary>
 public sealed record MockRequest(string Method, string Path, JsonObject? Body)
 {
+    public DateTimeOffset ReceivedAt { get; } = DateTimeOffset.UtcNow;
+
     public bool Stream => Body?["stream"]?.GetValue<bool>() ?? false;
 
     /// <summary>The tools offered to the model: none for a judge that only judges (docs/claude-cli-contract.md).</summary>
