@@ -154,6 +154,33 @@ public sealed class ClaudeCliRerunTests : IDisposable
             StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void As_root_a_CLI_that_refuses_to_skip_permissions_refuses_the_run_before_anything_is_touched()
+    {
+        Documentation.AssertDocumented("AgentRefusesRoot");
+        if (!ClaudeCli.Available() || Environment.UserName != "root" || Environment.GetEnvironmentVariable("IS_SANDBOX") == "1")
+        {
+            return; // only root meets the refusal; IS_SANDBOX=1 in this process is the documented way past it
+        }
+
+        using var api = new MockMessagesApi(_ => new MockReply.Text("unreachable"));
+        var experiment = NewExperiment();
+        var before = Tree(experiment);
+
+        var result = new Rerunner(Options(ClaudeCli.Wrapper(_temp.Path, api.BaseUrl, sandbox: false)))
+            .Execute(Open(experiment), Address(experiment), _ => { }, CancellationToken.None);
+
+        Assert.Equal(RerunOutcome.Skipped, result.Outcome);
+        Assert.Equal("AgentRefusesRoot", result.ErrorId);
+        Assert.Contains("IS_SANDBOX=1", result.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(before, Tree(experiment));
+        Assert.Empty(api.MessageRequests);
+    }
+
+    private static List<string> Tree(string root) => Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order()
+        .Select(f => $"{Path.GetRelativePath(root, f)} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}")
+        .ToList();
+
     private static bool IsJudge(MockRequest request) => request.ToolCount == 0;
 
     private string NewExperiment(RunStatus status = RunStatus.Failed)
