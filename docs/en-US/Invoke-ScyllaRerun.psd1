@@ -5,11 +5,12 @@ Invoke-ScyllaRerun re-executes exactly the runs it receives and leaves every oth
 address (ExperimentPath, Tier, Subtest, RunNumber: a ScyllaRun, a CSV row, any object with those properties) and reads
 each run again from disk before it plans: a run that is Completed now is refused whatever the object said.
 
-Each run is owned by one process at a time (a lease outside the experiment); a run another process is re-running is
-skipped with a RunBusy error. An experiment whose own runner (the Python tool) is alive on this host is refused with
-ExperimentBusy unless -Force. Everything that can refuse a run (checkpoint version, tier configuration, task prompt,
-base repository and task commit, agent and judge executables, T5 parents) is checked before its first write, so a
-refused run leaves every file as it was.
+Each run is owned by one process on one host at a time (a lease in the experiment's .scylla/leases folder, which every
+host sharing the experiment sees); a run another process holds is skipped with a RunBusy error. An experiment whose
+own runner (the Python tool) owns it, on this host or another, is refused with ExperimentBusy unless -Force.
+Everything that can refuse a run (checkpoint version, tier configuration, task prompt, base repository and task
+commit, agent and judge executables, T5 parents) is checked before its first write, so a refused run leaves every file
+as it was (its lease file aside).
 
 Failed, Partial and Missing runs: the old attempt is archived to .failed/run_NN (then run_NN_failed_1, ...; nothing is
 deleted), the workspace is created and configured, the prompt and agent/replay.sh are written, the agent runs through
@@ -36,7 +37,7 @@ its last completed stage, and the next call completes it.
         Tier                    = "The run's tier; with -Path or -LiteralPath, only these tiers."
         Subtest                 = "The run's subtest; with -Path or -LiteralPath, only these subtests (-Subtest 1 finds 01); values the experiment lacks are errors."
         RunNumber               = 'The run number; with -Path or -LiteralPath, only these run numbers.'
-        Force                   = 'Re-run even when the checkpoint or experiment.pid shows a live runner of the experiment on this host.'
+        Force                   = 'Re-run even when the checkpoint (a fresh heartbeat) or experiment.pid shows a live runner of the experiment.'
         Status                  = 'With -Path: only runs with these statuses. Default: every status but Completed (every status with -JudgeOnly).'
         TierConfigPath          = 'The tier configuration folder used to create and configure the workspaces; bound from the TierConfigPath of the runs.'
         RepositoryPath          = 'The base repository to use instead of the one found beside the experiment.'
@@ -53,6 +54,8 @@ its last completed stage, and the next call completes it.
         JudgeThrottleLimit      = "How many judges of one run run at once. Default: all of the run's judges; the consensus and files are the same either way."
         PassThru                = 'Emit the refreshed ScyllaRun of each run instead of the re-run result.'
         SkipOwnershipCheck      = 'Open a base repository owned by another user.'
+        MaxCost                 = 'A budget in USD: no run starts once what the call spent (the re-run runs recorded cost_usd), plus the estimates of the runs still going, plus its own estimate (see Get-ScyllaRerunPlan) would cross it. The runs held back are reported as Skipped with MaxCostReached and one warning; the batch ends cleanly.'
+        MaxRuns                 = 'Start at most this many runs; the rest are reported as Skipped with MaxRunsReached and one warning.'
     }
     Defaults    = @{ AgentPath = 'claude'; JudgePath = 'claude'; ThrottleLimit = '1' }
     Outputs     = @{
@@ -81,7 +84,11 @@ the runs use claude.
 New-ScyllaSampleExperiment ./exp -TierCount 1 -SubtestCount 1 -RunCount 5 -WithRepository | Out-Null
 Invoke-ScyllaRerun -Path ./exp -TierConfigPath ./exp/tier-config -WhatIf
 '@
-            Remarks = 'One line per run naming its action (re-run the agent, regenerate, re-run judges, refuse).'
+            Remarks = @'
+The plan, not one line per run: the total runs, agent calls, judge calls, estimated cost and time of the experiment,
+then one line per tier and action (re-run the agent, resume at the judges, regenerate, re-run judges, refused) naming
+its first runs. Get-ScyllaRerunPlan gives the same as objects.
+'@
         }
         @{
             Title   = 'Summarize a batch'
@@ -95,6 +102,21 @@ Get-ScyllaRun ./exp |
     Group-Object Outcome
 '@
             Remarks = 'Completed runs are Skipped with an error (silenced here); the others Succeeded, Failed or RateLimited.'
+        }
+        @{
+            Title   = 'Spend at most 1 USD tonight'
+            Code    = @'
+$fakes = Join-Path (Get-Module Scylla).ModuleBase 'examples/fake-claude'
+New-ScyllaSampleExperiment ./exp -TierCount 1 -SubtestCount 1 -RunCount 6 -Status Completed, Missing -WithRepository |
+    Out-Null
+Invoke-ScyllaRerun ./exp -TierConfigPath ./exp/tier-config -AgentPath $fakes/agent.sh -JudgePath $fakes/judge.sh `
+    -MaxCost 0.14 -WarningAction SilentlyContinue | Group-Object Outcome, ErrorId -NoElement
+'@
+            Remarks = @'
+Each Completed run of the sample recorded 0.12 USD, the estimate of a run; the stand-in agent spends 0.0123 USD. The
+first two Missing runs start (0.12, then 0.0123 + 0.12); the third would cross 0.14 (0.0246 + 0.12), so it is held
+back (Skipped, MaxCostReached), with one warning naming the runs not started.
+'@
         }
     )
 }

@@ -11,6 +11,9 @@ committed as "[scylla] Initialize test configuration".
 A stale branch or worktree registration left by a crashed run is recovered. A workspace folder that holds files is
 never replaced unless -Force. A T5 run whose parent tiers have not completed, a commit missing from the repository, a
 repository owned by another user, or a run id that would leave the experiment is an error and creates nothing.
+
+Each run's worktree is changed under the run's lease (the lock Invoke-ScyllaRerun holds while it re-runs the run):
+a run another process holds, on this host or another, is skipped with a RunBusy error.
 '@
     Parameters  = @{
         ExperimentPath          = "The run's experiment folder; with -Tier, -Subtest and -RunNumber, bound by property name from ScyllaRun objects, CSV rows or any object with those properties."

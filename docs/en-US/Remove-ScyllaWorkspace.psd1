@@ -5,6 +5,9 @@ Remove-ScyllaWorkspace removes a run's worktree (its folder and its registration
 its branch, unless -KeepBranch. A worktree with uncommitted or untracked changes, or a locked one, is refused with an
 error unless -Force. A stale registration (the folder is already gone) is cleaned. It never prompts at the default
 $ConfirmPreference; use -WhatIf to see what it would do.
+
+Each run's worktree is changed under the run's lease (the lock Invoke-ScyllaRerun holds while it re-runs the run):
+a run another process holds, on this host or another, is skipped with a RunBusy error.
 '@
     Parameters  = @{
         ExperimentPath     = "The run's experiment folder; with -Tier, -Subtest and -RunNumber, bound by property name from ScyllaRun objects, CSV rows or any object with those properties."

@@ -14,11 +14,16 @@ A correction that moves a run backward (something recorded as done would be done
 warning, unless -Force is given. Before anything is written the checkpoint is copied to checkpoint.json.bak. A 2.0
 checkpoint stays 2.0 unless -UpgradeFormat is given. A missing checkpoint is built from the run folders. -WhatIf
 prints every correction. Each correction is emitted as a CheckpointChange.
+
+A run-level correction is applied under the run's lease (the lock Invoke-ScyllaRerun holds while it re-runs the
+run): a run another process holds, on this host or another, keeps its entry and gets a RunBusy error. While the
+experiment's own runner (the Python tool) owns the experiment, on any host, nothing is written (ExperimentBusy) unless
+-Force.
 '@
     Parameters  = @{
         Path          = 'Experiment folders. Wildcards are supported. Default: the current folder.'
         LiteralPath   = 'Experiment folders, taken literally. Bound by property name (PSPath, or ExperimentPath from ScyllaRun objects).'
-        Force         = 'Also apply the corrections that move a run backward.'
+        Force         = 'Also apply the corrections that move a run backward, and write even while the experiment''s own runner seems to own the experiment (ExperimentBusy).'
         UpgradeFormat = 'Write a 2.0 checkpoint as 3.1 (January-era ProjectScylla tools then no longer load it).'
     }
     Defaults    = @{ Path = '.' }

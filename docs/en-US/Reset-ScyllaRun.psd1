@@ -14,8 +14,13 @@ filters -Tier, -Subtest, -RunNumber and -CheckpointStatus. -FromTierState and -F
 and the experiment state as ProjectScylla does. An unknown state name is refused, listing the valid ones, before any
 file is touched. -WhatIf lists every change. Each change is emitted as a CheckpointChange. docs/checkpoints.md says
 where this differs from ProjectScylla's own reset.
+
+Each run is changed under its lease (the lock Invoke-ScyllaRerun holds while it re-runs the run): a run another
+process holds, on this host or another, is skipped with a RunBusy error. While the experiment's own runner (the Python
+tool) owns the experiment, on any host, nothing is written (ExperimentBusy) unless -Force.
 '@
     Parameters  = @{
+        Force       = "Write even while the experiment's own runner seems to own the experiment (ExperimentBusy)."
         Path                = 'The experiment folder whose runs the filters choose. Default: the current folder.'
         ExperimentPath      = "The experiment of a piped run (bound by property name from Get-ScyllaRun)."
         Tier                = 'Only runs of these tiers (T0 to T6). Bound by property name from piped runs.'

@@ -10,8 +10,13 @@ Runs come from Get-ScyllaRun through the pipeline, or are named with -Path, -Tie
 checkpoint is created. Every write takes the experiment's lock file, re-reads the checkpoint and replaces it atomically,
 so several processes can update one experiment at once without losing updates. A 2.0 file is written back as 2.0 (so
 January-era tools still load it), 3.0 and 3.1 as 3.1; fields this module does not know are kept.
+
+Each run is changed under its lease (the lock Invoke-ScyllaRerun holds while it re-runs the run): a run another
+process holds, on this host or another, is skipped with a RunBusy error. While the experiment's own runner (the Python
+tool) owns the experiment, on any host, nothing is written (ExperimentBusy) unless -Force.
 '@
     Parameters  = @{
+        Force       = "Write even while the experiment's own runner seems to own the experiment (ExperimentBusy)."
         ExperimentPath = "The run's experiment folder; with -Tier, -Subtest and -RunNumber, bound by property name from ScyllaRun objects, CSV rows or any object with those properties."
         Path        = 'The experiment folder of the runs named by -Tier, -Subtest and -RunNumber.'
         Tier        = 'The tier of the runs to update (T0 to T6).'

@@ -12,8 +12,13 @@ result.json as result.json.backup.
 
 A run_result.json that cannot be read or lacks a key is left out with a warning. A tier with no run result keeps its
 old files. Each file is replaced atomically. Use -WhatIf to see which experiments would be rebuilt.
+
+A rebuild reads and writes under the experiment's results lock (.scylla/results.lock), which the re-runs' own
+rebuilds take too, so the files written last were built from the newest runs. While the experiment's own runner (the
+Python tool) owns the experiment, on any host, nothing is written (ExperimentBusy) unless -Force.
 '@
     Parameters  = @{
+        Force       = "Write even while the experiment's own runner seems to own the experiment (ExperimentBusy)."
         Path        = 'Experiment folders. Wildcards are supported. Default: the current folder.'
         LiteralPath = 'Experiment folders, taken literally. Bound by property name (PSPath from Get-ChildItem, or ExperimentPath from ScyllaRun and RerunResult objects).'
         Tier        = "Rebuild only these tiers' files. The experiment's own files are still rebuilt from every tier."

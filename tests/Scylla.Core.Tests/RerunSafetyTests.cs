@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Scylla.Core.Checkpoints;
 using Scylla.Core.Execution;
 using Scylla.Core.Experiments;
@@ -56,13 +55,13 @@ public sealed class RerunSafetyTests : IDisposable
         }
 
         using var heldLease = fault == "the run leased by another owner" ? RunLease.Acquire(Address(path)) : null;
-        var before = TreeHash(path);
+        var before = TreeSnapshot.Of(path);
 
         var result = new Rerunner(options).Execute(Experiment.Open(path, tierConfig), Address(path), _ => { }, CancellationToken.None);
         liveProcess?.Kill();
 
         Assert.Equal((RerunOutcome.Skipped, errorId), (result.Outcome, result.ErrorId));
-        Assert.Equal(before, TreeHash(path));
+        Assert.Equal(before, TreeSnapshot.Of(path));
     }
 
     [Fact]
@@ -121,7 +120,7 @@ public sealed class RerunSafetyTests : IDisposable
         var free = NewExperiment(RunStatus.Failed);
         using var holder = Process.Start("flock", [Path.Combine(locked, CheckpointStore.LockFileName), "sleep", "30"]);
         WaitUntil(() => IsLocked(Path.Combine(locked, CheckpointStore.LockFileName)));
-        var before = TreeHash(locked);
+        var before = TreeSnapshot.Of(locked);
         var rerunner = new Rerunner(Options() with { CheckpointLockTimeout = TimeSpan.FromSeconds(1) });
 
         var failed = rerunner.Execute(Open(locked), Address(locked), _ => { }, CancellationToken.None);
@@ -129,7 +128,7 @@ public sealed class RerunSafetyTests : IDisposable
         holder.Kill();
 
         Assert.Equal((RerunOutcome.Failed, "LockTimeout"), (failed.Outcome, failed.ErrorId));
-        Assert.Equal(before, TreeHash(locked));
+        Assert.Equal(before, TreeSnapshot.Of(locked));
         Assert.Equal(RerunOutcome.Succeeded, succeeded.Outcome);
     }
 
@@ -177,28 +176,6 @@ public sealed class RerunSafetyTests : IDisposable
         {
             Run("umount", "-l", mount);
         }
-    }
-
-    [Fact]
-    public void The_next_owner_of_a_run_ends_the_agent_its_dead_owner_left_running()
-    {
-        var path = NewExperiment(RunStatus.Failed);
-        var pidFile = _temp.Combine("orphan.pid");
-        using var orphan = Process.Start("setsid", ["bash", "-c", $"echo $$ > {pidFile}; trap '' TERM; while true; do sleep 0.2; done"]);
-        WaitUntil(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0);
-        var group = int.Parse(File.ReadAllText(pidFile).Trim());
-        var owner = Path.Combine(RunLease.Directory, OwnerRecordName(path));
-
-        // A dead owner's record: the lock is free (its holder died), the record names the still-running group.
-        File.WriteAllText(owner, $"{{\"pid\": 999999, \"host\": \"h\", \"started_at\": \"\", \"process_group\": {group}, \"process_group_start\": null}}");
-        using (var lease = RunLease.Acquire(Address(path)))
-        {
-            Assert.NotNull(lease.TakenOverFrom);
-        }
-
-        orphan.WaitForExit(10_000);
-        Assert.False(IsRunning(group), "the orphaned agent's group was ended");
-        Assert.False(File.Exists(owner), "a clean end leaves no owner record");
     }
 
     [Fact]
@@ -298,17 +275,6 @@ public sealed class RerunSafetyTests : IDisposable
         return path;
     }
 
-    /// <summary>Every file and link under <paramref name="root"/>, with its content hash (a link by its target).</summary>
-    private static List<string> TreeHash(string root) => new DirectoryInfo(root)
-        .EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-        .Select(i => $"{Path.GetRelativePath(root, i.FullName)} " + (i.LinkTarget ?? (i is FileInfo f ? Hash(f.FullName) : "dir")))
-        .Order(StringComparer.Ordinal).ToList();
-
-    /// <summary>A file's hash; a lock file (empty, and unreadable while held) by its presence.</summary>
-    private static string Hash(string file) => file.EndsWith(".lock", StringComparison.Ordinal)
-        ? "lock"
-        : Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)));
-
     /// <summary>Running, not a zombie: a killed process stays listed until its new parent reaps it.</summary>
     private static bool IsRunning(int pid)
     {
@@ -346,13 +312,6 @@ public sealed class RerunSafetyTests : IDisposable
         {
             return true;
         }
-    }
-
-    private static string OwnerRecordName(string experiment)
-    {
-        using var lease = RunLease.Acquire(Address(experiment));
-        return Directory.GetFiles(RunLease.Directory, "*-T0-00-run_01.owner.json")
-            .Select(Path.GetFileName).Single(n => File.ReadAllText(Path.Combine(RunLease.Directory, n!)).Contains(Path.GetFileName(experiment)))!;
     }
 
     private static void WaitUntil(Func<bool> condition)

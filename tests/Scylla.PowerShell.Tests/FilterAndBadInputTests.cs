@@ -123,6 +123,25 @@ public sealed class FilterAndBadInputTests : IDisposable
         Assert.Equal(before, Snapshot(_temp.Path, Path.Combine(fifo, "checkpoint.json")));
     }
 
+    [Fact]
+    public void Get_ScyllaExperiment_reads_past_a_FIFO_or_a_device_in_place_of_run_result_json_or_experiment_pid()
+    {
+        var exp = _temp.Sample("special");
+        var results = Directory.GetFiles(exp, "run_result.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        File.Delete(results[0]);
+        MakeFifo(results[0]);
+        File.Delete(results[1]);
+        File.CreateSymbolicLink(results[1], "/dev/zero");
+        MakeFifo(Path.Combine(exp, "experiment.pid"));
+
+        var result = RunspaceHost.Run("Get-ScyllaExperiment -LiteralPath $exp", Vars(exp));
+
+        Assert.Empty(result.Errors);
+        Assert.Single(result.Objects<Scylla.Core.Status.ScyllaExperiment>());
+        Assert.Contains(result.Warnings, w => w.Message.Contains(results[0], StringComparison.Ordinal));
+        Assert.Contains(result.Warnings, w => w.Message.Contains(results[1], StringComparison.Ordinal));
+    }
+
     private static Dictionary<string, object?> Vars(string exp) => new() { ["exp"] = exp };
 
     private static void MakeFifo(string path)

@@ -12,45 +12,87 @@ BeforeAll {
     }
 }
 
-Describe 'examples/Invoke-NightlyRerun.ps1' {
+Describe 'examples/Invoke-NightlyRerun.ps1, run as cron runs it' {
+    BeforeAll {
+        # cron: no terminal (setsid: a session of its own), no stdin, no profile, an environment of a few variables.
+        function Invoke-Night([string] $Root, [string[]] $Extra = @(), [hashtable] $Environment = @{}, [string] $ModulePath = $env:SCYLLA_MODULE) {
+            $pwsh = @([Environment]::ProcessPath)
+            if ((Split-Path $pwsh[0] -Leaf) -like 'dotnet*') { $pwsh += [Environment]::GetCommandLineArgs()[0] }
+            $arguments = $pwsh + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $examples 'Invoke-NightlyRerun.ps1'), '-Root', $Root,
+                '-ModulePath', $ModulePath, '-TierConfigPath', $script:tierConfig,
+                '-AgentPath', (Join-Path $examples 'fake-claude/agent.sh'), '-JudgePath', (Join-Path $examples 'fake-claude/judge.sh')) + $Extra
+            $variables = @{ PATH = '/usr/bin:/bin'; HOME = $Root; DOTNET_ROOT = $env:DOTNET_ROOT } + $Environment
+            $assignments = $variables.GetEnumerator() | Where-Object Value | ForEach-Object { "$($_.Key)=$($_.Value)" }
+            $stdout = Join-Path $Root 'cron.out'
+            $quoted = (@('env', '-i') + $assignments + @('setsid', '--wait') + $arguments | ForEach-Object { "'" + ($_ -replace "'", "'\''") + "'" }) -join ' '
+            bash -c "$quoted </dev/null >'$stdout' 2>'$stdout.err'"
+            [pscustomobject]@{
+                ExitCode = $LASTEXITCODE
+                Stdout   = @(Get-Content $stdout)
+                Summary  = Get-Content (Join-Path $Root 'scylla-nightly.json') -Raw -ErrorAction Ignore | ConvertFrom-Json
+                JUnit    = [xml](Get-Content (Join-Path $Root 'scylla-nightly.junit.xml') -Raw -ErrorAction Ignore)
+                Stderr   = Get-Content "$stdout.err" -Raw
+            }
+        }
+    }
+
     BeforeEach {
-        $root = New-Item -ItemType Directory (Join-Path $TestDrive "nightly-$([guid]::NewGuid().ToString('N').Substring(0, 6))")
-        $experiment = (New-ScyllaSampleExperiment (Join-Path $root 'exp') -TierCount 1 -SubtestCount 1 -RunCount 3 -Status Completed, Missing, Failed -WithRepository).FullName
-        $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $examples 'Invoke-NightlyRerun.ps1'), '-Root', $root.FullName,
-            '-ModulePath', $env:SCYLLA_MODULE, '-TierConfigPath', (Join-Path $experiment 'tier-config'),
-            '-AgentPath', (Join-Path $examples 'fake-claude/agent.sh'), '-JudgePath', (Join-Path $examples 'fake-claude/judge.sh'))
+        $root = (New-Item -ItemType Directory (Join-Path $TestDrive "nightly-$([guid]::NewGuid().ToString('N').Substring(0, 6))")).FullName
+        $experiment = (New-ScyllaSampleExperiment (Join-Path $root 'exp') -TierCount 1 -SubtestCount 1 -RunCount 4 `
+                -Status Completed, Missing, Failed, Missing -WithRepository).FullName
+        $script:tierConfig = Join-Path $experiment 'tier-config'
     }
 
-    AfterEach { Remove-Item Env:SCYLLA_FAKE_AGENT_MODE -ErrorAction Ignore }
+    It 'exits 2, 3, then 0 over three nights (progressing, a failed run, complete), with a summary line, JSON and JUnit each night' {
+        # Night 1: one run allowed; it succeeds, two are held back.
+        $night = Invoke-Night $root -Extra '-MaxRuns', '1'
 
-    It 'exits 0 and logs each run when everything it attempted succeeded' {
-        $exit = Invoke-Pwsh $arguments
+        $night.ExitCode | Should -Be 2 -Because $night.Stderr
+        $night.Stdout | Should -Be ('sample-001 Progressing: 2/4 runs completed, judge slots 6/12; tonight 3 attempted, 1 succeeded, 0 failed, ' +
+            '2 held back, 0 rate-limited; blocking: T0/00/run_03 Failed, T0/00/run_04 Missing')
+        $night.Summary.ExitCode | Should -Be 2
+        $night.Summary.Experiments[0].Verdict | Should -Be 'Progressing'
+        $night.Summary.Experiments[0].Blocking.RunId | Should -Be @('T0/00/run_03', 'T0/00/run_04')
+        $night.Summary.Experiments[0].Results.ErrorId | Should -Be @($null, 'MaxRunsReached', 'MaxRunsReached')
+        $night.JUnit.testsuites.failures | Should -Be '0'
+        $night.JUnit.testsuites.testsuite.testcase.Count | Should -Be 4
 
-        $exit | Should -Be 0
-        $log = Get-Content (Join-Path $root 'scylla-nightly.log')
-        ($log -join "`n") | Should -Match 'Found 2 run\(s\) to re-run\.'
-        @($log | Select-String 'RerunAgent -> Succeeded').Count | Should -Be 2
-        ($log -join "`n") | Should -Match 'Done: 2 succeeded, 0 did not\.'
-        $log[-1] | Should -Match ': Complete \(3/3 runs completed, judge slots 9/9\)'
+        # Night 2: the agent crashes.
+        $night = Invoke-Night $root -Environment @{ SCYLLA_FAKE_AGENT_MODE = 'fail' }
+
+        $night.ExitCode | Should -Be 3 -Because $night.Stderr
+        $night.Stdout | Should -Match '^sample-001 Failed: 2/4 runs completed, .* 2 attempted, 0 succeeded, 2 failed, .*; blocking: T0/00/run_03 \w+, T0/00/run_04 \w+$'
+        $night.Summary.Experiments[0].Results.Failed | Should -Be @($true, $true)
+        $failures = $night.JUnit.SelectNodes('//testcase/failure')
+        $failures.Count | Should -Be 3 -Because 'two runs failed and the experiment is not complete'
+        $failures[0].type | Should -Be 'AgentFailed'
+
+        # Night 3: everything left completes.
+        $night = Invoke-Night $root
+
+        $night.ExitCode | Should -Be 0 -Because $night.Stderr
+        $night.Stdout | Should -Be 'sample-001 Complete: 4/4 runs completed, judge slots 12/12; tonight 2 attempted, 2 succeeded, 0 failed, 0 held back, 0 rate-limited'
+        $night.Summary.Verdict | Should -Be 'Complete'
+        @($night.Summary.Experiments[0].Blocking).Count | Should -Be 0
+        $night.JUnit.SelectNodes('//failure').Count | Should -Be 0
         (Get-ScyllaRun $experiment).Status | Sort-Object -Unique | Should -Be 'Completed'
+        @(Get-Content (Join-Path $root 'scylla-nightly.log') | Select-String ' Done: exit ').Count | Should -Be 3
     }
 
-    It 'exits 1 when a run it attempted did not succeed' {
-        $env:SCYLLA_FAKE_AGENT_MODE = 'ratelimit'
+    It 'exits 4 when nothing could move and nothing changed since the last night' {
+        Invoke-Night $root -Extra '-MaxRuns', '0' | ForEach-Object ExitCode | Should -Be 2 -Because 'the first night has no last night'
 
-        $exit = Invoke-Pwsh $arguments
+        $night = Invoke-Night $root -Extra '-MaxRuns', '0'
 
-        $exit | Should -Be 1
-        Get-Content (Join-Path $root 'scylla-nightly.log') | Select-String 'RateLimited' | Should -Not -BeNullOrEmpty
+        $night.ExitCode | Should -Be 4
+        $night.Stdout | Should -Match '^sample-001 Stuck: 1/4 runs completed'
+        $night.JUnit.SelectSingleNode('//testcase[@name="complete"]/failure').type | Should -Be 'Stuck'
     }
 
-    It 'exits 0 only when complete: 1 while progressing, 2 once nothing moved since the last night' {
-        $stuck = New-Item -ItemType Directory (Join-Path $TestDrive "stuck-$([guid]::NewGuid().ToString('N').Substring(0, 6))")
-        New-ScyllaSampleExperiment (Join-Path $stuck 'exp') -TierCount 1 -SubtestCount 1 -RunCount 2 -Status Completed, Results | Out-Null
-        $arguments[$arguments.IndexOf('-Root') + 1] = $stuck.FullName
+    It 'exits 1 and says why when the module does not load' {
+        $night = Invoke-Night $root -ModulePath (Join-Path $root 'no-such-module.psd1')
 
-        Invoke-Pwsh $arguments | Should -Be 1
-        Invoke-Pwsh $arguments | Should -Be 2
-        Get-Content (Join-Path $stuck 'scylla-nightly.log') | Select-String ': Stuck \(1/2 runs completed' | Should -Not -BeNullOrEmpty
+        $night.ExitCode | Should -Be 1
+        $night.Stdout | Should -Match '^Fatal: '
     }
 }

@@ -33,6 +33,7 @@ Describe 'The package' {
         $entries | Where-Object { $_ -like '*.pdb' } | Should -BeNullOrEmpty
         $entries | Should -Contain 'Scylla.psd1'
         $entries | Should -Contain 'LICENSE'
+        $entries | Should -Not -Contain 'Newtonsoft.Json.dll' -Because 'pwsh loads its own; the examples run without a copy'
         $entries | Should -Contain 'en-US/Scylla.PowerShell.dll-Help.xml'
     }
 
@@ -76,5 +77,53 @@ Describe 'The package' {
         $result.Branch | Should -Be 'T1_01_run_02' -Because 'libgit2 loads from runtimes/<rid>/native of the installed module'
         $result.Pdbs | Should -Be 0
         Join-Path $data '.local/share/PSResourceGet/PSResourceRepository.xml' | Should -Exist -Because 'settings stay in the test'
+    }
+
+    It 'runs every help example as written from the installed module, the stand-ins for claude executable again' {
+        $feed = New-Item -ItemType Directory (Join-Path $TestDrive 'examples-feed')
+        Copy-Item $env:SCYLLA_PACKAGE $feed
+        $data = New-Item -ItemType Directory (Join-Path $TestDrive 'examples-data')
+
+        $result = Start-Job -ArgumentList $feed.FullName, $data.FullName {
+            param($Feed, $Data)
+            $ErrorActionPreference = 'Stop'
+            $env:HOME = $Data
+            $env:XDG_DATA_HOME = (New-Item -ItemType Directory -Force (Join-Path $Data '.local/share')).FullName
+            $env:XDG_CONFIG_HOME = (New-Item -ItemType Directory -Force (Join-Path $Data '.config')).FullName
+            Set-Location $Data
+            Register-PSResourceRepository -Name ScyllaExamples -Uri $Feed -Trusted
+            Install-PSResource Scylla -Repository ScyllaExamples -Scope CurrentUser -TrustRepository
+            $installed = Get-InstalledPSResource Scylla -Scope CurrentUser
+            $moduleBase = Join-Path $installed.InstalledLocation "Scylla/$($installed.Version)"
+            $agent = Join-Path $moduleBase 'examples/fake-claude/agent.sh'
+            $modeBefore = (Get-Item $agent).UnixFileMode
+            Import-Module (Join-Path $moduleBase 'Scylla.psd1')
+            $failures = foreach ($command in Get-Command -Module Scylla -CommandType Cmdlet) {
+                foreach ($example in (Get-Help $command.Name -Examples).Examples.Example) {
+                    $scratch = New-Item -ItemType Directory (Join-Path $Data ([guid]::NewGuid().ToString('N')))
+                    Push-Location $scratch
+                    try {
+                        $Error.Clear()
+                        & ([scriptblock]::Create($example.Code)) *> $null
+                        $errors = @($Error | Where-Object { $_.FullyQualifiedErrorId -notlike 'RunAlreadyCompleted,*' })
+                        if ($errors) { "$($command.Name) $($example.Title): $($errors[0].FullyQualifiedErrorId) $($errors[0])" }
+                    }
+                    catch { "$($command.Name) $($example.Title): $_" }
+                    finally { Pop-Location }
+                }
+            }
+            [pscustomobject]@{
+                ModuleBase = (Get-Module Scylla).ModuleBase
+                ModeBefore = "$modeBefore"
+                ModeAfter  = "$((Get-Item $agent).UnixFileMode)"
+                Examples   = @(Get-Command -Module Scylla -CommandType Cmdlet | ForEach-Object { (Get-Help $_.Name -Examples).Examples.Example }).Count
+                Failures   = @($failures)
+            }
+        } | Receive-Job -Wait -AutoRemoveJob
+
+        $result.ModuleBase | Should -BeLike "$($data.FullName)*"
+        $result.ModeAfter | Should -Match 'UserExecute' -Because "the package kept no file modes (before the import: $($result.ModeBefore))"
+        $result.Examples | Should -BeGreaterThan 25
+        $result.Failures | Should -BeNullOrEmpty
     }
 }

@@ -177,8 +177,8 @@ for i in $(seq 1 600); do echo late > "$PWD/late-$$.txt"; sleep 0.1; done
         Wait-Until { Test-Path "$log.pid" }
         $orphan = [int](Get-Content "$log.pid")
         # The lease records the agent's process group just after it starts; a kill before that leaves nothing to find.
-        Wait-Until { Get-ChildItem /tmp/scylla-leases -Filter '*-T0-00-run_01.owner.json' | Get-Content -Raw | ConvertFrom-Json |
-                Where-Object { $_.experiment -eq $e -and $_.process_group } }
+        # cat, not Get-Content: .NET asks for a shared flock before reading, which a held lease refuses
+        Wait-Until { (cat "$e/.scylla/leases/T0-00-run_01.lock" 2>$null | ConvertFrom-Json).process_group }
         kill -KILL $p.Id
         $p.WaitForExit()
         Test-ProcessRunning $orphan | Should -BeTrue -Because 'kill -9 leaves the agent running (its own session)'
@@ -295,12 +295,14 @@ Describe 'Outcomes agree with a fresh listing' {
 
     It 'refuses a -JudgePath typo before touching anything' {
         $e = New-RerunExperiment -Runs 1
-        $before = Get-ChildItem $e -Recurse -File -Force | Get-FileHash | ForEach-Object { "$($_.Path) $($_.Hash)" }
+        # every file but the run's lease, the one thing a refused run may create (docs/format.md, Leases)
+        function Get-Files { Get-ChildItem $e -Recurse -File -Force | Where-Object FullName -notlike '*/.scylla/*' | Get-FileHash | ForEach-Object { "$($_.Path) $($_.Hash)" } }
+        $before = Get-Files
 
         $result = Invoke-ScyllaRerun -Path $e -AgentPath (Join-Path $fakes 'agent.sh') -JudgePath ./no-such-judge.sh -TierConfigPath "$e/tier-config" -ErrorAction SilentlyContinue -ErrorVariable errors
 
         $result.Outcome | Should -Be 'Skipped'
         ($errors[0].FullyQualifiedErrorId -split ',')[0] | Should -Be 'JudgeNotFound'
-        Get-ChildItem $e -Recurse -File -Force | Get-FileHash | ForEach-Object { "$($_.Path) $($_.Hash)" } | Should -Be $before
+        Get-Files | Should -Be $before
     }
 }

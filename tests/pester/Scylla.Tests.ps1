@@ -15,7 +15,7 @@ BeforeAll {
 Describe 'The module' {
     It 'exports exactly the intended cmdlets' {
         (Get-Command -Module Scylla).Name | Sort-Object |
-            Should -Be @('Get-ScyllaCheckpoint', 'Get-ScyllaExperiment', 'Get-ScyllaRun', 'Get-ScyllaWorkspace', 'Invoke-ScyllaRerun', 'New-ScyllaSampleExperiment', 'New-ScyllaWorkspace', 'Remove-ScyllaWorkspace', 'Repair-ScyllaCheckpoint', 'Reset-ScyllaRun', 'Set-ScyllaCheckpoint', 'Update-ScyllaResult')
+            Should -Be @('Export-ScyllaReport', 'Get-ScyllaCheckpoint', 'Get-ScyllaExperiment', 'Get-ScyllaRerunPlan', 'Get-ScyllaRun', 'Get-ScyllaWorkspace', 'Invoke-ScyllaRerun', 'New-ScyllaSampleExperiment', 'New-ScyllaWorkspace', 'Remove-ScyllaWorkspace', 'Repair-ScyllaCheckpoint', 'Reset-ScyllaRun', 'Set-ScyllaCheckpoint', 'Update-ScyllaResult')
     }
 }
 
@@ -169,5 +169,22 @@ Describe 'Get-ScyllaCheckpoint' {
 
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'UnsupportedCheckpointVersion,*'
         $failures[0].Exception.Message | Should -BeLike '*"2.0", "3.0" and "3.1"*'
+    }
+}
+
+Describe 'A user default tier configuration that is not one' {
+    It 'is reported as a warning, not ignored silently' {
+        $experiment = (New-ScyllaSampleExperiment (Join-Path $TestDrive 'no-tier-config') -TierCount 1 -SubtestCount 1 -RunCount 1).FullName
+        $env:SCYLLA_TIER_CONFIG = Join-Path $TestDrive 'not-a-tier-config'
+        try {
+            $runs = Get-ScyllaRun $experiment -WarningVariable warnings -WarningAction SilentlyContinue
+        }
+        finally {
+            Remove-Item Env:SCYLLA_TIER_CONFIG
+        }
+
+        @($runs).Count | Should -Be 1
+        @($warnings).Count | Should -Be 1
+        $warnings[0].Message | Should -BeLike "`$SCYLLA_TIER_CONFIG is '*not-a-tier-config', which is not a tier configuration folder*"
     }
 }

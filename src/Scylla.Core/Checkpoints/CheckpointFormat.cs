@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Scylla.Core.Experiments;
+using Scylla.Core.IO;
 using Scylla.Core.Json;
 
 namespace Scylla.Core.Checkpoints;
@@ -45,10 +46,11 @@ internal static class CheckpointFormat
         try
         {
             return config.SourcePath != null
-                && PythonJson.Parse(File.ReadAllText(config.SourcePath)) is JsonObject raw
+                && PythonJson.Parse(SmallFile.ReadText(config.SourcePath)) is JsonObject raw
                 && raw.ContainsKey("parallel_subtests") && !raw.ContainsKey("skip_agent_teams");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException
+            or ScyllaException)
         {
             return false;
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Scylla.Core.IO;
 
 namespace Scylla.Core.Checkpoints;
 
@@ -44,17 +45,54 @@ public static class CheckpointHealth
         }
     }
 
-    /// <summary>The pid <c>experiment.pid</c> holds, or null when there is none or it is not a number.</summary>
-    internal static int? ReadPidFile(string experimentDirectory)
+    /// <summary>
+    /// Why the experiment's own runner (the Python tool) owns it now, on this host or another (docs/format.md, "Live
+    /// runners"); null when nothing says so. A checkpoint <c>running</c> or <c>paused_rate_limit</c> with a heartbeat
+    /// at most <see cref="HeartbeatTimeout"/> old counts whatever its pid (the pid may be another host's);
+    /// <c>experiment.pid</c> counts when it names a live process here, or, with no checkpoint yet, when it is that
+    /// young (a runner starting on another host).
+    /// </summary>
+    public static string? FindLiveRunner(
+        string experimentDirectory, Checkpoint? checkpoint, DateTimeOffset now, Func<int, bool> isAlive)
+    {
+        if (checkpoint is { Status: "running" or "paused_rate_limit" } && TryParseTimestamp(checkpoint.LastHeartbeat,
+            out var heartbeat) && now - heartbeat <= HeartbeatTimeout)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"its checkpoint says {checkpoint.Status} with a heartbeat " +
+                $"{(now - heartbeat).TotalSeconds:0} s old (pid {checkpoint.Pid?.ToString(CultureInfo.InvariantCulture) ?? "none"}, on whichever host wrote it)");
+        }
+
+        if (ReadPidFile(experimentDirectory) is not { } pid)
+        {
+            return null;
+        }
+
+        if (pid != Environment.ProcessId && isAlive(pid))
+        {
+            return $"{PidFileName} names process {pid}, alive on this host";
+        }
+
+        var written = File.GetLastWriteTimeUtc(Path.Combine(experimentDirectory, PidFileName));
+        return checkpoint == null && now - written <= HeartbeatTimeout
+            ? $"{PidFileName} (process {pid}) is {(now - written).TotalSeconds:0} s old and there is no checkpoint yet: " +
+                "a runner may be starting on another host"
+            : null;
+    }
+
+    /// <summary>
+    /// The pid <c>experiment.pid</c> holds, or null when there is none, it is not a number, or it is not a small regular
+    /// file (a FIFO or device there is read without blocking and ignored).
+    /// </summary>
+    public static int? ReadPidFile(string experimentDirectory)
     {
         try
         {
-            var text = File.ReadAllText(Path.Combine(experimentDirectory, PidFileName)).Trim();
+            var text = SmallFile.ReadText(Path.Combine(experimentDirectory, PidFileName)).Trim();
             return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var pid)
                 ? pid
                 : null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ScyllaException)
         {
             return null;
         }

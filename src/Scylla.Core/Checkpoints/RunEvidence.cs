@@ -1,5 +1,6 @@
 using Scylla.Core.Execution;
 using Scylla.Core.Experiments;
+using Scylla.Core.IO;
 using Scylla.Core.Runs;
 
 namespace Scylla.Core.Checkpoints;
@@ -66,11 +67,15 @@ internal static class RunEvidence
             var file = Path.Combine(runDirectory, "agent", name);
             try
             {
-                return File.ReadAllText(file);
+                return SmallFile.ReadText(file);
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
                 // try the next one
+            }
+            catch (Exception e) when (e is ScyllaException or IOException or UnauthorizedAccessException)
+            {
+                return string.Empty; // a FIFO, device or unreadable file is no evidence
             }
         }
 

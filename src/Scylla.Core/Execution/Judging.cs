@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using LibGit2Sharp;
 using Scylla.Core.IO;
 using Scylla.Core.Json;
 using Scylla.Core.Runs;
@@ -32,28 +31,6 @@ public static partial class Judging
 {
     private const string ParseReminder = "\n\nReply with one JSON object and nothing else.";
 
-    /// <summary>The changes the agent committed (HEAD~1..HEAD), without CLAUDE.md and .claude/, truncated like upstream past 500 lines.</summary>
-    public static string CapturePatch(string workspace)
-    {
-        using var repository = new Repository(workspace);
-        var head = repository.Head.Tip;
-        var parent = head?.Parents.FirstOrDefault();
-        if (head == null || parent == null)
-        {
-            return "(no changes detected)";
-        }
-
-        var patch = repository.Diff.Compare<Patch>(parent.Tree, head.Tree);
-        var text = string.Concat(patch.Where(p => p.Path != "CLAUDE.md" && p.Path != ".claude" && !p.Path.StartsWith(".claude/", StringComparison.Ordinal)).Select(p => p.Patch));
-        if (text.Length == 0)
-        {
-            return "(no changes detected)";
-        }
-
-        var lines = ("## Committed Changes\n" + text).TrimEnd('\n').Split('\n');
-        return lines.Length <= 500 ? string.Join('\n', lines) : string.Join('\n', lines[..250].Concat(["", "... (truncated)", ""]).Concat(lines[^250..]));
-    }
-
     /// <summary>The judge prompt: the experiment's rubric and criteria, the task, the agent's output, the workspace state and its patch.</summary>
     public static string BuildPrompt(string experimentPath, string taskPrompt, string agentOutput, string patch)
     {
@@ -73,7 +50,7 @@ public static partial class Judging
         sections.Add($"## Task given to the agent\n\n{taskPrompt}");
         sections.Add($"## The agent's output\n\n{agentOutput}");
         sections.Add("## The workspace after the agent\n\nThe agent's changes are committed on the run's branch; nothing is left uncommitted.");
-        if (patch != "(no changes detected)")
+        if (patch != Workspaces.RepositorySession.NoChanges)
         {
             sections.Add($"## The agent's changes (patch)\n\nFiles the agent created are in the patch too; read the workspace for more.\n\n```diff\n{patch}\n```");
         }

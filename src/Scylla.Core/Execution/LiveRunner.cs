@@ -3,24 +3,41 @@ using Scylla.Core.Checkpoints;
 namespace Scylla.Core.Execution;
 
 /// <summary>
-/// Whether the experiment's own runner (the Python tool) is alive on this host (docs/format.md, "Live runners"): the
-/// checkpoint says running with a live pid and a fresh heartbeat, or <c>experiment.pid</c> names a live process. The
-/// pid and heartbeat are read as the zombie rule reads them (<see cref="CheckpointHealth"/>).
+/// The gate every checkpoint-writing change passes (docs/format.md, "Live runners"): while the experiment's own runner
+/// (the Python tool) owns the experiment, on this host or another, its whole-file checkpoint writes would erase ours.
 /// </summary>
 public static class LiveRunner
 {
-    /// <summary>The live runner's pid, or null.</summary>
-    public static int? Find(string experimentDirectory, Checkpoint? checkpoint)
+    /// <summary>Why a live runner owns the experiment (<see cref="CheckpointHealth.FindLiveRunner"/>), or null.</summary>
+    public static string? Find(string experimentDirectory, Checkpoint? checkpoint) =>
+        CheckpointHealth.FindLiveRunner(experimentDirectory, checkpoint, DateTimeOffset.UtcNow, ProcessGroup.IsProcessAlive);
+
+    /// <summary>
+    /// Throws <c>ExperimentBusy</c> when a live runner owns the experiment, unless <paramref name="force"/>. An unreadable
+    /// checkpoint proves no runner; the change itself reports it.
+    /// </summary>
+    public static void Refuse(string experimentDirectory, bool force)
     {
-        if (checkpoint is { Status: "running" or "paused_rate_limit" }
-            && CheckpointHealth.Check(checkpoint, experimentDirectory) is { RunnerPid: { } pid, HeartbeatAge: { } age }
-            && IsOther(pid) && age <= CheckpointHealth.HeartbeatTimeout)
+        if (force)
         {
-            return pid;
+            return;
         }
 
-        return CheckpointHealth.ReadPidFile(experimentDirectory) is { } owner && IsOther(owner) ? owner : null;
-    }
+        Checkpoint? checkpoint;
+        try
+        {
+            checkpoint = CheckpointStore.TryLoad(experimentDirectory);
+        }
+        catch (ScyllaException)
+        {
+            checkpoint = null;
+        }
 
-    private static bool IsOther(int pid) => pid != Environment.ProcessId && ProcessGroup.IsProcessAlive(pid);
+        if (Find(experimentDirectory, checkpoint) is { } why)
+        {
+            throw new ScyllaException("ExperimentBusy", ScyllaErrorKind.ResourceBusy,
+                $"The experiment is being run by its own runner: {why}. Its whole-file checkpoint writes would erase this " +
+                "change. Wait for it to end, or pass -Force if that is not its runner.", experimentDirectory);
+        }
+    }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
-using LibGit2Sharp;
 using Scylla.Core.Checkpoints;
 using Scylla.Core.Experiments;
 using Scylla.Core.Workspaces;
@@ -22,7 +21,7 @@ internal sealed partial class RerunPreflight(RerunOptions options)
     /// <summary>The checkpoint is readable and of a supported version, the experiment writable, and no live runner owns it.</summary>
     public void CheckExperiment(Experiment experiment) => Once(experiment, "experiment", () =>
     {
-        var checkpoint = CheckpointStore.TryLoad(experiment.Path);
+        _ = CheckpointStore.TryLoad(experiment.Path); // throws when unreadable or of a version not supported
         foreach (var path in new[] { experiment.Path, CheckpointStore.PathFor(experiment.Path) }.Where(Path.Exists))
         {
             if (!OperatingSystem.IsWindows() && Access(path, WriteAccess) != 0)
@@ -32,13 +31,7 @@ internal sealed partial class RerunPreflight(RerunOptions options)
             }
         }
 
-        if (!options.IgnoreLiveRunner && LiveRunner.Find(experiment.Path, checkpoint) is { } pid)
-        {
-            throw new ScyllaException("ExperimentBusy", ScyllaErrorKind.ResourceBusy,
-                $"The experiment is being run by process {pid} on this host (its checkpoint or experiment.pid says so); its " +
-                "whole-file checkpoint writes would erase ours. Wait for it to end, or pass -Force if that process is not its runner.",
-                experiment.Path);
-        }
+        LiveRunner.Refuse(experiment.Path, options.IgnoreLiveRunner);
     });
 
     /// <summary>Checks what the planned stages need, and hands the attempt what the checks read.</summary>
@@ -68,19 +61,25 @@ internal sealed partial class RerunPreflight(RerunOptions options)
             });
         }
 
-        if (needs.HasFlag(StageNeeds.Subtest))
+        if (needs.HasFlag(StageNeeds.Workspace))
+        {
+            // The run's earlier worktrees, wherever the layout kept them, are archived before the new one is made.
+            var run = attempt.Run;
+            var runFolder = Experiment.RunDirectoryName(run.RunNumber);
+            var replaces = experiment.TierDirectories(run.Tier)
+                .Select(d => Path.Combine(d.Directory, run.Subtest, runFolder, "workspace")).ToList();
+            (attempt.WorkspacePlan, attempt.Repository) = WorkspacePlan.Make(experiment, run.Tier, run.Subtest,
+                run.RunNumber, attempt.HomeIn(Experiment.InProgressFolder), options.Workspace, replaces);
+            attempt.Subtest = attempt.WorkspacePlan.Definition;
+        }
+        else if (needs.HasFlag(StageNeeds.Subtest))
         {
             attempt.Subtest = WorkspaceManager.FindSubtest(experiment, attempt.Run.Tier, attempt.Run.Subtest);
         }
 
-        if (needs.HasFlag(StageNeeds.ParentTiers) && attempt.Subtest is { InheritBestFrom.Count: > 0 } t5)
+        if (needs.HasFlag(StageNeeds.Repository) && attempt.Repository == null)
         {
-            Inheritance.BuildMergedResources(experiment, t5.InheritBestFrom); // throws ParentTiersIncomplete
-        }
-
-        if (needs.HasFlag(StageNeeds.Repository))
-        {
-            Once(experiment, "repository", () => RequireTaskCommit(experiment));
+            attempt.Repository = OpenRepository(experiment);
         }
 
         if (needs.HasFlag(StageNeeds.TaskPrompt))
@@ -100,17 +99,28 @@ internal sealed partial class RerunPreflight(RerunOptions options)
                 $"The task prompt was not found: neither '{copy}' nor '{configured}' exists.", experiment.Path);
     }
 
-    private void RequireTaskCommit(Experiment experiment)
+    /// <summary>
+    /// What the judges of a resumed run are shown of the agent's work when no stage captures the diff: nothing new when
+    /// the run has its judge prompt, else the patch of its live worktree, else the patch of the agent's commit on its
+    /// branch (how upstream leaves a finished run); null when none of these holds the work any more.
+    /// </summary>
+    public string? AgentWork(RunAttempt attempt)
     {
-        var repository = BaseRepository.Locate(experiment, options.Workspace.RepositoryPath);
-        GitRepositories.WithOwnershipCheck(options.Workspace.SkipOwnershipCheck, () =>
+        if (File.Exists(Path.Combine(attempt.RunDirectory, "judge_prompt.md")))
         {
-            using var git = GitRepositories.Open(repository.Path);
-            return git.Lookup<Commit>(experiment.Config.TaskCommit)
-                ?? throw new ScyllaException("CommitNotFound", ScyllaErrorKind.NotFound,
-                    $"The task commit {experiment.Config.TaskCommit} is not in the base repository '{repository.Path}'.", repository.Path);
-        });
+            return string.Empty;
+        }
+
+        var repository = attempt.Repository ??= OpenRepository(attempt.Experiment);
+        var run = attempt.Run;
+        return WorktreeRegistrations.IsLive(attempt.Workspace)
+            ? repository.Patch(attempt.Workspace)
+            : repository.BranchPatch(repository.Base.BranchName(
+                attempt.Experiment.Config.ExperimentId, run.Tier, run.Subtest, run.RunNumber));
     }
+
+    private RepositorySession OpenRepository(Experiment experiment) =>
+        RepositorySession.Open(BaseRepository.Locate(experiment, options.Workspace.RepositoryPath), options.Workspace);
 
     /// <summary>A path must name an executable file; a bare name must be found on PATH, as the shell would find it.</summary>
     private static void RequireExecutable(string executable, string errorId, string parameter)

@@ -16,10 +16,6 @@ namespace Scylla.Core.Execution;
 /// </summary>
 internal static class RerunStages
 {
-    public const string AgentChangesCommitMessage = "[scylla] Agent changes";
-
-    private const string NoChanges = "(no changes detected)";
-
     public static readonly RerunStage Reset = new("reset the run", [RunState.Pending], true, StageNeeds.None, _ => { });
 
     public static readonly RerunStage ArchivePrevious = new("archive the previous attempt", [], true,
@@ -30,7 +26,7 @@ internal static class RerunStages
 
     public static readonly RerunStage CreateWorkspace = new("create the workspace",
         [RunState.WorktreeCreated, RunState.SymlinksApplied, RunState.ConfigCommitted, RunState.BaselineCaptured], true,
-        StageNeeds.Subtest | StageNeeds.Repository | StageNeeds.ParentTiers, CreateConfiguredWorkspace);
+        StageNeeds.Workspace, CreateConfiguredWorkspace);
 
     public static readonly RerunStage WritePrompt = new("write the prompt", [RunState.PromptWritten], true,
         StageNeeds.TaskPrompt, LinkTaskPrompt);
@@ -42,14 +38,13 @@ internal static class RerunStages
         StageNeeds.AgentExecutable, ExecuteAgent);
 
     public static readonly RerunStage CommitAgentChanges = new("commit the agent's changes", [RunState.AgentChangesCommitted], true,
-        StageNeeds.Repository,
-        a => WorkspaceManager.CommitAll(a.Experiment, a.Workspace, AgentChangesCommitMessage, a.Options.Workspace, a.CancellationToken));
+        StageNeeds.Repository, a => a.Repository!.CommitAll(a.Workspace, RepositorySession.AgentChangesCommitMessage));
 
     public static readonly RerunStage CaptureDiff = new("capture the diff", [RunState.DiffCaptured], true,
-        StageNeeds.None, a => a.Patch = Judging.CapturePatch(a.Workspace));
+        StageNeeds.Repository, a => a.Patch = a.Repository!.Patch(a.Workspace));
 
     public static readonly RerunStage Promote = new("promote to completed/", [RunState.PromotedToCompleted], true,
-        StageNeeds.Repository, PromoteToCompleted);
+        StageNeeds.None, PromoteToCompleted);
 
     /// <summary>Upstream runs the task's build pipeline here; this module does not (docs/format.md, "Not done").</summary>
     public static readonly RerunStage BuildPipeline = new("run the build pipeline", [RunState.JudgePipelineRun], true,
@@ -76,14 +71,16 @@ internal static class RerunStages
     ];
 
     /// <summary>
-    /// The stages an action runs, in list order. A resumed run starts after the state it recorded; one whose worktree is
-    /// gone (a finished run reset to a judge state) starts at the judge prompt, since its agent's work is committed.
+    /// The stages an action runs, in list order. A resumed run starts after the state it recorded; one whose worktree
+    /// is gone (a finished run reset to a judge state) starts after the diff at the latest: its agent's work is
+    /// committed on its branch, where preflight read the patch.
     /// </summary>
     public static IReadOnlyList<RerunStage> PathFor(RerunAction action, RunState? recorded, bool hasWorktree) => action switch
     {
         RerunAction.RerunAgent => All,
-        RerunAction.ResumeJudges when recorded is { } state && state.AwaitsJudges() && hasWorktree =>
-            All.Where(s => s.Reaches > state && s.Reaches <= RunState.WorktreeCleaned).ToList(),
+        RerunAction.ResumeJudges when recorded is { } state && state.AwaitsJudges() =>
+            All.Where(s => s.Reaches > (hasWorktree || state > RunState.DiffCaptured ? state : RunState.DiffCaptured)
+                && s.Reaches <= RunState.WorktreeCleaned).ToList(),
         RerunAction.ResumeJudges => [BuildJudgePrompt, RunJudges, WriteResults, ReleaseWorktree],
         RerunAction.RerunJudges => [BuildJudgePrompt, RunJudges, WriteResults],
         _ => [WriteResults],
@@ -99,8 +96,8 @@ internal static class RerunStages
         }
     }
 
-    private static string Archive(RunAttempt a, string runDirectory) => RunArchive.Archive(runDirectory,
-        (from, to) => WorkspaceManager.ArchiveRun(a.Experiment, from, to, a.Options.Workspace, a.CancellationToken));
+    private static string Archive(RunAttempt a, string runDirectory) =>
+        RunArchive.Archive(runDirectory, RepositorySession.ArchiveRun);
 
     private static void CreateRunFolders(RunAttempt a)
     {
@@ -115,7 +112,7 @@ internal static class RerunStages
     /// </summary>
     private static void CreateConfiguredWorkspace(RunAttempt a)
     {
-        WorkspaceManager.Create(a.Experiment, a.Run.Tier, a.Run.Subtest, a.Run.RunNumber, a.Options.Workspace, a.CancellationToken);
+        a.Repository!.Create(a.WorkspacePlan!, a.CancellationToken);
         var manifest = Path.Combine(Path.GetDirectoryName(a.RunDirectory)!, "config_manifest.json");
         if (!File.Exists(manifest))
         {
@@ -204,7 +201,7 @@ internal static class RerunStages
         var promoted = a.HomeIn(Experiment.CompletedFolder);
         if (a.RunDirectory != promoted)
         {
-            WorkspaceManager.MoveRun(a.Experiment, a.RunDirectory, promoted, a.Options.Workspace, a.CancellationToken);
+            RepositorySession.MoveRun(a.RunDirectory, promoted);
             a.RunDirectory = promoted;
         }
     }
@@ -225,8 +222,7 @@ internal static class RerunStages
         }
 
         var output = a.Agent?.Stdout ?? ReadIfExists(Path.Combine(a.AgentDirectory, "output.txt"));
-        var patch = a.Patch ?? (Path.Exists(Path.Combine(a.Workspace, ".git")) ? Judging.CapturePatch(a.Workspace) : NoChanges);
-        File.WriteAllText(path, Judging.BuildPrompt(a.Experiment.Path, a.TaskPrompt!, output, patch));
+        File.WriteAllText(path, Judging.BuildPrompt(a.Experiment.Path, a.TaskPrompt!, output, a.Patch!));
     }
 
     /// <summary>Runs this attempt's slots, then the consensus over every slot on disk.</summary>
@@ -297,9 +293,9 @@ internal static class RerunStages
     /// <summary>Removes the finished run's worktree, keeping its branch; a run without one (or without a repository) has none.</summary>
     private static void Release(RunAttempt a)
     {
-        if (Path.Exists(Path.Combine(a.Workspace, ".git")))
+        if (WorktreeRegistrations.IsLive(a.Workspace))
         {
-            WorkspaceManager.Release(a.Experiment, a.Workspace, a.Options.Workspace, CancellationToken.None);
+            RepositorySession.Release(a.Workspace);
         }
     }
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Scylla.Core.Checkpoints;
 using Scylla.Core.Experiments;
+using Scylla.Core.Planning;
 using Scylla.Core.Runs;
+using Scylla.Core.Workspaces;
 
 namespace Scylla.Core.Execution;
 
@@ -16,19 +18,6 @@ public sealed class Rerunner(RerunOptions options)
     private readonly RerunPreflight _preflight = new(options);
     private readonly RateLimitGate? _gate = options.WaitOnRateLimit is { } longest ? new RateLimitGate(longest) : null;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _statusBeforePause = new(StringComparer.Ordinal);
-
-    /// <summary>What a re-run would do with the run as it is on disk now, or why it would refuse (for -WhatIf).</summary>
-    public (RerunAction? Action, ScyllaException? Refusal) Preview(Experiment experiment, RunReference target)
-    {
-        try
-        {
-            return (Plan(Read(experiment, target)).Action, null);
-        }
-        catch (ScyllaException e)
-        {
-            return (null, e);
-        }
-    }
 
     /// <summary>
     /// Re-runs one run; <paramref name="reportStage"/> names each stage as it starts (called on this thread). With
@@ -82,6 +71,7 @@ public sealed class Rerunner(RerunOptions options)
             Status = after?.Status,
             Score = after?.Score,
             Passed = after?.Passed,
+            CostUsd = after?.CostUsd,
             DurationSeconds = stopwatch.Elapsed.TotalSeconds,
             ArchivePath = attempt?.ArchivePath,
             Error = error,
@@ -94,9 +84,9 @@ public sealed class Rerunner(RerunOptions options)
             using var lease = RunLease.Acquire(target);
             var run = Read(experiment, target);
             var (planned, slots) = Plan(run);
-            action = planned;
-            var stages = RerunStages.PathFor(planned, RunStates.Parse(run.RunState), Path.Exists(Path.Combine(run.WorkspacePath, ".git")));
             attempt = new RunAttempt(experiment, run, options, lease, cancellationToken) { JudgeSlots = slots };
+            var stages = PlanWithAgentWork(attempt, ref planned, reportStage);
+            action = planned;
             _preflight.CheckNeeds(attempt, stages.Aggregate(StageNeeds.None, (needs, s) => needs | s.Needs));
             try
             {
@@ -119,6 +109,45 @@ public sealed class Rerunner(RerunOptions options)
         {
             return Result(RerunOutcome.Skipped, refusal); // refused before its first write: nothing was touched
         }
+        finally
+        {
+            attempt?.Repository?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The stages of the planned path. When its judges need a patch no stage of it captures, the patch is read now,
+    /// from the run's live worktree or its branch; a run whose work is in neither goes back to its agent (with
+    /// -JudgeOnly it is refused), and says why.
+    /// </summary>
+    private IReadOnlyList<RerunStage> PlanWithAgentWork(RunAttempt attempt, ref RerunAction planned,
+        Action<string> reportStage)
+    {
+        var run = attempt.Run;
+        var live = WorktreeRegistrations.IsLive(run.WorkspacePath);
+        var stages = RerunStages.PathFor(planned, RunStates.Parse(run.RunState), live);
+        if (!stages.Contains(RerunStages.BuildJudgePrompt) || stages.Contains(RerunStages.CaptureDiff))
+        {
+            return stages;
+        }
+
+        attempt.Patch = _preflight.AgentWork(attempt);
+        if (attempt.Patch != null)
+        {
+            return stages;
+        }
+
+        var lost = $"{run.RunId} has no judge prompt, no worktree, and no agent commit on its branch: "
+            + "the agent's work is gone";
+        if (planned == RerunAction.RerunJudges)
+        {
+            throw Refusal("AgentWorkLost", lost + "; re-run its agent (without -JudgeOnly).");
+        }
+
+        reportStage(lost + ", so its agent runs again");
+        planned = RerunAction.RerunAgent;
+        attempt.JudgeSlots = Enumerable.Range(1, attempt.SlotCount).ToList();
+        return RerunStages.All;
     }
 
     /// <summary>Records <c>failed</c> (or <c>rate_limited</c>), still under the lease, unless the checkpoint cannot take even that.</summary>
@@ -146,31 +175,7 @@ public sealed class Rerunner(RerunOptions options)
     }
 
     /// <summary>The path a run takes, from its state as read now, and the judge slots it runs; or why it is refused.</summary>
-    private (RerunAction Action, IReadOnlyList<int> Slots) Plan(ScyllaRun run)
-    {
-        var slots = run.JudgeSlots.Split(',').Select(s => Enum.Parse<JudgeSlotStatus>(s)).ToList();
-        var agentValid = !slots.Contains(JudgeSlotStatus.AgentFailed);
-        var open = slots.Select((status, index) => (status, slot: index + 1))
-            .Where(s => s.status is JudgeSlotStatus.Missing or JudgeSlotStatus.Failed).Select(s => s.slot).ToList();
-        var awaitsJudges = RunStates.Parse(run.RunState) is { } state && state.AwaitsJudges();
-        if (options.JudgeOnly && !awaitsJudges)
-        {
-            return !agentValid ? throw Refusal("AgentResultInvalid",
-                    $"{run.RunId} has no valid agent result, so its judges cannot run; re-run its agent (without -JudgeOnly) instead.")
-                : open.Count == 0 ? throw Refusal("NothingToJudge", $"Every judge slot of {run.RunId} is complete; there is nothing to re-judge.")
-                : (RerunAction.RerunJudges, open);
-        }
-
-        if (run.Status == RunStatus.Completed)
-        {
-            throw Refusal("RunAlreadyCompleted",
-                $"{run.RunId} is Completed and needs no re-run. To re-run judge slots that are Missing or Failed, use -JudgeOnly.");
-        }
-
-        return agentValid && (awaitsJudges || (run.Status == RunStatus.Results && open.Count > 0)) ? (RerunAction.ResumeJudges, open)
-            : run.Status == RunStatus.Results ? (RerunAction.Regenerate, [])
-            : (RerunAction.RerunAgent, Enumerable.Range(1, slots.Count).ToList());
-    }
+    private (RerunAction Action, IReadOnlyList<int> Slots) Plan(ScyllaRun run) => RerunDecision.For(run, options.JudgeOnly);
 
     private void Advance(RunAttempt attempt, IReadOnlyList<RerunStage> stages, Action<string> reportStage)
     {
@@ -204,6 +209,7 @@ public sealed class Rerunner(RerunOptions options)
         var (tier, subtest, runNumber) = (attempt.Run.Tier, attempt.Run.Subtest, attempt.Run.RunNumber);
         CheckpointStore.Update(attempt.Experiment.Path, attempt.Experiment.Config, checkpoint =>
         {
+            attempt.Lease.EnsureHeld(); // under the checkpoint's lock: a run taken over writes nothing more
             foreach (var state in states)
             {
                 if (state == RunState.Pending)
@@ -293,6 +299,4 @@ public sealed class Rerunner(RerunOptions options)
         _ => new ScyllaException("RunFailed", e is UnauthorizedAccessException or IOException ? ScyllaErrorKind.WriteError : ScyllaErrorKind.InvalidOperation,
             $"{target.RunId} failed: {e.Message}", target.ExperimentPath, e),
     };
-
-    private static ScyllaException Refusal(string id, string message) => new(id, ScyllaErrorKind.InvalidOperation, message);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Scylla.Core.Checkpoints;
+using Scylla.Core.Execution;
 using Scylla.Core.Experiments;
 using Scylla.Core.IO;
 using Scylla.Core.Json;
@@ -31,6 +32,7 @@ public static class ResultBuilder
         ["inherited_from", "total_duration", "total_duration_seconds", "started_at", "completed_at"];
 
     private static readonly ConcurrentDictionary<string, object> s_experimentLocks = new(StringComparer.Ordinal);
+    private static readonly TimeSpan s_lockTimeout = TimeSpan.FromMinutes(2);
 
     /// <summary>Rewrites one subtest's <c>report.json</c> and <c>report.md</c>.</summary>
     public static ResultRebuild RebuildSubtest(Experiment experiment, string tier, string subtest) =>
@@ -73,6 +75,9 @@ public static class ResultBuilder
         var issues = new List<ScanIssue>();
         var files = new List<(string Path, string Content)>();
         var generatedAt = PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
+        // Read and written as one step across processes too (docs/format.md, "Leases"): the last writer read the newest runs.
+        using var resultsLock = write ? FileLock.Acquire(Path.Combine(
+            RunLease.EnsureFolder(experiment.Path, $"The results of '{experiment.Path}'"), "results.lock"), s_lockTimeout) : null;
         lock (s_experimentLocks.GetOrAdd(experiment.Path, _ => new object()))
         {
             var aggregated = scope == ResultScope.Experiment
@@ -174,7 +179,7 @@ public static class ResultBuilder
         }
 
         var resultPath = Path.Combine(experiment.Path, ResultFile);
-        var previousText = File.Exists(resultPath) ? File.ReadAllText(resultPath) : null;
+        var previousText = File.Exists(resultPath) ? SmallFile.ReadText(resultPath) : null;
         var previous = ReadPrevious(resultPath, issues);
 
         // Tiers keep the order the previous result listed them in (upstream writes them as they finish).
@@ -185,7 +190,7 @@ public static class ResultBuilder
         var previousTiers = tiers.ToDictionary(t => t.Tier,
             t => ReadPrevious(Path.Combine(TierDirectory(experiment, t.Tier), ResultFile), issues));
         var configPath = experiment.Config.SourcePath ?? Path.Combine(experiment.Path, ExperimentConfig.RelativePath);
-        var config = PythonJson.Parse(File.ReadAllText(configPath)) as JsonObject ?? new JsonObject();
+        var config = PythonJson.Parse(SmallFile.ReadText(configPath)) as JsonObject ?? new JsonObject();
         var checkpointStart = CheckpointStore.TryLoad(experiment.Path)?.StartedAt;
         var startedAt = string.IsNullOrEmpty(checkpointStart) ? generatedAt : checkpointStart;
         var phase = experiment.Layout == ExperimentLayout.Phase;
@@ -230,7 +235,7 @@ public static class ResultBuilder
                 return null;
             }
 
-            using var document = PythonJson.ParseDocument(File.ReadAllText(path));
+            using var document = PythonJson.ParseDocument(SmallFile.ReadText(path));
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return null;

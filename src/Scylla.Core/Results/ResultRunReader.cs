@@ -67,7 +67,7 @@ internal static class ResultRunReader
     {
         try
         {
-            var text = File.ReadAllText(path);
+            var text = SmallFile.ReadText(path);
             using var document = PythonJson.ParseDocument(text);
             var root = document.RootElement;
             var missing = root.ValueKind != JsonValueKind.Object
@@ -105,7 +105,7 @@ internal static class ResultRunReader
             return new ResultRun(
                 (int)runNumber, score, passed, grade, cost, duration, agentSeconds, judgeSeconds, tokens, record);
         }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or ScyllaException)
         {
             report(new ScanIssue(path, $"Leaving '{path}' out of the results: it cannot be read ({e.Message})."));
             return null;

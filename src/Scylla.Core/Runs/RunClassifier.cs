@@ -10,7 +10,9 @@ public sealed record ScanIssue(string Path, string Message);
 public sealed record RunClassification(RunStatus Status, string Reason, IReadOnlyList<JudgeSlotStatus> JudgeSlots, RunResultValues? Result, IReadOnlyList<ScanIssue> Issues);
 
 /// <summary>The <c>run_result.json</c> values a run listing shows.</summary>
-public sealed record RunResultValues(double? Score, bool? Passed, string? Grade, double? CostUsd, double? DurationSeconds);
+public sealed record RunResultValues(
+    double? Score, bool? Passed, string? Grade, double? CostUsd, double? DurationSeconds,
+    double? AgentDurationSeconds = null, double? JudgeDurationSeconds = null);
 
 /// <summary>
 /// Upstream's classification rules, exactly: the agent side (formats.md §5.2) and the judge slots (§5.7, HEAD rules).
@@ -194,7 +196,9 @@ public static class RunClassifier
             root.TryGetProperty("judge_passed", out var passed) && passed.ValueKind is JsonValueKind.True or JsonValueKind.False ? passed.GetBoolean() : null,
             root.TryGetProperty("judge_grade", out var grade) && grade.ValueKind == JsonValueKind.String ? grade.GetString() : null,
             Number("cost_usd"),
-            Number("duration_seconds"));
+            Number("duration_seconds"),
+            Number("agent_duration_seconds"),
+            Number("judge_duration_seconds"));
     });
 
     /// <summary>

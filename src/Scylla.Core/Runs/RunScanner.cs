@@ -28,6 +28,11 @@ public static class RunScanner
     /// </summary>
     public static IEnumerable<ScyllaRun> Scan(Experiment experiment, RunQuery query, Action<ScanIssue> report)
     {
+        if (experiment.Catalog.Warning is { } warning)
+        {
+            report(new ScanIssue(experiment.Path, warning));
+        }
+
         var marks = ReadCheckpoint(experiment.Path, CheckpointMarks.Read, report) ?? CheckpointMarks.None;
         var classified = ReadAhead<RunAddress, ClassifiedRun>.Apply(
             EnumerateAddresses(experiment, query, report),
@@ -117,6 +122,8 @@ public static class RunScanner
             Grade = result?.Grade,
             CostUsd = result?.CostUsd,
             DurationSeconds = result?.DurationSeconds,
+            AgentDurationSeconds = result?.AgentDurationSeconds,
+            JudgeDurationSeconds = result?.JudgeDurationSeconds,
             Path = path,
             TierConfigPath = experiment.Catalog.Directory,
         };

@@ -35,6 +35,7 @@ public static class ExperimentStatusReader
         }
 
         var runner = checkpoint == null ? null : CheckpointHealth.Check(checkpoint, experiment.Path);
+        var liveRunner = Execution.LiveRunner.Find(experiment.Path, checkpoint); // any host, with or without a checkpoint
         var bestOnDisk = runs.Select(r => r.Tier).Concat(aggregates.Select(a => a.Tier)).Distinct()
             .ToDictionary(t => t, t => Inheritance.BestSubtestOnDisk(experiment, t));
         var tiersWithBest = string.Join(',',
@@ -56,8 +57,8 @@ public static class ExperimentStatusReader
             Layout = experiment.Layout,
             CheckpointVersion = checkpoint?.SourceVersion,
             CheckpointStatus = checkpoint?.Status,
-            RunnerPid = runner?.RunnerPid,
-            RunnerAlive = runner?.RunnerAlive == true,
+            RunnerPid = runner?.RunnerPid ?? CheckpointHealth.ReadPidFile(experiment.Path),
+            RunnerAlive = liveRunner != null,
             HeartbeatAgeSeconds = runner?.HeartbeatAge?.TotalSeconds,
             IsZombie = runner?.IsZombie == true,
             ExpectedRuns = group.Count(r => r.IsExpected),

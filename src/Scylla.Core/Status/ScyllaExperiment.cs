@@ -29,7 +29,7 @@ public sealed class ScyllaExperiment
 
     public int? RunnerPid { get; internal init; }
 
-    /// <summary>True while the runner's process is alive: someone owns the experiment now.</summary>
+    /// <summary>True while the experiment's own runner owns it, on this host or another (docs/format.md, "Live runners").</summary>
     public bool RunnerAlive { get; internal init; }
 
     public double? HeartbeatAgeSeconds { get; internal init; }

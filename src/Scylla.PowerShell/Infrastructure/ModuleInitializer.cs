@@ -14,7 +14,11 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 {
     private static readonly string s_moduleDirectory = System.IO.Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
 
-    public void OnImport() => AssemblyLoadContext.Default.ResolvingUnmanagedDll += ResolveLibGit2;
+    public void OnImport()
+    {
+        AssemblyLoadContext.Default.ResolvingUnmanagedDll += ResolveLibGit2;
+        RestoreExampleExecuteBits(s_moduleDirectory);
+    }
 
     public void OnRemove(PSModuleInfo psModuleInfo) => AssemblyLoadContext.Default.ResolvingUnmanagedDll -= ResolveLibGit2;
 
@@ -34,6 +38,37 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
             System.IO.Path.Combine(moduleDirectory, "runtimes", portable, "native"),
         ];
         return folders.Select(folder => System.IO.Path.Combine(folder, fileName)).FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>
+    /// A package is a zip, which keeps no file modes, so after Install-PSResource the stand-ins for claude in
+    /// examples/fake-claude are not executable and the help examples would fail with AgentNotFound. The owner's
+    /// execute bits come back on import; a file of another user, or one that cannot be changed, is left as it is.
+    /// </summary>
+    internal static void RestoreExampleExecuteBits(string moduleDirectory)
+    {
+        var folder = System.IO.Path.Combine(moduleDirectory, "examples", "fake-claude");
+        if (OperatingSystem.IsWindows() || !Directory.Exists(folder))
+        {
+            return;
+        }
+
+        foreach (var script in Directory.EnumerateFiles(folder, "*.sh"))
+        {
+            try
+            {
+                var mode = File.GetUnixFileMode(script);
+                if ((mode & UnixFileMode.UserExecute) == 0)
+                {
+                    File.SetUnixFileMode(script, mode | UnixFileMode.UserExecute | (mode.HasFlag(UnixFileMode.GroupRead) ? UnixFileMode.GroupExecute : 0)
+                        | (mode.HasFlag(UnixFileMode.OtherRead) ? UnixFileMode.OtherExecute : 0));
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // installed for all users by someone else: the examples' scripts keep the mode they were given
+            }
+        }
     }
 
     private static IntPtr ResolveLibGit2(Assembly requestingAssembly, string libraryName)

@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using Scylla.Core.Checkpoints;
+using Scylla.Core.Execution;
 using Scylla.Core.Experiments;
+using Scylla.Core.Runs;
 using Scylla.PowerShell.Infrastructure;
 
 namespace Scylla.PowerShell.Commands.Checkpoints;
@@ -16,7 +18,10 @@ public sealed class RepairScyllaCheckpointCommand : ExperimentPathCommand
 
     #region Parameters
 
-    /// <summary>Also apply corrections that move a run backward (something recorded as done is done again).</summary>
+    /// <summary>
+    /// Also apply corrections that move a run backward (something recorded as done is done again), and write even while
+    /// the experiment's own runner seems to own it (see ExperimentBusy).
+    /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -67,6 +72,22 @@ public sealed class RepairScyllaCheckpointCommand : ExperimentPathCommand
             else if (ShouldProcess($"{change.Target} in {experiment.Path}", $"Correct {change}"))
             {
                 approved.Add(change.Key);
+            }
+        }
+
+        if (approved.Count > 0)
+        {
+            LiveRunner.Refuse(experiment.Path, Force);
+        }
+
+        using var leases = new RunLeases();
+        foreach (var change in plan.Where(c => approved.Contains(c.Key) && c.RunNumber != null))
+        {
+            // a run another process holds keeps its entry: that process writes it
+            if (!leases.TryAdd(new RunReference(experiment.Path, change.Tier!, change.Subtest!, change.RunNumber!.Value),
+                e => WriteError(ErrorRecords.From(e, change))))
+            {
+                approved.Remove(change.Key);
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Scylla.Core;
 using Scylla.Core.Checkpoints;
+using Scylla.Core.Execution;
 using Scylla.Core.Experiments;
 using Scylla.Core.Runs;
 using Scylla.PowerShell.Completion;
@@ -78,6 +79,10 @@ public sealed class ResetScyllaRunCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? FromExperimentState { get; set; }
 
+    /// <summary>Write even while the experiment's own runner seems to own it (see ExperimentBusy).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     #endregion
 
     #region Overrides
@@ -137,6 +142,7 @@ public sealed class ResetScyllaRunCommand : PSCmdlet
                 ?? throw new ScyllaException("CheckpointNotFound", ScyllaErrorKind.NotFound,
                     $"The experiment '{experiment.Path}' has no {Checkpoint.FileName}: there is nothing to reset "
                     + "(Repair-ScyllaCheckpoint builds one from disk).", experiment.Path);
+            LiveRunner.Refuse(experiment.Path, Force);
             if (FromState != null)
             {
                 ResetRuns(experiment, checkpoint, query);
@@ -203,6 +209,7 @@ public sealed class ResetScyllaRunCommand : PSCmdlet
                     return;
                 }
 
+                using var lease = RunLease.Acquire(new RunReference(experiment.Path, tier, subtest, run));
                 if (judgeStage)
                 {
                     var archived = JudgeResultArchive.Archive(experiment.LocateRun(tier, subtest, run).Path, slots);

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Scylla.Core.Checkpoints;
+using Scylla.Core.Execution;
 using Scylla.Core.Experiments;
 using Scylla.Core.Runs;
 using Scylla.PowerShell.Completion;
@@ -68,6 +69,10 @@ public sealed class SetScyllaCheckpointCommand : PSCmdlet
     [Parameter(ParameterSetName = PathClearSet, Mandatory = true)]
     public SwitchParameter Clear { get; set; }
 
+    /// <summary>Write even while the experiment's own runner seems to own it (see ExperimentBusy).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -104,6 +109,8 @@ public sealed class SetScyllaCheckpointCommand : PSCmdlet
                 return;
             }
 
+            LiveRunner.Refuse(experiment.Path, Force);
+            using var lease = RunLease.Acquire(new RunReference(experiment.Path, tier, subtest, runNumber));
             CheckpointStore.Update(experiment.Path, experiment.Config, checkpoint =>
             {
                 if (status is { } value)

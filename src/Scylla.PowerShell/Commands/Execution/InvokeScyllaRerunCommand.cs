@@ -3,6 +3,7 @@ using System.Management.Automation;
 using Scylla.Core;
 using Scylla.Core.Execution;
 using Scylla.Core.Experiments;
+using Scylla.Core.Planning;
 using Scylla.Core.Results;
 using Scylla.Core.Runs;
 using Scylla.Core.Workspaces;
@@ -23,10 +24,8 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
     private const string LiteralPathSet = "LiteralPath";
     private const int OverallActivity = 1;
 
-    private readonly List<(Experiment Experiment, RunReference Run)> _runs = [];
-    private readonly HashSet<(string, string, string, int)> _seen = [];
     private readonly HashSet<(string Experiment, string ErrorId, string Message)> _reported = [];
-    private readonly ExperimentCache _experiments = new();
+    private RerunSelections? _selections;
     private readonly CancellationTokenSource _cancellation = new();
 
     #region Parameters
@@ -143,33 +142,33 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
     [Parameter]
     public SwitchParameter SkipOwnershipCheck { get; set; }
 
+    /// <summary>Start no run once what was spent plus the estimates of the running runs and the next would cross it (USD).</summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double? MaxCost { get; set; }
+
+    /// <summary>Start at most this many runs; the rest are reported as not started.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int? MaxRuns { get; set; }
+
     #endregion
 
     #region Overrides
 
     protected override void ProcessRecord()
     {
+        _selections ??= new RerunSelections(this);
         var tierConfig = WorkspaceParameters.Resolve(this, TierConfigPath);
         if (ParameterSetName == RunSet)
         {
-            var experimentPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ExperimentPath);
-            foreach (var (tier, subtest, runNumber) in Tier!.SelectMany(t => Subtest!.SelectMany(s => RunNumber!.Select(n => (t, s, n)))))
-            {
-                Add(experimentPath, tierConfig, _ => [new RunReference(experimentPath, tier.ToUpperInvariant(), subtest, runNumber)]);
-            }
-
+            _selections.AddAddresses(ExperimentPath, tierConfig, Tier!, Subtest!, RunNumber!);
             return;
         }
 
-        var statuses = Status ?? (JudgeOnly ? Enum.GetValues<RunStatus>() : Enum.GetValues<RunStatus>().Where(s => s != RunStatus.Completed).ToArray());
-        var query = new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = statuses };
         var literal = ParameterSetName == LiteralPathSet;
-        foreach (var (path, _) in ExperimentPaths.Resolve(this, literal ? LiteralPath : Path, literal))
-        {
-            Add(path, tierConfig, experiment => RunScanner.Scan(
-                    experiment, query.Resolve(experiment, e => WriteError(ErrorRecords.From(e))), issue => WriteWarning(issue.Message))
-                .Select(r => new RunReference(experiment.Path, r.Tier, r.Subtest, r.RunNumber)));
-        }
+        _selections.AddQuery(literal ? LiteralPath : Path, literal, tierConfig,
+            new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = Status ?? RerunSelections.DefaultStatuses(JudgeOnly) });
     }
 
     protected override void EndProcessing()
@@ -194,7 +193,26 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
             },
         });
 
-        var selected = _runs.Where(r => ShouldProcess($"{r.Run.RunId} in {r.Experiment.Path}", Describe(rerunner.Preview(r.Experiment, r.Run)))).ToList();
+        var plans = _selections?.Plan(JudgeOnly) ?? [];
+        foreach (var (experiment, _) in plans.Where(p => p.Plan.PlannedRuns.Count == 0))
+        {
+            WriteVerbose($"{experiment.Path}: no run to re-run among those asked for; a Completed run is re-run only with " +
+                "-JudgeOnly (its Missing and Failed judge slots), or named by -Status Completed (to be refused with the reason).");
+        }
+
+        if (IsWhatIf())
+        {
+            // One line per tier and action, not one per run: a dry run of 21,000 runs stays readable (docs/planning.md).
+            foreach (var line in plans.SelectMany(p => p.Plan.Describe(ThrottleLimit)))
+            {
+                ShouldProcess(line, line, "Re-run");
+            }
+
+            return;
+        }
+
+        var selected = plans.SelectMany(p => p.Plan.PlannedRuns.Select(run => (p.Experiment, Run: run)))
+            .Where(r => ShouldProcess($"{r.Run.RunId} in {r.Experiment.Path}", Describe(r.Run))).ToList();
         if (selected.Count == 0)
         {
             return;
@@ -205,12 +223,17 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
         var batches = selected.GroupBy(r => r.Run.Tier == "T5").OrderBy(g => g.Key).Select(g => g.ToList());
         var progress = new Progress(selected.Count);
         var interrupted = new List<string>();
+        var budget = new RerunBudget(MaxCost, MaxRuns);
+        var heldBack = new List<(Experiment Experiment, PlannedRun Run)>();
         foreach (var batch in batches.TakeWhile(_ => !_cancellation.IsCancellationRequested))
         {
-            var (stopped, touched) = RunBatch(rerunner, batch, progress);
+            var (stopped, touched, notStarted) = RunBatch(rerunner, batch, progress, budget);
             interrupted.AddRange(stopped);
+            heldBack.AddRange(notStarted);
             RebuildResults(touched);
         }
+
+        ReportHeldBack(heldBack, budget, progress);
 
         if (_cancellation.IsCancellationRequested)
         {
@@ -229,41 +252,39 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
 
     #region Private
 
-    private void Add(string experimentPath, string? tierConfig, Func<Experiment, IEnumerable<RunReference>> runs)
-    {
-        try
-        {
-            var experiment = _experiments.Open(experimentPath, tierConfig);
-            foreach (var run in runs(experiment).Where(r => _seen.Add((experiment.Path, r.Tier, r.Subtest, r.RunNumber))))
-            {
-                _runs.Add((experiment, run with { ExperimentPath = experiment.Path }));
-            }
-        }
-        catch (ScyllaException e)
-        {
-            WriteError(ErrorRecords.From(e, experimentPath));
-        }
-    }
-
     /// <summary>
     /// Runs a batch on up to ThrottleLimit workers, each on its own thread. Workers never write to the pipeline: they queue
     /// what this thread writes. However this thread leaves (the batch ends, Ctrl+C, SIGTERM, a stop downstream, an error
     /// turned terminating by -ErrorAction Stop), it leaves only after every worker and every process they started ended.
     /// </summary>
-    private (List<string> Interrupted, ILookup<Experiment, string> Touched) RunBatch(
-        Rerunner rerunner, List<(Experiment Experiment, RunReference Run)> batch, Progress progress)
+    private (List<string> Interrupted, ILookup<Experiment, string> Touched, List<(Experiment, PlannedRun)> HeldBack) RunBatch(
+        Rerunner rerunner, List<(Experiment Experiment, PlannedRun Run)> batch, Progress progress, RerunBudget budget)
     {
-        var pending = new ConcurrentQueue<(Experiment Experiment, RunReference Run)>(batch);
+        var pending = new ConcurrentQueue<(Experiment Experiment, PlannedRun Run)>(batch);
         var events = new BlockingCollection<Action>();
         var interrupted = new ConcurrentBag<string>();
         var touched = new ConcurrentBag<(Experiment Experiment, string Tier)>();
+        var heldBack = new ConcurrentQueue<(Experiment, PlannedRun)>();
         var workers = Enumerable.Range(0, Math.Min(ThrottleLimit, batch.Count)).Select(worker => new Thread(() =>
         {
             var activity = OverallActivity + 1 + worker;
             while (!_cancellation.IsCancellationRequested && pending.TryDequeue(out var item))
             {
-                var (experiment, run) = item;
+                var (experiment, planned) = item;
+                var estimate = planned.CostUsd?.Mean ?? 0;
+                if (planned.Refusal == null && !budget.TryStart(estimate))
+                {
+                    heldBack.Enqueue(item);
+                    continue;
+                }
+
+                var run = planned.Reference;
                 var result = rerunner.Execute(experiment, run, stage => events.Add(() => progress.Stage(this, activity, run.RunId, stage)), _cancellation.Token);
+                if (planned.Refusal == null)
+                {
+                    budget.Finish(estimate, result.Outcome == RerunOutcome.Skipped ? 0 : result.CostUsd);
+                }
+
                 if (result.Outcome == RerunOutcome.Interrupted)
                 {
                     interrupted.Add(run.RunId);
@@ -313,7 +334,28 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
             ended.Wait();
         }
 
-        return (interrupted.Order(StringComparer.Ordinal).ToList(), touched.Distinct().ToLookup(t => t.Experiment, t => t.Tier));
+        var order = batch.Select((item, index) => (item.Run, index)).ToDictionary(p => p.Run, p => p.index);
+        return (interrupted.Order(StringComparer.Ordinal).ToList(), touched.Distinct().ToLookup(t => t.Experiment, t => t.Tier),
+            heldBack.OrderBy(h => order[h.Item2]).ToList());
+    }
+
+    /// <summary>The runs -MaxCost or -MaxRuns held back: one warning, and one result each (Skipped, not an error).</summary>
+    private void ReportHeldBack(List<(Experiment Experiment, PlannedRun Run)> heldBack, RerunBudget budget, Progress progress)
+    {
+        if (heldBack.Count == 0 || _cancellation.IsCancellationRequested)
+        {
+            return;
+        }
+
+        WriteWarning($"{budget.Exhausted}; {heldBack.Count} runs were not started: " +
+            string.Join(", ", heldBack.Take(10).Select(h => h.Run.RunId)) + (heldBack.Count > 10 ? $" and {heldBack.Count - 10} more." : "."));
+        foreach (var (experiment, run) in heldBack)
+        {
+            progress.Done(this, OverallActivity + 1, run.RunId);
+            WriteObject(PassThru
+                ? RunScanner.ReadRun(experiment, run.Tier, run.Subtest, run.RunNumber, issue => WriteWarning(issue.Message))
+                : budget.HeldBack(run));
+        }
     }
 
     /// <summary>Rebuilds the subtest, tier and experiment result files of the tiers whose runs changed (docs/results.md).</summary>
@@ -358,7 +400,11 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
     private string ResolveExecutable(string value) =>
         value.Contains('/') || value.Contains(System.IO.Path.DirectorySeparatorChar) ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(value) : value;
 
-    private static string Describe((RerunAction? Action, ScyllaException? Refusal) plan) => plan.Action switch
+    private bool IsWhatIf() => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given)
+        ? ((SwitchParameter)given).IsPresent
+        : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+
+    private static string Describe(PlannedRun plan) => plan.Action switch
     {
         RerunAction.RerunAgent => "Re-run the agent and the judges (the old attempt is archived to .failed/)",
         RerunAction.ResumeJudges => "Resume at the judges (the agent's work is kept)",

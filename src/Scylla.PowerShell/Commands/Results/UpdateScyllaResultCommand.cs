@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Scylla.Core.Execution;
 using Scylla.Core.Experiments;
 using Scylla.Core.Results;
 using Scylla.Core.Tiers;
@@ -22,6 +23,10 @@ public sealed class UpdateScyllaResultCommand : ExperimentPathCommand
     [ArgumentCompleter(typeof(TierCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Tier { get; set; }
+
+    /// <summary>Write even while the experiment's own runner seems to own it (see ExperimentBusy).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
     #endregion
 
@@ -47,6 +52,7 @@ public sealed class UpdateScyllaResultCommand : ExperimentPathCommand
                     return;
                 }
 
+                LiveRunner.Refuse(experiment.Path, Force);
                 var rebuild = ResultBuilder.RebuildExperiment(experiment, tiers);
                 foreach (var issue in rebuild.Issues)
                 {

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using Scylla.Core.Execution;
+using Scylla.Core.Runs;
 using Scylla.Core.Workspaces;
 using Scylla.PowerShell.Infrastructure;
 
@@ -47,6 +49,7 @@ public sealed class NewScyllaWorkspaceCommand : WorkspaceCommand
                 var runId = Core.Experiments.Experiment.RunId(tier, subtest, run.RunNumber);
                 if (ShouldProcess($"{runId} in {experiment.Path}", "Create a git worktree configured for the run"))
                 {
+                    using var lease = RunLease.Acquire(new RunReference(experiment.Path, tier, subtest, run.RunNumber));
                     var workspace = WorkspaceManager.Create(experiment, tier, subtest, run.RunNumber, options);
                     WriteVerbose($"{runId}: worktree {workspace.Path} on branch {workspace.Branch} at {workspace.Commit}.");
                     WriteObject(workspace);

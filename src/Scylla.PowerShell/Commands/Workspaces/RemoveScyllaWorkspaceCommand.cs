@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using Scylla.Core.Execution;
+using Scylla.Core.Runs;
 using Scylla.Core.Workspaces;
 using Scylla.PowerShell.Infrastructure;
 
@@ -46,6 +48,7 @@ public sealed class RemoveScyllaWorkspaceCommand : WorkspaceCommand
                 var action = KeepBranch ? "Remove the worktree (keeping its branch)" : "Remove the worktree and its branch";
                 if (ShouldProcess($"{run.RunId} in {experiment.Path}", action))
                 {
+                    using var lease = RunLease.Acquire(new RunReference(experiment.Path, run.Tier, run.Subtest, run.RunNumber));
                     var removed = WorkspaceManager.Remove(experiment, run.Tier, run.Subtest, run.RunNumber, options);
                     WriteVerbose($"{run.RunId}: removed {(removed.IsStale ? "the stale registration of " : string.Empty)}{removed.Path} ({removed.Branch}{(KeepBranch ? ", branch kept" : string.Empty)}).");
                 }

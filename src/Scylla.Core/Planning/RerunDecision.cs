@@ -1,0 +1,40 @@
+using Scylla.Core.Checkpoints;
+using Scylla.Core.Execution;
+using Scylla.Core.Runs;
+
+namespace Scylla.Core.Planning;
+
+/// <summary>
+/// The path a re-run takes for a run as read, and the judge slots it runs; or why it refuses (docs/format.md,
+/// "Re-runs"). The plan and the re-run both decide here, so a dry run names what the re-run does.
+/// </summary>
+internal static class RerunDecision
+{
+    public static (RerunAction Action, IReadOnlyList<int> Slots) For(ScyllaRun run, bool judgeOnly)
+    {
+        var slots = run.JudgeSlots.Split(',').Select(s => Enum.Parse<JudgeSlotStatus>(s)).ToList();
+        var agentValid = !slots.Contains(JudgeSlotStatus.AgentFailed);
+        var open = slots.Select((status, index) => (status, slot: index + 1))
+            .Where(s => s.status is JudgeSlotStatus.Missing or JudgeSlotStatus.Failed).Select(s => s.slot).ToList();
+        var awaitsJudges = RunStates.Parse(run.RunState) is { } state && state.AwaitsJudges();
+        if (judgeOnly && !awaitsJudges)
+        {
+            return !agentValid ? throw Refusal("AgentResultInvalid",
+                    $"{run.RunId} has no valid agent result, so its judges cannot run; re-run its agent (without -JudgeOnly) instead.")
+                : open.Count == 0 ? throw Refusal("NothingToJudge", $"Every judge slot of {run.RunId} is complete; there is nothing to re-judge.")
+                : (RerunAction.RerunJudges, open);
+        }
+
+        if (run.Status == RunStatus.Completed)
+        {
+            throw Refusal("RunAlreadyCompleted",
+                $"{run.RunId} is Completed and needs no re-run. To re-run judge slots that are Missing or Failed, use -JudgeOnly.");
+        }
+
+        return agentValid && (awaitsJudges || (run.Status == RunStatus.Results && open.Count > 0)) ? (RerunAction.ResumeJudges, open)
+            : run.Status == RunStatus.Results ? (RerunAction.Regenerate, [])
+            : (RerunAction.RerunAgent, Enumerable.Range(1, slots.Count).ToList());
+    }
+
+    private static ScyllaException Refusal(string id, string message) => new(id, ScyllaErrorKind.InvalidOperation, message);
+}
