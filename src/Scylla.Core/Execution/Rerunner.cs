@@ -141,7 +141,7 @@ public sealed class Rerunner(RerunOptions options)
             + "the agent's work is gone";
         if (planned == RerunAction.RerunJudges)
         {
-            throw Refusal("AgentWorkLost", lost + "; re-run its agent (without -JudgeOnly).");
+            throw RerunDecision.Refusal("AgentWorkLost", lost + "; re-run its agent (without -JudgeOnly).");
         }
 
         reportStage(lost + ", so its agent runs again");

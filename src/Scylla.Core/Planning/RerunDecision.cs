@@ -36,5 +36,5 @@ internal static class RerunDecision
             : (RerunAction.RerunAgent, Enumerable.Range(1, slots.Count).ToList());
     }
 
-    private static ScyllaException Refusal(string id, string message) => new(id, ScyllaErrorKind.InvalidOperation, message);
+    internal static ScyllaException Refusal(string id, string message) => new(id, ScyllaErrorKind.InvalidOperation, message);
 }
