@@ -30,12 +30,16 @@ public sealed class Rerunner(RerunOptions options)
         {
             var result = ExecuteOnce(experiment, target, reportStage, cancellationToken);
             if (_gate == null || result.Error is not RateLimitException limit
-                || !_gate.Pause(limit.ResetAt, DateTimeOffset.UtcNow, out var until))
+                || !_gate.Pause(limit.ResetAt, DateTimeOffset.UtcNow, out var until, out var started))
             {
                 return result;
             }
 
-            RecordPause(experiment, limit.LimitedBy, until);
+            if (started)
+            {
+                RecordPause(experiment, limit.LimitedBy, until); // pause_count counts pauses, not the runs they stopped
+            }
+
             try
             {
                 WaitWhilePaused(reportStage, cancellationToken);
