@@ -280,10 +280,10 @@ public class CheckpointEraTests
         // January's compute_config_hash: json.dumps(to_dict() without parallel_subtests and max_subtests,
         // sort_keys=True), written out here as Python prints it.
         const string januaryInput =
-            """{"experiment_id": "jan-exp", "judge_models": ["opus", "sonnet"], "language": "python", """
-            + """"max_turns": null, "models": ["sonnet"], "runs_per_subtest": 2, "task_commit": "abc123", """
-            + """"task_prompt_file": "prompt.md", "task_repo": "https://github.com/example/task", """
-            + """"thinking_mode": "None", "tiers_to_run": ["T0"], "timeout_seconds": 3600, "use_containers": false}""";
+            """{"experiment_id": "jan-exp", "judge_models": ["opus", "sonnet"], "language": "python","""
+            + """ "max_turns": null, "models": ["sonnet"], "runs_per_subtest": 2, "task_commit": "abc123","""
+            + """ "task_prompt_file": "prompt.md", "task_repo": "https://github.com/example/task","""
+            + """ "thinking_mode": "None", "tiers_to_run": ["T0"], "timeout_seconds": 3600, "use_containers": false}""";
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(januaryInput));
         var expected = Convert.ToHexString(digest).ToLowerInvariant()[..16];
         var config = ExperimentConfig.Load(experiment);
