@@ -12,7 +12,8 @@ public enum AgentOutcomeKind
     /// <summary>A rate limit, an overloaded API or a subscription cap: re-run once it lifts.</summary>
     RateLimited,
 
-    /// <summary>The API or what lies between (key, credit, spend cap, server error, connection, timeout) failed.</summary>
+    /// <summary>The API or what lies between (key, credit, spend cap, server error, connection, timeout)
+    /// failed.</summary>
     InfrastructureFailure,
 
     /// <summary>The CLI itself failed: non-zero exit, no output, no token used, and no API error.</summary>
@@ -31,7 +32,8 @@ public sealed partial record AgentOutcome(AgentOutcomeKind Kind, string Message)
 
     public bool IsRealWork => Kind == AgentOutcomeKind.RealWork;
 
-    /// <summary>Classifies <c>--output-format json</c> or <c>stream-json</c> output with its exit code and token counts.</summary>
+    /// <summary>Classifies <c>--output-format json</c> or <c>stream-json</c> output with its exit code and token
+    /// counts.</summary>
     public static AgentOutcome Of(int exitCode, string stdout, string stderr, TokenStats tokens)
     {
         var noTokens = tokens.Input == 0 && tokens.Output == 0 && tokens.CacheCreation == 0 && tokens.CacheRead == 0;
@@ -54,10 +56,12 @@ public sealed partial record AgentOutcome(AgentOutcomeKind Kind, string Message)
 
         if (isError && (HasApiErrorStatus(result!.Value) || TerminalReason(result.Value) == "api_error" || noTokens))
         {
-            return new(AgentOutcomeKind.InfrastructureFailure, RateLimits.ErrorText(result.Value) ?? "is_error with no message");
+            var text = RateLimits.ErrorText(result.Value) ?? "is_error with no message";
+            return new(AgentOutcomeKind.InfrastructureFailure, text);
         }
 
-        if (exitCode != 0 && result == null && ConnectionError().Match(stdout + "\n" + stderr) is { Success: true } connection)
+        if (exitCode != 0 && result == null
+            && ConnectionError().Match(stdout + "\n" + stderr) is { Success: true } connection)
         {
             return new(AgentOutcomeKind.InfrastructureFailure, connection.Value);
         }
@@ -70,7 +74,8 @@ public sealed partial record AgentOutcome(AgentOutcomeKind Kind, string Message)
         return Real;
     }
 
-    /// <summary>The result object: the whole of <c>json</c> output, or the last <c>"type":"result"</c> line of a stream.</summary>
+    /// <summary>The result object: the whole of <c>json</c> output, or the last <c>"type":"result"</c> line of a
+    /// stream.</summary>
     private static JsonElement? ResultObject(string stdout)
     {
         if (RateLimits.ParseObject(stdout) is { } whole)
@@ -79,15 +84,17 @@ public sealed partial record AgentOutcome(AgentOutcomeKind Kind, string Message)
         }
 
         return Enumerable.Reverse(stdout.Split('\n')).Select(RateLimits.ParseObject)
-            .FirstOrDefault(e => e is { } evt && evt.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
-                && type.GetString() == "result");
+            .FirstOrDefault(e => e is { } evt && evt.TryGetProperty("type", out var type)
+                && type.ValueKind == JsonValueKind.String && type.GetString() == "result");
     }
 
     private static bool HasApiErrorStatus(JsonElement result) =>
         result.TryGetProperty("api_error_status", out var status) && status.ValueKind == JsonValueKind.Number;
 
     private static string? TerminalReason(JsonElement result) =>
-        result.TryGetProperty("terminal_reason", out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : null;
+        result.TryGetProperty("terminal_reason", out var reason) && reason.ValueKind == JsonValueKind.String
+            ? reason.GetString()
+            : null;
 
     /// <summary>Connection failures as Node and the CLI name them, for output that is not a result object.</summary>
     [GeneratedRegex(@"\b(?:ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|Connection refused|API Error:[^\n]*)")]

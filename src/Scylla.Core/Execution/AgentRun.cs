@@ -38,7 +38,7 @@ public sealed record TokenStats(long Input, long Output, long CacheCreation, lon
 /// <summary>What the agent did: <c>agent/result.json</c> (formats.md §4.2).</summary>
 public sealed record AgentResult(int ExitCode, string Stdout, string Stderr, TokenStats Tokens, double CostUsd, int ApiCalls)
 {
-    /// <summary>Real work, a limit, an API or infrastructure failure, or the agent's own failure (<see cref="AgentOutcome"/>).</summary>
+    /// <summary>Real work, a limit, an API or infrastructure failure, or the agent's own failure.</summary>
     public AgentOutcome Outcome => AgentOutcome.Of(ExitCode, Stdout, Stderr, Tokens);
 
     public JsonObject ToJson() => new()

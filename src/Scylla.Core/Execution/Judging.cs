@@ -67,9 +67,9 @@ public static partial class Judging
     {
         Directory.CreateDirectory(slotDirectory);
         var stopwatch = Stopwatch.StartNew();
-        // --tools "" offers the model no tool at all; claude 2.1.328 ignores --allowedTools "" (docs/claude-cli-contract.md).
-        string[] arguments = ["--model", model, "--print", "--output-format", "stream-json", "--verbose", "--dangerously-skip-permissions",
-            "--tools", "", "--system-prompt-file", systemPromptPath];
+        // --tools "" offers the model no tool; claude 2.1.328 ignores --allowedTools "" (docs/claude-cli-contract.md).
+        string[] arguments = ["--model", model, "--print", "--output-format", "stream-json", "--verbose",
+            "--dangerously-skip-permissions", "--tools", "", "--system-prompt-file", systemPromptPath];
         string stdout = string.Empty, stderr = string.Empty;
         try
         {
@@ -87,13 +87,17 @@ public static partial class Judging
                 var judged = Outcome(outcome.ExitCode, stdout, stderr);
                 if (judged.Kind == AgentOutcomeKind.RateLimited)
                 {
-                    throw new RateLimitException("judge", judged.Message) { ResetAt = RateLimitReset.From(stdout + "\n" + stderr, DateTimeOffset.UtcNow) };
+                    throw new RateLimitException("judge", judged.Message)
+                    {
+                        ResetAt = RateLimitReset.From(stdout + "\n" + stderr, DateTimeOffset.UtcNow),
+                    };
                 }
 
                 if (!judged.IsRealWork || outcome.ExitCode != 0)
                 {
                     // An API failure is never a verdict: the slot fails and keeps no score.
-                    throw new InvalidOperationException($"Judge CLI failed (exit {outcome.ExitCode}): {RateLimits.Printable(ErrorMessage(stdout, stderr))}");
+                    var error = RateLimits.Printable(ErrorMessage(stdout, stderr));
+                    throw new InvalidOperationException($"Judge CLI failed (exit {outcome.ExitCode}): {error}");
                 }
 
                 var response = ResponseText(stdout);
@@ -102,7 +106,11 @@ public static partial class Judging
                     var judgment = ParseVerdict(response);
                     File.WriteAllText(Path.Combine(slotDirectory, "response.txt"), response);
                     AgentRun.WriteJson(Path.Combine(slotDirectory, "judgment.json"), judgment.ToJson());
-                    WriteSlotFiles(slotDirectory, judgeExecutable, arguments, model, new JsonObject { ["judge_duration_seconds"] = stopwatch.Elapsed.TotalSeconds, ["measured_at"] = Now() });
+                    WriteSlotFiles(slotDirectory, judgeExecutable, arguments, model,
+                        new JsonObject
+                        {
+                            ["judge_duration_seconds"] = stopwatch.Elapsed.TotalSeconds, ["measured_at"] = Now(),
+                        });
                     return judgment;
                 }
                 catch (FormatException) when (attempt == 1)
@@ -114,7 +122,9 @@ public static partial class Judging
         catch (Exception e) when (e is InvalidOperationException or FormatException or IOException)
         {
             File.WriteAllText(Path.Combine(slotDirectory, "error.log"), $"Judge failed: {e.Message}\n");
-            WriteSlotFiles(slotDirectory, judgeExecutable, arguments, model, new JsonObject { ["judge_duration_seconds"] = 0.0, ["measured_at"] = Now(), ["failed"] = true, ["error"] = e.Message });
+            WriteSlotFiles(slotDirectory, judgeExecutable, arguments, model, new JsonObject
+            {
+                ["judge_duration_seconds"] = 0.0, ["measured_at"] = Now(), ["failed"] = true, ["error"] = e.Message });
             return Judgment.Failed(e.Message);
         }
         finally
@@ -268,19 +278,24 @@ public static partial class Judging
     /// every argument, the system prompt file, judge_prompt.md on stdin, the run folder as working directory) and prints
     /// the answer, so response.txt keeps what the judge wrote.
     /// </summary>
-    private static void WriteSlotFiles(string slotDirectory, string judgeExecutable, IEnumerable<string> arguments, string model, JsonObject timing)
+    private static void WriteSlotFiles(string slotDirectory, string judgeExecutable, IEnumerable<string> arguments,
+        string model, JsonObject timing)
     {
         File.WriteAllText(Path.Combine(slotDirectory, "MODEL.md"), $"# Judge Model Information\n\n**Model**: {model}\n**Claude Code Version**: {AgentRun.Version(judgeExecutable)}\n**Timestamp**: {Now()}\n");
         var replay = Path.Combine(slotDirectory, "replay.sh");
-        var command = string.Join(' ', new[] { judgeExecutable }.Concat(arguments).Select(Workspaces.WorkspaceManager.ShellQuote));
-        File.WriteAllText(replay, "#!/usr/bin/env bash\n# Runs this judge again as it ran; its answer goes to stdout (response.txt is left as it is).\n"
-            + "set -euo pipefail\nJUDGE_DIR=\"$(cd \"$(dirname \"${BASH_SOURCE[0]}\")\" && pwd)\"\ncd \"$JUDGE_DIR/../..\"\n"
+        var command = string.Join(' ',
+            new[] { judgeExecutable }.Concat(arguments).Select(Workspaces.WorkspaceManager.ShellQuote));
+        File.WriteAllText(replay, "#!/usr/bin/env bash\n"
+            + "# Runs this judge again as it ran; its answer goes to stdout (response.txt is left as it is).\n"
+            + "set -euo pipefail\n"
+            + "JUDGE_DIR=\"$(cd \"$(dirname \"${BASH_SOURCE[0]}\")\" && pwd)\"\n"
+            + "cd \"$JUDGE_DIR/../..\"\n"
             + $"{command} < judge_prompt.md\n");
         AgentRun.MakeExecutable(replay);
         AgentRun.WriteJson(Path.Combine(slotDirectory, "timing.json"), timing);
     }
 
-    /// <summary>What a judge's call amounts to: the agent's classifier over its stream (stderr only when it failed).</summary>
+    /// <summary>What a judge's call amounts to: the agent's classifier over its stream.</summary>
     internal static AgentOutcome Outcome(int exitCode, string stdout, string stderr) =>
         AgentOutcome.Of(exitCode, stdout, exitCode == 0 ? string.Empty : stderr, ResultTokens(stdout));
 
@@ -289,7 +304,8 @@ public static partial class Judging
     {
         foreach (var line in Enumerable.Reverse(ndjson.Split('\n')))
         {
-            if (RateLimits.ParseObject(line) is { } evt && evt.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
+            if (RateLimits.ParseObject(line) is { } evt && evt.TryGetProperty("usage", out var usage)
+                && usage.ValueKind == JsonValueKind.Object)
             {
                 return TokenStats.From(JsonNode.Parse(usage.GetRawText()));
             }

@@ -1,8 +1,10 @@
 namespace Scylla.Core.Execution;
 
 /// <summary>
-/// The batch-wide pause of <c>-WaitOnRateLimit</c> (docs/format.md, "Rate limits"): once a run meets a limit, no agent or
-/// judge of the batch starts until the limit lifts; runs already past those stages go on. Runs that meet the limit while
+/// The batch-wide pause of <c>-WaitOnRateLimit</c> (docs/format.md, "Rate limits"): once a run meets a limit, no agent
+/// or
+/// judge of the batch starts until the limit lifts; runs already past those stages go on. Runs that meet the limit
+/// while
 /// the batch is paused join that pause: one limit is one pause, however many runs it stopped.
 /// </summary>
 public sealed class RateLimitGate(TimeSpan longestWait)
@@ -10,7 +12,8 @@ public sealed class RateLimitGate(TimeSpan longestWait)
     /// <summary>The first wait when the output names no reset time; it doubles with each pause that follows.</summary>
     private static readonly TimeSpan s_unknownBackoff = TimeSpan.FromSeconds(30);
 
-    /// <summary>The first wait when the limit is still in force past the reset time it named: a short re-probe.</summary>
+    /// <summary>The first wait when the limit is still in force past the reset time it named: a short
+    /// re-probe.</summary>
     private static readonly TimeSpan s_reprobeBackoff = TimeSpan.FromSeconds(5);
 
     private readonly object _lock = new();
@@ -27,8 +30,9 @@ public sealed class RateLimitGate(TimeSpan longestWait)
         lock (_lock)
         {
             started = _until <= now;
+            var firstWait = reset == null ? s_unknownBackoff : s_reprobeBackoff;
             var target = reset > now ? reset.Value
-                : started ? now + (reset == null ? s_unknownBackoff : s_reprobeBackoff) * Math.Pow(2, Math.Min(_backoffs++, 6))
+                : started ? now + firstWait * Math.Pow(2, Math.Min(_backoffs++, 6))
                 : _until;
             if (target - now > longestWait)
             {
@@ -42,7 +46,8 @@ public sealed class RateLimitGate(TimeSpan longestWait)
         }
     }
 
-    /// <summary>Blocks while the batch is paused, telling <paramref name="remaining"/> each second how long is left.</summary>
+    /// <summary>Blocks while the batch is paused, telling <paramref name="remaining"/> each second how long is
+    /// left.</summary>
     public void WaitWhilePaused(CancellationToken cancellationToken, Action<TimeSpan> remaining)
     {
         while (true)

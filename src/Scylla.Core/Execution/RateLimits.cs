@@ -7,7 +7,7 @@ namespace Scylla.Core.Execution;
 public static partial class RateLimits
 {
     private static readonly string[] s_resultWords =
-        // "429" must stand as a word: claude's messages name the gateway's port ("check your inference gateway (127.0.0.1:42937)")
+        // "429" must stand as a word: claude's messages name the gateway's port ("inference gateway (127.0.0.1:42937)")
         ["rate limit", "rate_limit", "ratelimit", "overloaded", "429", "hit your limit", "resets", "weekly usage limit", "upgrade to continue", "failed to configure provider",
          // this module's: claude 2.1.328's caps name the window ("You've hit your 5-hour limit", "... Opus limit"), and
          // its 429 without a cap reads "Server is temporarily limiting requests" (docs/claude-cli-contract.md)
@@ -40,8 +40,7 @@ public static partial class RateLimits
             foreach (var candidate in candidates)
             {
                 if (IsTruthy(candidate, "is_error") && ErrorText(candidate) is { } text
-                    && (s_resultWords.Any(word => word == "429" ? WholeWord429().IsMatch(text) : text.ToLowerInvariant().Contains(word))
-                        || IsLimitStatus(candidate)))
+                    && (s_resultWords.Any(word => Names(text, word)) || IsLimitStatus(candidate)))
                 {
                     return text;
                 }
@@ -75,8 +74,12 @@ public static partial class RateLimits
     /// <summary>Text quoted from agent or judge output, safe for a terminal: control characters (escape sequences) go.</summary>
     public static string Printable(string text) => ControlCharacters().Replace(text, string.Empty);
 
+    private static bool Names(string text, string word) =>
+        word == "429" ? WholeWord429().IsMatch(text) : text.Contains(word, StringComparison.OrdinalIgnoreCase);
+
     private static bool IsLimitStatus(JsonElement result) => result.TryGetProperty("api_error_status", out var status)
-        && status.ValueKind == JsonValueKind.Number && status.TryGetInt32(out var code) && s_limitStatuses.Contains(code);
+        && status.ValueKind == JsonValueKind.Number && status.TryGetInt32(out var code)
+        && s_limitStatuses.Contains(code);
 
     internal static string? ErrorText(JsonElement element) =>
         element.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.String ? result.GetString()

@@ -137,12 +137,14 @@ internal sealed partial class RerunPreflight(RerunOptions options)
     }
 
     /// <summary>
-    /// As root, claude refuses <c>--dangerously-skip-permissions</c> (exit 1, one line on stderr) unless IS_SANDBOX=1: every
-    /// run would fail. A CLI that names itself Claude Code is asked once, with an empty prompt that never reaches the API.
+    /// As root, claude refuses <c>--dangerously-skip-permissions</c> (exit 1, one line on stderr) unless IS_SANDBOX=1:
+    /// every run would fail. A CLI that names itself Claude Code is asked once, with an empty prompt that never reaches
+    /// the API.
     /// </summary>
     private static void RequireRunnableHere(string executable, string parameter)
     {
-        if (OperatingSystem.IsWindows() || GetEffectiveUserId() != 0 || Environment.GetEnvironmentVariable("IS_SANDBOX") == "1"
+        if (OperatingSystem.IsWindows() || GetEffectiveUserId() != 0
+            || Environment.GetEnvironmentVariable("IS_SANDBOX") == "1"
             || !AgentRun.Version(executable).Contains("Claude Code", StringComparison.Ordinal))
         {
             return;
@@ -153,14 +155,17 @@ internal sealed partial class RerunPreflight(RerunOptions options)
         {
             var stderr = Path.Combine(probe.FullName, "stderr");
             ProcessRunner.Run(executable, ["--print", "--dangerously-skip-permissions", string.Empty], probe.FullName,
-                Path.Combine(probe.FullName, "stdout"), stderr, TimeSpan.FromSeconds(30), CancellationToken.None, standardInput: string.Empty);
+                Path.Combine(probe.FullName, "stdout"), stderr, TimeSpan.FromSeconds(30), CancellationToken.None,
+                standardInput: string.Empty);
             var refusal = File.ReadAllText(stderr).Trim();
             if (refusal.Contains("cannot be used with root/sudo privileges", StringComparison.Ordinal))
             {
                 throw new ScyllaException("AgentRefusesRoot", ScyllaErrorKind.InvalidOperation,
-                    $"'{executable}' refuses to run as root with --dangerously-skip-permissions (\"{RateLimits.Printable(refusal)}\"), so every "
-                    + $"run would fail. Set IS_SANDBOX=1 in the environment when this is a sandbox (a container or VM of its own), or "
-                    + $"run as a non-root user; check {parameter}.", executable);
+                    $"'{executable}' refuses to run as root with --dangerously-skip-permissions "
+                    + $"(\"{RateLimits.Printable(refusal)}\"), so every run would fail. Set IS_SANDBOX=1 in the "
+                    + "environment when this is a sandbox (a container or VM of its own), or run as a non-root user; "
+                    + $"check {parameter}.",
+                    executable);
             }
         }
         finally

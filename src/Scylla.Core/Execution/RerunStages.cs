@@ -163,11 +163,12 @@ internal static class RerunStages
         }
     }
 
-    /// <summary>Why the agent's result is no work to judge (docs/claude-cli-contract.md, "Outcomes"); null for real work.</summary>
+    /// <summary>Why the agent's result is no work to judge (docs/claude-cli-contract.md); null when it is.</summary>
     private static ScyllaException? AgentFailure(ScyllaRun run, AgentResult agent)
     {
         var outcome = agent.Outcome;
-        var quoted = RateLimits.Printable(string.Join('\n', agent.Stderr.Split('\n').Where(line => !line.StartsWith('+'))).Trim());
+        var ownLines = agent.Stderr.Split('\n').Where(line => !line.StartsWith('+')); // not bash's trace of replay.sh
+        var quoted = RateLimits.Printable(string.Join('\n', ownLines).Trim());
         var stderr = quoted.Length > 0 ? ": " + quoted[..Math.Min(quoted.Length, 500)] : string.Empty;
         return outcome.Kind switch
         {
@@ -175,11 +176,13 @@ internal static class RerunStages
             {
                 ResetAt = RateLimitReset.From(agent.Stdout + "\n" + agent.Stderr, DateTimeOffset.UtcNow),
             },
-            AgentOutcomeKind.InfrastructureFailure => new ScyllaException("AgentInfrastructureFailure", ScyllaErrorKind.InvalidOperation,
-                $"The agent of {run.RunId} did no work ({RateLimits.Printable(outcome.Message)}){stderr}. The attempt was archived; "
+            AgentOutcomeKind.InfrastructureFailure => new ScyllaException("AgentInfrastructureFailure",
+                ScyllaErrorKind.InvalidOperation, $"The agent of {run.RunId} did no work "
+                + $"({RateLimits.Printable(outcome.Message)}){stderr}. The attempt was archived; "
                 + "re-run it once the API answers."),
             AgentOutcomeKind.AgentFailure => new ScyllaException("AgentFailed", ScyllaErrorKind.InvalidOperation,
-                $"The agent of {run.RunId} exited with code {agent.ExitCode} and wrote no output{stderr}. The attempt was archived."),
+                $"The agent of {run.RunId} exited with code {agent.ExitCode} and wrote no output{stderr}. "
+                + "The attempt was archived."),
             _ => null,
         };
     }
@@ -209,9 +212,10 @@ internal static class RerunStages
 
         if (a.Agent == null && !RunClassifier.IsValidAgentResult(Path.Combine(a.AgentDirectory, "result.json"), []))
         {
-            // A resume at the judges: only an agent's real work is ever judged (docs/claude-cli-contract.md, "Outcomes").
+            // A resume at the judges: only an agent's real work is judged (docs/claude-cli-contract.md, "Outcomes").
             throw new ScyllaException("AgentResultInvalid", ScyllaErrorKind.InvalidOperation,
-                $"{a.Run.RunId} has no agent result of real work (agent/result.json), so its judges cannot run; re-run its agent.");
+                $"{a.Run.RunId} has no agent result of real work (agent/result.json), so its judges cannot run; "
+                + "re-run its agent.");
         }
 
         var output = a.Agent?.Stdout ?? ReadIfExists(Path.Combine(a.AgentDirectory, "output.txt"));

@@ -78,11 +78,15 @@ public static class RunClassifier
         if (agentResult.NoWork is { } noWork)
         {
             // Not a result at all: nothing may judge it, and a re-run starts the agent afresh (docs/claude-cli-contract.md).
-            var (noWorkStatus, reason) = noWork.Kind == Execution.AgentOutcomeKind.RateLimited
-                ? (RunStatus.RateLimited, $"Agent rate-limited: {Execution.RateLimits.Printable(noWork.Message)} (agent/result.json)")
-                : (RunStatus.Failed, noWork.Kind == Execution.AgentOutcomeKind.InfrastructureFailure
-                    ? $"Agent infrastructure failure: {Execution.RateLimits.Printable(noWork.Message)} (agent/result.json)"
-                    : $"Agent failed: {noWork.Message} (agent/result.json)");
+            var message = Execution.RateLimits.Printable(noWork.Message);
+            var (noWorkStatus, reason) = noWork.Kind switch
+            {
+                Execution.AgentOutcomeKind.RateLimited => (RunStatus.RateLimited, $"Agent rate-limited: {message}"),
+                Execution.AgentOutcomeKind.InfrastructureFailure =>
+                    (RunStatus.Failed, $"Agent infrastructure failure: {message}"),
+                _ => (RunStatus.Failed, $"Agent failed: {message}"),
+            };
+            reason += " (agent/result.json)";
             return wanted(noWorkStatus)
                 ? new RunClassification(noWorkStatus, reason, NoSlots(judgeCount), null, issues)
                 : null;
@@ -202,8 +206,8 @@ public static class RunClassifier
     });
 
     /// <summary>
-    /// formats.md §4.2: the file parses, has <c>exit_code</c>, <c>token_stats</c> and <c>cost_usd</c>, and records real
-    /// work (<see cref="Execution.AgentOutcome"/>: not a limit, an API or infrastructure failure, or a silent crash).
+    /// formats.md §4.2: the file parses, has <c>exit_code</c>, <c>token_stats</c> and <c>cost_usd</c>, and records
+    /// real work (<see cref="Execution.AgentOutcome"/>: no limit, API or infrastructure failure, or silent crash).
     /// </summary>
     internal static bool IsValidAgentResult(string path, List<ScanIssue> issues) => ReadAgentResult(path, issues).Valid;
 
@@ -217,8 +221,11 @@ public static class RunClassifier
             }
 
             var code = exitCode.ValueKind == JsonValueKind.Number && exitCode.TryGetInt32(out var n) ? n : 0;
-            var outcome = Execution.AgentOutcome.Of(code, Text(root, "stdout"), Text(root, "stderr"),
-                Execution.TokenStats.From(tokens.ValueKind == JsonValueKind.Object ? System.Text.Json.Nodes.JsonNode.Parse(tokens.GetRawText()) : null));
+            var counts = tokens.ValueKind == JsonValueKind.Object
+                ? System.Text.Json.Nodes.JsonNode.Parse(tokens.GetRawText())
+                : null;
+            var outcome = Execution.AgentOutcome.Of(
+                code, Text(root, "stdout"), Text(root, "stderr"), Execution.TokenStats.From(counts));
             return outcome.IsRealWork ? (true, (Execution.AgentOutcome?)null) : (false, outcome);
         });
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Scylla.Core.Execution;
 
@@ -10,7 +11,8 @@ public sealed record CliOutput(int ExitCode, string Stdout, string Stderr)
 }
 
 /// <summary>
-/// The pinned Claude Code CLI that tools/Install-ClaudeCli.ps1 puts in .tools/claude-cli, and wrappers that point it at a
+/// The pinned Claude Code CLI that tools/Install-ClaudeCli.ps1 puts in .tools/claude-cli, and wrappers that point it at
+/// a
 /// <see cref="MockMessagesApi"/> (docs/claude-cli-contract.md). SCYLLA_OFFLINE=1 is the one switch that lets the live
 /// tests pass without it; otherwise a missing CLI fails them.
 /// </summary>
@@ -18,7 +20,8 @@ public static class ClaudeCli
 {
     public const string Version = "2.1.328";
 
-    public static string Executable { get; } = Path.Combine(Fixtures.RepositoryRoot, ".tools", "claude-cli", "node_modules", ".bin", "claude");
+    public static string Executable { get; } =
+        Path.Combine(Fixtures.RepositoryRoot, ".tools", "claude-cli", "node_modules", ".bin", "claude");
 
     public static bool Offline => Environment.GetEnvironmentVariable("SCYLLA_OFFLINE") == "1";
 
@@ -39,24 +42,29 @@ public static class ClaudeCli
         if (!File.Exists(Executable))
         {
             throw new FileNotFoundException(
-                $"The contract suite needs the Claude Code CLI {Version} at {Executable}: run tools/Install-ClaudeCli.ps1 "
-                + "(./build.sh test does), or set SCYLLA_OFFLINE=1 to test over the recorded fixtures only.");
+                $"The contract suite needs the Claude Code CLI {Version} at {Executable}: run "
+                + "tools/Install-ClaudeCli.ps1 (./build.sh test does), or set SCYLLA_OFFLINE=1 to test over the "
+                + "recorded fixtures only.");
         }
 
         return true;
     }
 
     /// <summary>
-    /// A script that runs the CLI against <paramref name="baseUrl"/> with a dummy key (or, for subscription caps, a dummy
+    /// A script that runs the CLI against <paramref name="baseUrl"/> with a dummy key (or, for subscription caps, a
+    /// dummy
     /// OAuth token: the CLI words caps only for subscribers), no retries, no traffic but the API's, its own HOME, and
     /// IS_SANDBOX=1 unless <paramref name="sandbox"/> is false (root may then not skip permissions).
     /// </summary>
     public static string Wrapper(string directory, string baseUrl, bool subscriber = false, bool sandbox = true,
         string timeZone = "UTC", int apiTimeoutMs = 3000)
     {
-        var home = Directory.CreateDirectory(Path.Combine(directory, "cli-home-" + Guid.NewGuid().ToString("N")[..6])).FullName;
+        var home = Directory.CreateDirectory(Path.Combine(directory, "cli-home-" + Guid.NewGuid().ToString("N")[..6]))
+            .FullName;
         var path = Path.Combine(home, "claude");
-        var auth = subscriber ? "unset ANTHROPIC_API_KEY; export CLAUDE_CODE_OAUTH_TOKEN=dummy" : "unset CLAUDE_CODE_OAUTH_TOKEN; export ANTHROPIC_API_KEY=dummy";
+        var auth = subscriber
+            ? "unset ANTHROPIC_API_KEY; export CLAUDE_CODE_OAUTH_TOKEN=dummy"
+            : "unset CLAUDE_CODE_OAUTH_TOKEN; export ANTHROPIC_API_KEY=dummy";
         File.WriteAllText(path, $"""
             #!/usr/bin/env bash
             unset ANTHROPIC_AUTH_TOKEN IS_SANDBOX
@@ -75,8 +83,10 @@ public static class ClaudeCli
         return path;
     }
 
-    /// <summary>Runs <paramref name="executable"/> as the agent runs (<c>--output-format json</c>) or as a judge does.</summary>
-    public static CliOutput Run(string executable, string workingDirectory, IEnumerable<string> arguments, string? standardInput = null)
+    /// <summary>Runs <paramref name="executable"/> as the agent runs (<c>--output-format json</c>) or as a judge
+    /// does.</summary>
+    public static CliOutput Run(string executable, string workingDirectory, IEnumerable<string> arguments,
+        string? standardInput = null)
     {
         var logs = Path.Combine(workingDirectory, "cli-" + Guid.NewGuid().ToString("N")[..6]);
         var outcome = ProcessRunner.Run(executable, arguments, workingDirectory, logs + ".out", logs + ".err",
@@ -88,14 +98,17 @@ public static class ClaudeCli
     }
 
     public static string[] AgentArguments(string prompt) =>
-        ["--model", "claude-sonnet-4-5", "--print", "--output-format", "json", "--dangerously-skip-permissions", prompt];
+        ["--model", "claude-sonnet-4-5", "--print", "--output-format", "json", "--dangerously-skip-permissions",
+         prompt];
 
     /// <summary>The recorded output of one case, with when it was captured (reset times are relative to it).</summary>
     public static (CliOutput Output, DateTimeOffset CapturedAt, JsonObject Fixture) ReadFixture(string name)
     {
         var fixture = (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(FixtureDirectory, name + ".json")))!;
-        return (new CliOutput(fixture["exit_code"]!.GetValue<int>(), fixture["stdout"]!.ToString(), fixture["stderr"]!.ToString()),
-            DateTimeOffset.Parse(fixture["captured_at"]!.ToString(), System.Globalization.CultureInfo.InvariantCulture), fixture);
+        var output = new CliOutput(
+            fixture["exit_code"]!.GetValue<int>(), fixture["stdout"]!.ToString(), fixture["stderr"]!.ToString());
+        var capturedAt = DateTimeOffset.Parse(fixture["captured_at"]!.ToString(), CultureInfo.InvariantCulture);
+        return (output, capturedAt, fixture);
     }
 
     public static void WriteFixture(string name, CliOutput output, DateTimeOffset capturedAt, long? resetHeader)

@@ -10,7 +10,8 @@ namespace Scylla.Core.Tests.Contract;
 
 /// <summary>
 /// The real Claude Code CLI against <see cref="MockMessagesApi"/> (docs/claude-cli-contract.md): each answer of the API
-/// gives the outcome it must, with the wording recorded in Data/claude-cli; and the recorded wordings, offline, give the
+/// gives the outcome it must, with the wording recorded in Data/claude-cli; and the recorded wordings, offline, give
+/// the
 /// same outcomes, reset times and listings.
 /// </summary>
 public sealed partial class ClaudeCliContractTests : IDisposable
@@ -32,7 +33,8 @@ public sealed partial class ClaudeCliContractTests : IDisposable
         var capturedAt = DateTimeOffset.UtcNow;
         long? reset = contract.ResetIn is { } resetIn ? (capturedAt + resetIn).ToUnixTimeSeconds() : null;
         using var api = new MockMessagesApi(request => contract.Reply(reset, request));
-        var output = Call(contract, contract.NoServer ? $"http://127.0.0.1:{FreePort()}" : api.BaseUrl, out var workspace);
+        var baseUrl = contract.NoServer ? $"http://127.0.0.1:{FreePort()}" : api.BaseUrl;
+        var output = Call(contract, baseUrl, out var workspace);
 
         Assert.Equal(contract.Expected, Classify(contract, output).Kind);
         if (ClaudeCli.Refreshing)
@@ -45,14 +47,15 @@ public sealed partial class ClaudeCliContractTests : IDisposable
         switch (name)
         {
             case "real-work-tool-use":
-                Assert.True(File.Exists(Path.Combine(workspace, "hello.py")), "the CLI ran the Bash tool the mock asked for");
+                Assert.True(File.Exists(Path.Combine(workspace, "hello.py")), "the CLI ran the Bash tool asked for");
                 break;
             case "real-work-non-streaming-fallback":
                 Assert.Contains(api.MessageRequests, r => !r.Stream);
                 break;
             case "judge-verdict":
                 Assert.All(api.MessageRequests, r => Assert.Equal(0, r.ToolCount)); // --tools "": a judge only judges
-                Assert.Contains(api.MessageRequests, r => r.System.Contains("You judge coding agents.", StringComparison.Ordinal));
+                Assert.Contains(api.MessageRequests,
+                    r => r.System.Contains("You judge coding agents.", StringComparison.Ordinal));
                 break;
         }
     }
@@ -70,7 +73,8 @@ public sealed partial class ClaudeCliContractTests : IDisposable
         var reset = RateLimitReset.From(output.Stdout + "\n" + output.Stderr, capturedAt);
         if (fixture["reset_header_epoch"]?.GetValue<long>() is { } epoch)
         {
-            // The CLI floors the reset to the minute: the time read lies after the limit, within the minute and the margin.
+            // The CLI floors the reset to the minute: the time read lies after the limit, within the minute and the
+            // margin.
             var lifts = DateTimeOffset.FromUnixTimeSeconds(epoch);
             Assert.NotNull(reset);
             Assert.InRange(reset!.Value, lifts, lifts + TimeSpan.FromMinutes(1) + RateLimitReset.Margin);
@@ -81,7 +85,8 @@ public sealed partial class ClaudeCliContractTests : IDisposable
         }
     }
 
-    /// <summary>A finished run planted with each recorded agent output: only real work keeps its verdict in the listing.</summary>
+    /// <summary>A finished run planted with each recorded agent output: only real work keeps its verdict in the
+    /// listing.</summary>
     [Theory]
     [MemberData(nameof(AgentCaseNames))]
     public void A_run_holding_a_recorded_output_lists_as_its_outcome_says(string name)
@@ -90,7 +95,8 @@ public sealed partial class ClaudeCliContractTests : IDisposable
         var experiment = _temp.Combine("exp");
         SampleExperimentGenerator.Generate(new SampleExperimentSpec
         {
-            Path = experiment, TierCount = 1, SubtestsPerTier = 1, RunsPerSubtest = 1, StatusPattern = [RunStatus.Completed],
+            Path = experiment, TierCount = 1, SubtestsPerTier = 1, RunsPerSubtest = 1,
+            StatusPattern = [RunStatus.Completed],
         });
         var agent = Path.Combine(experiment, "T0", "00", "run_01", "agent");
         File.WriteAllText(Path.Combine(agent, "output.txt"), output.Stdout);
@@ -105,10 +111,12 @@ public sealed partial class ClaudeCliContractTests : IDisposable
             _ => RunStatus.Failed,
         };
         Assert.Equal(expected, listed.Status);
-        Assert.Equal(expected == RunStatus.Completed ? "Complete,Complete,Complete" : "AgentFailed,AgentFailed,AgentFailed", listed.JudgeSlots);
+        var slot = expected == RunStatus.Completed ? "Complete" : "AgentFailed";
+        Assert.Equal($"{slot},{slot},{slot}", listed.JudgeSlots);
     }
 
-    public static TheoryData<string> AgentCaseNames() => [.. ContractCases.All.Where(c => !c.AsJudge).Select(c => c.Name)];
+    public static TheoryData<string> AgentCaseNames() =>
+        [.. ContractCases.All.Where(c => !c.AsJudge).Select(c => c.Name)];
 
     [Fact]
     public void As_root_without_IS_SANDBOX_the_CLI_refuses_to_skip_permissions_in_the_recorded_words()
@@ -117,7 +125,8 @@ public sealed partial class ClaudeCliContractTests : IDisposable
         if (ClaudeCli.Available() && Environment.UserName == "root")
         {
             using var api = new MockMessagesApi(_ => new MockReply.Text("unreachable"));
-            live = ClaudeCli.Run(ClaudeCli.Wrapper(_temp.Path, api.BaseUrl, sandbox: false), _temp.Path, ClaudeCli.AgentArguments("hi"));
+            var cli = ClaudeCli.Wrapper(_temp.Path, api.BaseUrl, sandbox: false);
+            live = ClaudeCli.Run(cli, _temp.Path, ClaudeCli.AgentArguments("hi"));
             if (ClaudeCli.Refreshing)
             {
                 ClaudeCli.WriteFixture("root-refusal", live, DateTimeOffset.UtcNow, null);
@@ -134,7 +143,8 @@ public sealed partial class ClaudeCliContractTests : IDisposable
         Assert.Equal(AgentOutcomeKind.AgentFailure, output.AsAgentResult().Outcome.Kind);
     }
 
-    /// <summary>The CLI's runs: the agent in a workspace of its own, a judge with its prompt on stdin as Judging runs it.</summary>
+    /// <summary>The CLI's runs: the agent in a workspace of its own, a judge with its prompt on stdin as Judging runs
+    /// it.</summary>
     private CliOutput Call(ContractCase contract, string baseUrl, out string workspace)
     {
         workspace = Directory.CreateDirectory(_temp.Combine("workspace-" + contract.Name)).FullName;
@@ -147,8 +157,9 @@ public sealed partial class ClaudeCliContractTests : IDisposable
 
         var system = _temp.Combine("judge-system.md");
         File.WriteAllText(system, "You judge coding agents. Answer with one JSON object.");
-        return ClaudeCli.Run(cli, workspace, ["--model", "claude-sonnet-4-5", "--print", "--output-format", "stream-json", "--verbose",
-            "--dangerously-skip-permissions", "--tools", "", "--system-prompt-file", system], "Judge this run.");
+        string[] judge = ["--model", "claude-sonnet-4-5", "--print", "--output-format", "stream-json", "--verbose",
+            "--dangerously-skip-permissions", "--tools", "", "--system-prompt-file", system];
+        return ClaudeCli.Run(cli, workspace, judge, "Judge this run.");
     }
 
     private static AgentOutcome Classify(ContractCase contract, CliOutput output) => contract.AsJudge

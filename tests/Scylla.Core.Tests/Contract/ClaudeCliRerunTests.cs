@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Scylla.Core.Checkpoints;
 using Scylla.Core.Execution;
@@ -8,8 +9,10 @@ using Scylla.Core.Samples;
 namespace Scylla.Core.Tests.Contract;
 
 /// <summary>
-/// Re-runs with the real Claude Code CLI as agent and judges, against <see cref="MockMessagesApi"/>: for each way the API
-/// fails, the re-run's outcome, the listing, the checkpoint and the archive on disk, and that no judge ran; the happy path
+/// Re-runs with the real Claude Code CLI as agent and judges, against <see cref="MockMessagesApi"/>: for each way the
+/// API
+/// fails, the re-run's outcome, the listing, the checkpoint and the archive on disk, and that no judge ran; the happy
+/// path
 /// judged by judges without tools; a limit waited out to the end of the minute the CLI shows.
 /// </summary>
 public sealed class ClaudeCliRerunTests : IDisposable
@@ -34,20 +37,24 @@ public sealed class ClaudeCliRerunTests : IDisposable
 
         var contract = ContractCases.Named(name);
         long? reset = contract.ResetIn is { } resetIn ? (DateTimeOffset.UtcNow + resetIn).ToUnixTimeSeconds() : null;
-        using var api = new MockMessagesApi(request => IsJudge(request) ? new MockReply.Text(ContractCases.Verdict) : contract.Reply(reset, request));
+        using var api = new MockMessagesApi(request =>
+            IsJudge(request) ? new MockReply.Text(ContractCases.Verdict) : contract.Reply(reset, request));
         var experiment = NewExperiment();
-        var cli = ClaudeCli.Wrapper(_temp.Path, contract.NoServer ? "http://127.0.0.1:9" : api.BaseUrl, contract.Subscriber,
+        var baseUrl = contract.NoServer ? "http://127.0.0.1:9" : api.BaseUrl;
+        var cli = ClaudeCli.Wrapper(_temp.Path, baseUrl, contract.Subscriber,
             apiTimeoutMs: name == "hung-connection" ? 2000 : 30000);
 
-        var result = new Rerunner(Options(cli)).Execute(Open(experiment), Address(experiment), _ => { }, CancellationToken.None);
+        var result = new Rerunner(Options(cli))
+            .Execute(Open(experiment), Address(experiment), _ => { }, CancellationToken.None);
 
         var limited = contract.Expected == AgentOutcomeKind.RateLimited;
         var listed = Scan(experiment);
         Assert.Equal(limited ? RerunOutcome.RateLimited : RerunOutcome.Failed, result.Outcome);
         Assert.Equal(limited ? "RateLimited" : "AgentInfrastructureFailure", result.ErrorId);
-        Assert.Equal(RunStatus.Missing, listed.Status); // the attempt went to .failed/ whole: a re-run starts the agent afresh
+        Assert.Equal(RunStatus.Missing, listed.Status); // the attempt went to .failed/ whole: the agent starts afresh
         Assert.Equal(listed.Status, result.Status);
-        Assert.Equal(limited ? "rate_limited" : "failed", CheckpointStore.TryLoad(experiment)!.GetRunState("T0", "00", 1));
+        var state = CheckpointStore.TryLoad(experiment)!.GetRunState("T0", "00", 1);
+        Assert.Equal(limited ? "rate_limited" : "failed", state);
         var archived = ArchivedAttempt(experiment);
         var agentResult = JsonNode.Parse(File.ReadAllText(Path.Combine(archived, "agent", "result.json")))!;
         Assert.Equal(1, agentResult["exit_code"]!.GetValue<int>());
@@ -70,7 +77,8 @@ public sealed class ClaudeCliRerunTests : IDisposable
         var experiment = NewExperiment();
         var cli = ClaudeCli.Wrapper(_temp.Path, api.BaseUrl);
 
-        var result = new Rerunner(Options(cli)).Execute(Open(experiment), Address(experiment), _ => { }, CancellationToken.None);
+        var result = new Rerunner(Options(cli))
+            .Execute(Open(experiment), Address(experiment), _ => { }, CancellationToken.None);
 
         Assert.Equal(RerunOutcome.Succeeded, result.Outcome);
         Assert.Equal(RunStatus.Completed, Scan(experiment).Status);
@@ -87,7 +95,7 @@ public sealed class ClaudeCliRerunTests : IDisposable
         Assert.Equal(response, File.ReadAllText(Path.Combine(slot, "response.txt")));
         var replayed = api.MessageRequests.Where(IsJudge).Last();
         Assert.Contains(judgeRequests, r => r.System == replayed.System
-            && r.Body!["messages"]!.ToJsonString() == replayed.Body!["messages"]!.ToJsonString()); // the same call again
+            && r.Body!["messages"]!.ToJsonString() == replayed.Body!["messages"]!.ToJsonString()); // the same call
     }
 
     [Fact]
@@ -106,7 +114,8 @@ public sealed class ClaudeCliRerunTests : IDisposable
         AgentRun.WriteJson(Path.Combine(run, "agent", "result.json"), refused.AsAgentResult().ToJson());
         File.WriteAllText(Path.Combine(run, "agent", "output.txt"), refused.Stdout);
         File.Delete(Path.Combine(run, "run_result.json"));
-        CheckpointStore.Update(experiment, ExperimentConfig.Load(experiment), c => c.AdvanceRun("T0", "00", 1, "agent_complete"));
+        CheckpointStore.Update(experiment, ExperimentConfig.Load(experiment),
+            c => c.AdvanceRun("T0", "00", 1, "agent_complete"));
 
         var result = new Rerunner(Options(ClaudeCli.Wrapper(_temp.Path, api.BaseUrl)))
             .Execute(Open(experiment), Address(experiment), _ => { }, CancellationToken.None);
@@ -114,11 +123,13 @@ public sealed class ClaudeCliRerunTests : IDisposable
         Assert.Equal(RerunAction.RerunAgent, result.Action);
         Assert.Equal(RerunOutcome.Succeeded, result.Outcome);
         Assert.False(IsJudge(api.MessageRequests[0]), "the agent ran before any judge");
-        Assert.True(File.Exists(Path.Combine(ArchivedAttempt(experiment), "agent", "result.json")), "the failed attempt is archived");
+        var archived = Path.Combine(ArchivedAttempt(experiment), "agent", "result.json");
+        Assert.True(File.Exists(archived), "the failed attempt is archived");
     }
 
     /// <summary>
-    /// The limit lifts a few seconds from now; the CLI shows that time floored to the minute, so the batch waits to the end
+    /// The limit lifts a few seconds from now; the CLI shows that time floored to the minute, so the batch waits to the
+    /// end
     /// of that minute plus the margin, runs again after the limit, and ends Completed with one pause recorded.
     /// </summary>
     [Fact]
@@ -139,26 +150,30 @@ public sealed class ClaudeCliRerunTests : IDisposable
                 : IsJudge(request) ? new MockReply.Text(ContractCases.Verdict) : work.Reply(null, request);
         });
         var experiment = NewExperiment();
-        var options = Options(ClaudeCli.Wrapper(_temp.Path, api.BaseUrl, subscriber: true)) with { WaitOnRateLimit = TimeSpan.FromMinutes(5) };
+        var options = Options(ClaudeCli.Wrapper(_temp.Path, api.BaseUrl, subscriber: true))
+            with { WaitOnRateLimit = TimeSpan.FromMinutes(5) };
 
-        var result = new Rerunner(options).Execute(Open(experiment), Address(experiment), _ => { }, CancellationToken.None);
+        var result = new Rerunner(options)
+            .Execute(Open(experiment), Address(experiment), _ => { }, CancellationToken.None);
 
         Assert.Equal(RerunOutcome.Succeeded, result.Outcome);
         Assert.Equal(RunStatus.Completed, Scan(experiment).Status);
         var agentRequests = api.MessageRequests.Where(r => !IsJudge(r)).ToList();
         Assert.Equal(2, agentRequests.Count(r => !r.HasToolResult)); // refused once, then run after the limit
-        Assert.True(agentRequests.Last(r => !r.HasToolResult).ReceivedAt >= limitLifts, "the agent ran again only after the limit lifted");
+        Assert.True(agentRequests.Last(r => !r.HasToolResult).ReceivedAt >= limitLifts,
+            "the agent ran again only after the limit lifted");
         var checkpoint = JsonNode.Parse(File.ReadAllText(CheckpointStore.PathFor(experiment)))!;
         Assert.Equal(1, checkpoint["pause_count"]!.GetValue<int>());
-        Assert.Contains("You've hit your 5-hour limit", File.ReadAllText(Path.Combine(ArchivedAttempt(experiment), "agent", "result.json")),
-            StringComparison.Ordinal);
+        var archived = File.ReadAllText(Path.Combine(ArchivedAttempt(experiment), "agent", "result.json"));
+        Assert.Contains("You've hit your 5-hour limit", archived, StringComparison.Ordinal);
     }
 
     [Fact]
     public void As_root_a_CLI_that_refuses_to_skip_permissions_refuses_the_run_before_anything_is_touched()
     {
         Documentation.AssertDocumented("AgentRefusesRoot");
-        if (!ClaudeCli.Available() || Environment.UserName != "root" || Environment.GetEnvironmentVariable("IS_SANDBOX") == "1")
+        if (!ClaudeCli.Available() || Environment.UserName != "root"
+            || Environment.GetEnvironmentVariable("IS_SANDBOX") == "1")
         {
             return; // only root meets the refusal; IS_SANDBOX=1 in this process is the documented way past it
         }
@@ -177,8 +192,13 @@ public sealed class ClaudeCliRerunTests : IDisposable
         Assert.Empty(api.MessageRequests);
     }
 
-    private static List<string> Tree(string root) => Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order()
-        .Select(f => $"{Path.GetRelativePath(root, f)} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))}")
+    /// <summary>Every file of the experiment with its hash, but for the run's lease record (docs/format.md,
+    /// "Leases").</summary>
+    private static List<string> Tree(string root) => Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+        .Select(f => Path.GetRelativePath(root, f))
+        .Where(f => !f.StartsWith(Path.Combine(".scylla", "leases"), StringComparison.Ordinal))
+        .Order()
+        .Select(f => $"{f} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(Path.Combine(root, f))))}")
         .ToList();
 
     private static bool IsJudge(MockRequest request) => request.ToolCount == 0;
@@ -188,7 +208,8 @@ public sealed class ClaudeCliRerunTests : IDisposable
         var path = _temp.Combine("exp-" + Guid.NewGuid().ToString("N")[..6]);
         SampleExperimentGenerator.Generate(new SampleExperimentSpec
         {
-            Path = path, TierCount = 1, SubtestsPerTier = 1, RunsPerSubtest = 1, StatusPattern = [status], WithRepository = true,
+            Path = path, TierCount = 1, SubtestsPerTier = 1, RunsPerSubtest = 1, StatusPattern = [status],
+            WithRepository = true,
         });
         return path;
     }
@@ -197,18 +218,27 @@ public sealed class ClaudeCliRerunTests : IDisposable
     {
         var systemPrompt = _temp.Combine("judge-system.md");
         File.WriteAllText(systemPrompt, JudgeSystemPrompt);
-        return new RerunOptions { AgentPath = cli, JudgePath = cli, JudgeSystemPromptPath = systemPrompt, AgentTimeout = TimeSpan.FromMinutes(2) };
+        return new RerunOptions
+        {
+            AgentPath = cli, JudgePath = cli, JudgeSystemPromptPath = systemPrompt,
+            AgentTimeout = TimeSpan.FromMinutes(2),
+        };
     }
 
-    private static Experiment Open(string path) => Experiment.Open(path, Path.Combine(path, SampleExperimentGenerator.TierConfigFolder));
+    private static Experiment Open(string path) =>
+        Experiment.Open(path, Path.Combine(path, SampleExperimentGenerator.TierConfigFolder));
 
     private static RunReference Address(string path) => new(path, "T0", "00", 1);
 
     private static ScyllaRun Scan(string experiment) =>
-        Fixtures.Scan(experiment, tierConfig: Path.Combine(experiment, SampleExperimentGenerator.TierConfigFolder)).Single();
+        Fixtures.Scan(experiment, tierConfig: Path.Combine(experiment, SampleExperimentGenerator.TierConfigFolder))
+            .Single();
 
-    /// <summary>The archived attempt the re-run made: the one whose agent ran (the generated runs hold no result.json).</summary>
+    /// <summary>The archived attempt the re-run made: the one whose agent ran (the generated runs hold no
+    /// result.json).</summary>
     private static string ArchivedAttempt(string experiment) =>
-        Directory.GetDirectories(Path.Combine(experiment, "T0", "00", ".failed"))
-            .Single(d => File.Exists(Path.Combine(d, "agent", "result.json")) && File.ReadAllText(Path.Combine(d, "agent", "result.json")).Contains("is_error"));
+        Directory.GetDirectories(Path.Combine(experiment, "T0", "00", ".failed")).Single(d =>
+            File.Exists(Path.Combine(d, "agent", "result.json"))
+            && File.ReadAllText(Path.Combine(d, "agent", "result.json"))
+                .Contains("is_error", StringComparison.Ordinal));
 }

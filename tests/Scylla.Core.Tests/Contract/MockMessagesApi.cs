@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -13,7 +14,8 @@ public sealed record MockRequest(string Method, string Path, JsonObject? Body)
 
     public bool Stream => Body?["stream"]?.GetValue<bool>() ?? false;
 
-    /// <summary>The tools offered to the model: none for a judge that only judges (docs/claude-cli-contract.md).</summary>
+    /// <summary>The tools offered to the model: none for a judge that only judges
+    /// (docs/claude-cli-contract.md).</summary>
     public int ToolCount => Body?["tools"] is JsonArray tools ? tools.Count : 0;
 
     /// <summary>The system prompt's text blocks, joined.</summary>
@@ -25,7 +27,8 @@ public sealed record MockRequest(string Method, string Path, JsonObject? Body)
     };
 
     /// <summary>True once the conversation holds a tool result: the model's tool call was carried out.</summary>
-    public bool HasToolResult => Body?["messages"]?.ToJsonString().Contains("\"tool_result\"", StringComparison.Ordinal) ?? false;
+    public bool HasToolResult =>
+        Body?["messages"]?.ToJsonString().Contains("\"tool_result\"", StringComparison.Ordinal) ?? false;
 }
 
 /// <summary>What the mock answers to one request.</summary>
@@ -38,7 +41,8 @@ public abstract record MockReply
     public sealed record ToolUse(string Tool, JsonObject Input) : MockReply;
 
     /// <summary>An error answer: the API's error body (<c>{"type":"error","error":{...}}</c>) and headers.</summary>
-    public sealed record Error(int Status, string Type, string Message, IReadOnlyDictionary<string, string>? Headers = null) : MockReply;
+    public sealed record Error(
+        int Status, string Type, string Message, IReadOnlyDictionary<string, string>? Headers = null) : MockReply;
 
     /// <summary>The connection is accepted, the request read, and nothing ever answered.</summary>
     public sealed record Hang : MockReply;
@@ -73,8 +77,9 @@ public sealed class MockMessagesApi : IDisposable
 
     public string BaseUrl => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
-    /// <summary>The messages requests the model saw (the CLI sends no other kind with non-essential traffic off).</summary>
-    public IReadOnlyList<MockRequest> MessageRequests => Requests.Where(r => r.Path.StartsWith("/v1/messages", StringComparison.Ordinal)).ToList();
+    /// <summary>The messages requests the model saw (the CLI sends no other kind with non-essential traffic
+    /// off).</summary>
+    public IReadOnlyList<MockRequest> MessageRequests => Requests.Where(IsMessages).ToList();
 
     public void Dispose()
     {
@@ -114,7 +119,7 @@ public sealed class MockMessagesApi : IDisposable
             while (await ReadRequest(stream) is { } request)
             {
                 Requests.Enqueue(request);
-                var reply = request.Method == "POST" && request.Path.StartsWith("/v1/messages", StringComparison.Ordinal)
+                var reply = request.Method == "POST" && IsMessages(request)
                     ? _respond(request)
                     : new MockReply.Error(404, "not_found_error", $"{request.Path} is not served by the mock");
                 if (!await Answer(stream, client, request, reply))
@@ -123,7 +128,8 @@ public sealed class MockMessagesApi : IDisposable
                 }
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception e)
+            when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
             // the CLI went away (a timeout of its own, a killed process): nothing to answer
         }
@@ -146,8 +152,10 @@ public sealed class MockMessagesApi : IDisposable
                 await Write(stream, 200, "text/event-stream", "event: message_start\ndata: {not json at all\n\n");
                 return true;
             case MockReply.Cut:
-                var events = Sse(MessageEvents(model, [new JsonObject { ["type"] = "text", ["text"] = "Hello" }], 10, 1)[..3]);
-                await Write(stream, 200, "text/event-stream", events, declaredLength: Encoding.UTF8.GetByteCount(events) + 500);
+                var hello = new JsonObject { ["type"] = "text", ["text"] = "Hello" };
+                var events = Sse(MessageEvents(model, [hello], 10, 1)[..3]);
+                var promised = Encoding.UTF8.GetByteCount(events) + 500;
+                await Write(stream, 200, "text/event-stream", events, declaredLength: promised);
                 client.Client.LingerState = new LingerOption(true, 0); // close with RST, as a dropped connection does
                 client.Client.Close();
                 return false;
@@ -162,16 +170,19 @@ public sealed class MockMessagesApi : IDisposable
             default:
                 var (blocks, input, output, stop) = reply switch
                 {
-                    MockReply.Text text => (new JsonObject { ["type"] = "text", ["text"] = text.Content }, text.InputTokens, text.OutputTokens, "end_turn"),
+                    MockReply.Text text => (new JsonObject { ["type"] = "text", ["text"] = text.Content },
+                        text.InputTokens, text.OutputTokens, "end_turn"),
                     MockReply.ToolUse tool => (new JsonObject
                     {
-                        ["type"] = "tool_use", ["id"] = "toolu_" + Guid.NewGuid().ToString("N")[..12], ["name"] = tool.Tool, ["input"] = tool.Input,
+                        ["type"] = "tool_use", ["id"] = "toolu_" + Guid.NewGuid().ToString("N")[..12],
+                        ["name"] = tool.Tool, ["input"] = tool.Input,
                     }, 150, 40, "tool_use"),
                     _ => throw new InvalidOperationException($"Unknown reply {reply}"),
                 };
                 if (request.Stream)
                 {
-                    await Write(stream, 200, "text/event-stream", Sse(MessageEvents(model, [blocks], input, output, stop)));
+                    var message = Sse(MessageEvents(model, [blocks], input, output, stop));
+                    await Write(stream, 200, "text/event-stream", message);
                 }
                 else
                 {
@@ -187,8 +198,10 @@ public sealed class MockMessagesApi : IDisposable
         }
     }
 
-    /// <summary>The server-sent events of one message: start, each block (start, one delta, stop), delta, stop.</summary>
-    private static List<(string Name, JsonObject Data)> MessageEvents(string model, JsonObject[] blocks, int input, int output, string stop = "end_turn")
+    /// <summary>The server-sent events of one message: start, each block (start, one delta, stop), delta,
+    /// stop.</summary>
+    private static List<(string Name, JsonObject Data)> MessageEvents(
+        string model, JsonObject[] blocks, int input, int output, string stop = "end_turn")
     {
         var events = new List<(string, JsonObject)>
         {
@@ -197,7 +210,8 @@ public sealed class MockMessagesApi : IDisposable
                 ["type"] = "message_start",
                 ["message"] = new JsonObject
                 {
-                    ["id"] = "msg_mock", ["type"] = "message", ["role"] = "assistant", ["model"] = model, ["content"] = new JsonArray(),
+                    ["id"] = "msg_mock", ["type"] = "message", ["role"] = "assistant", ["model"] = model,
+                    ["content"] = new JsonArray(),
                     ["stop_reason"] = null, ["stop_sequence"] = null,
                     ["usage"] = new JsonObject { ["input_tokens"] = input, ["output_tokens"] = 1 },
                 },
@@ -209,12 +223,18 @@ public sealed class MockMessagesApi : IDisposable
             var isText = block["type"]!.ToString() == "text";
             var empty = isText
                 ? new JsonObject { ["type"] = "text", ["text"] = string.Empty }
-                : new JsonObject { ["type"] = "tool_use", ["id"] = block["id"]!.ToString(), ["name"] = block["name"]!.ToString(), ["input"] = new JsonObject() };
+                : new JsonObject
+                {
+                    ["type"] = "tool_use", ["id"] = block["id"]!.ToString(), ["name"] = block["name"]!.ToString(),
+                    ["input"] = new JsonObject(),
+                };
             var delta = isText
                 ? new JsonObject { ["type"] = "text_delta", ["text"] = block["text"]!.ToString() }
                 : new JsonObject { ["type"] = "input_json_delta", ["partial_json"] = block["input"]!.ToJsonString() };
-            events.Add(("content_block_start", new JsonObject { ["type"] = "content_block_start", ["index"] = index, ["content_block"] = empty }));
-            events.Add(("content_block_delta", new JsonObject { ["type"] = "content_block_delta", ["index"] = index, ["delta"] = delta }));
+            events.Add(("content_block_start",
+                new JsonObject { ["type"] = "content_block_start", ["index"] = index, ["content_block"] = empty }));
+            events.Add(("content_block_delta",
+                new JsonObject { ["type"] = "content_block_delta", ["index"] = index, ["delta"] = delta }));
             events.Add(("content_block_stop", new JsonObject { ["type"] = "content_block_stop", ["index"] = index }));
         }
 
@@ -254,7 +274,8 @@ public sealed class MockMessagesApi : IDisposable
         500 => "Internal Server Error", 529 => "Overloaded", _ => "Error",
     };
 
-    /// <summary>One request: the request line, the headers, and a body by Content-Length or chunked; null at end of stream.</summary>
+    /// <summary>One request: the request line, the headers, and a body by Content-Length or chunked; null at end of
+    /// stream.</summary>
     private static async Task<MockRequest?> ReadRequest(NetworkStream stream)
     {
         var head = await ReadLine(stream);
@@ -271,10 +292,11 @@ public sealed class MockMessagesApi : IDisposable
         }
 
         byte[] body;
-        if (headers.TryGetValue("Transfer-Encoding", out var encoding) && encoding.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+        if (headers.TryGetValue("Transfer-Encoding", out var encoding)
+            && encoding.Contains("chunked", StringComparison.OrdinalIgnoreCase))
         {
             using var collected = new MemoryStream();
-            for (var size = Convert.ToInt32((await ReadLine(stream))!.Split(';')[0], 16); size > 0; size = Convert.ToInt32((await ReadLine(stream))!.Split(';')[0], 16))
+            for (var size = await ChunkSize(stream); size > 0; size = await ChunkSize(stream))
             {
                 collected.Write(await ReadExactly(stream, size));
                 await ReadLine(stream);
@@ -285,7 +307,9 @@ public sealed class MockMessagesApi : IDisposable
         }
         else
         {
-            body = await ReadExactly(stream, headers.TryGetValue("Content-Length", out var length) ? int.Parse(length) : 0);
+            var length = headers.TryGetValue("Content-Length", out var value)
+                ? int.Parse(value, CultureInfo.InvariantCulture) : 0;
+            body = await ReadExactly(stream, length);
         }
 
         var parts = head.Split(' ');
@@ -301,6 +325,12 @@ public sealed class MockMessagesApi : IDisposable
 
         return new MockRequest(parts[0], parts[1], json);
     }
+
+    private static async Task<int> ChunkSize(NetworkStream stream) =>
+        Convert.ToInt32((await ReadLine(stream))!.Split(';')[0], 16);
+
+    private static bool IsMessages(MockRequest request) =>
+        request.Path.StartsWith("/v1/messages", StringComparison.Ordinal);
 
     private static async Task<byte[]> ReadExactly(NetworkStream stream, int count)
     {

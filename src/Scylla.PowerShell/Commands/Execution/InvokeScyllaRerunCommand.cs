@@ -395,7 +395,7 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
         if (result is { Outcome: not (RerunOutcome.Succeeded or RerunOutcome.Interrupted), Error: { } error }
             && (result.Outcome != RerunOutcome.Skipped || _reported.Add((experiment.Path, error.ErrorId, error.Message))))
         {
-            // An experiment-wide refusal (no tier configuration, a busy experiment) has one message, so it is written once;
+            // An experiment-wide refusal (no tier configuration, a busy experiment) has one message: written once;
             // a run that ran and failed has its own record, even when several runs met the same limit.
             WriteError(ErrorRecords.From(error, run));
         }
