@@ -24,6 +24,7 @@
         'Get-ScyllaExperiment'
         'Get-ScyllaRerunPlan'
         'Export-ScyllaReport'
+        'Submit-ScyllaRerun'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -21,6 +21,8 @@ internal static class RerunDecision
         {
             return !agentValid ? throw Refusal("AgentResultInvalid", $"{run.RunId} has no valid agent result, so its " +
                     "judges cannot run; re-run its agent (without -JudgeOnly) instead.")
+                : open.Count == 0 && !File.Exists(Path.Combine(run.Path, "judge", "result.json"))
+                    ? (RerunAction.Regenerate, []) // every slot judged, the consensus lost: rebuilt from the slots
                 : open.Count == 0 ? throw Refusal("NothingToJudge",
                     $"Every judge slot of {run.RunId} is complete; there is nothing to re-judge.")
                 : (RerunAction.RerunJudges, open);
@@ -38,6 +40,6 @@ internal static class RerunDecision
             : (RerunAction.RerunAgent, Enumerable.Range(1, slots.Count).ToList());
     }
 
-    private static ScyllaException Refusal(string id, string message) =>
+    internal static ScyllaException Refusal(string id, string message) =>
         new(id, ScyllaErrorKind.InvalidOperation, message);
 }

@@ -7,8 +7,9 @@ using Scylla.Core.Runs;
 namespace Scylla.PowerShell.Infrastructure;
 
 /// <summary>
-/// The runs Invoke-ScyllaRerun and Get-ScyllaRerunPlan are asked for, per experiment, in the order the experiments
-/// came: by address from the pipeline, or by -Path and filters; then planned with one scan per experiment.
+/// The runs Invoke-ScyllaRerun, Get-ScyllaRerunPlan and Submit-ScyllaRerun are asked for, per experiment, in the order
+/// the experiments came: by address from the pipeline, or by -Path and filters; then planned with one scan per
+/// experiment.
 /// </summary>
 internal sealed class RerunSelections(PSCmdlet cmdlet)
 {

@@ -393,9 +393,10 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
         progress.Done(this, activity, run.RunId);
         WriteVerbose($"{result.RunId}: {result.Action?.ToString() ?? "refused"} -> {result.Outcome}{(result.ErrorMessage != null ? ": " + result.ErrorMessage : string.Empty)}");
         if (result is { Outcome: not (RerunOutcome.Succeeded or RerunOutcome.Interrupted), Error: { } error }
-            && _reported.Add((experiment.Path, error.ErrorId, error.Message)))
+            && (result.Outcome != RerunOutcome.Skipped || _reported.Add((experiment.Path, error.ErrorId, error.Message))))
         {
-            // An experiment-wide refusal (no tier configuration, a busy experiment) has one message, so it is written once.
+            // An experiment-wide refusal (no tier configuration, a busy experiment) has one message, so it is written once;
+            // a run that ran and failed has its own record, even when several runs met the same limit.
             WriteError(ErrorRecords.From(error, run));
         }
 

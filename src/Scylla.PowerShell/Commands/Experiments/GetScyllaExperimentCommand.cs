@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Scylla.Core.Checkpoints;
+using Scylla.Core.Cluster;
 using Scylla.Core.Experiments;
 using Scylla.Core.Status;
 using Scylla.Core.Tiers;
@@ -80,9 +81,10 @@ public sealed class GetScyllaExperimentCommand : ExperimentPathCommand
                 var experiment = Experiment.Open(path, tierConfig);
                 var statuses = ExperimentStatusReader.Read(
                     experiment, level, tiers, PreviousFingerprint, issue => WriteWarning(issue.Message));
+                var submitted = ClusterActivity.Read(experiment.Path);
                 foreach (var status in statuses)
                 {
-                    WriteObject(status);
+                    WriteObject(ClusterDisplay.Experiment(status, submitted));
                 }
             });
         }

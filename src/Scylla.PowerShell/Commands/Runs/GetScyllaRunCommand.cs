@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Scylla.Core;
+using Scylla.Core.Cluster;
 using Scylla.Core.Experiments;
 using Scylla.Core.Runs;
 using Scylla.PowerShell.Completion;
@@ -77,9 +78,10 @@ public sealed class GetScyllaRunCommand : ExperimentPathCommand
             ErrorRecords.Guard(this, experiment.Path, "ExperimentReadFailed", () =>
             {
                 var resolved = query.Resolve(experiment, e => WriteError(ErrorRecords.From(e)));
+                var submitted = ClusterActivity.Read(experiment.Path);
                 foreach (var run in RunScanner.Scan(experiment, resolved, issue => WriteWarning(issue.Message)))
                 {
-                    WriteObject(run);
+                    WriteObject(ClusterDisplay.Run(run, submitted));
                 }
             });
         }
