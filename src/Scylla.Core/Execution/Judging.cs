@@ -73,10 +73,11 @@ public static partial class Judging
         {
             for (var attempt = 1; ; attempt++)
             {
-                var outcome = ProcessRunner.Run(judgeExecutable, arguments, workingDirectory, Path.Combine(slotDirectory, "stdout.log"), Path.Combine(slotDirectory, "stderr.log"),
+                var outcome = ProcessRunner.Run(judgeExecutable, arguments, workingDirectory,
+                    Path.Combine(slotDirectory, RunFolder.Stdout), Path.Combine(slotDirectory, RunFolder.Stderr),
                     timeout, cancellationToken, attempt == 1 ? prompt : prompt + ParseReminder);
-                stdout = AgentRun.ReadBounded(Path.Combine(slotDirectory, "stdout.log"));
-                stderr = AgentRun.ReadBounded(Path.Combine(slotDirectory, "stderr.log"));
+                stdout = AgentRun.ReadBounded(Path.Combine(slotDirectory, RunFolder.Stdout));
+                stderr = AgentRun.ReadBounded(Path.Combine(slotDirectory, RunFolder.Stderr));
                 if (RateLimits.Detect(stdout, outcome.ExitCode == 0 ? string.Empty : stderr) is { } limit)
                 {
                     throw new RateLimitException("judge", limit) { ResetAt = RateLimitReset.From(stdout + "\n" + stderr, DateTimeOffset.UtcNow) };
@@ -92,8 +93,8 @@ public static partial class Judging
                 try
                 {
                     var judgment = ParseVerdict(response);
-                    File.WriteAllText(Path.Combine(slotDirectory, "response.txt"), response);
-                    AgentRun.WriteJson(Path.Combine(slotDirectory, "judgment.json"), judgment.ToJson());
+                    File.WriteAllText(Path.Combine(slotDirectory, RunFolder.Response), response);
+                    AgentRun.WriteJson(Path.Combine(slotDirectory, RunFolder.Judgment), judgment.ToJson());
                     WriteSlotFiles(slotDirectory, judgeExecutable, model, new JsonObject { ["judge_duration_seconds"] = stopwatch.Elapsed.TotalSeconds, ["measured_at"] = Now() });
                     return judgment;
                 }
@@ -105,14 +106,14 @@ public static partial class Judging
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or IOException)
         {
-            File.WriteAllText(Path.Combine(slotDirectory, "error.log"), $"Judge failed: {e.Message}\n");
+            File.WriteAllText(Path.Combine(slotDirectory, RunFolder.ErrorLog), $"Judge failed: {e.Message}\n");
             WriteSlotFiles(slotDirectory, judgeExecutable, model, new JsonObject { ["judge_duration_seconds"] = 0.0, ["measured_at"] = Now(), ["failed"] = true, ["error"] = e.Message });
             return Judgment.Failed(e.Message);
         }
         finally
         {
-            DeleteIfEmpty(Path.Combine(slotDirectory, "stdout.log"));
-            DeleteIfEmpty(Path.Combine(slotDirectory, "stderr.log"));
+            DeleteIfEmpty(Path.Combine(slotDirectory, RunFolder.Stdout));
+            DeleteIfEmpty(Path.Combine(slotDirectory, RunFolder.Stderr));
         }
     }
 
@@ -257,11 +258,12 @@ public static partial class Judging
 
     private static void WriteSlotFiles(string slotDirectory, string judgeExecutable, string model, JsonObject timing)
     {
-        File.WriteAllText(Path.Combine(slotDirectory, "MODEL.md"), $"# Judge Model Information\n\n**Model**: {model}\n**Claude Code Version**: {AgentRun.Version(judgeExecutable)}\n**Timestamp**: {Now()}\n");
-        var replay = Path.Combine(slotDirectory, "replay.sh");
+        File.WriteAllText(Path.Combine(slotDirectory, RunFolder.Model),
+            $"# Judge Model Information\n\n**Model**: {model}\n**Claude Code Version**: {AgentRun.Version(judgeExecutable)}\n**Timestamp**: {Now()}\n");
+        var replay = Path.Combine(slotDirectory, RunFolder.Replay);
         File.WriteAllText(replay, $"#!/usr/bin/env bash\nset -euo pipefail\nJUDGE_DIR=\"$(cd \"$(dirname \"${{BASH_SOURCE[0]}}\")\" && pwd)\"\n{Workspaces.WorkspaceManager.ShellQuote(judgeExecutable)} --model {Workspaces.WorkspaceManager.ShellQuote(model)} --print --output-format stream-json --verbose < \"$JUDGE_DIR/../../judge_prompt.md\" > \"$JUDGE_DIR/response.txt\"\n");
         AgentRun.MakeExecutable(replay);
-        AgentRun.WriteJson(Path.Combine(slotDirectory, "timing.json"), timing);
+        AgentRun.WriteJson(Path.Combine(slotDirectory, RunFolder.Timing), timing);
     }
 
     private static string ErrorMessage(string stdout, string stderr)

@@ -1,3 +1,5 @@
+using Scylla.Core.Runs;
+
 namespace Scylla.Core.Execution;
 
 /// <summary>Moves a run folder into its subtest's <c>.failed/</c> (formats.md §1.8, the rerun naming); nothing is ever overwritten.</summary>
@@ -6,7 +8,7 @@ public static class RunArchive
     /// <summary>Archives <paramref name="runDirectory"/> as <c>.failed/run_NN</c>, else <c>run_NN_failed_1</c>, <c>_2</c>, ...; returns the new path.</summary>
     public static string Archive(string runDirectory, Action<string, string> move)
     {
-        var failed = Path.Combine(Path.GetDirectoryName(runDirectory)!, ".failed");
+        var failed = Path.Combine(Path.GetDirectoryName(runDirectory)!, RunFolder.Archive);
         Directory.CreateDirectory(failed);
         var name = Path.GetFileName(runDirectory);
         var target = Enumerable.Range(0, int.MaxValue)
