@@ -17,7 +17,8 @@ running() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 wanted=$(cat <<EOF
 # Written by tools/Start-Slurm.sh: a single-node cluster for the Scylla tests.
 ClusterName=scylla
-SlurmctldHost=$node
+# The loopback address: the node's name need not resolve (a container's often does not).
+SlurmctldHost=$node(127.0.0.1)
 AuthType=auth/munge
 SlurmUser=slurm
 StateSaveLocation=/var/lib/slurm/slurmctld
@@ -40,7 +41,7 @@ JobCompType=jobcomp/none
 KillWait=30
 MinJobAge=30
 Licenses=scylla_api:2
-NodeName=$node CPUs=2 State=UNKNOWN
+NodeName=$node NodeAddr=127.0.0.1 CPUs=2 State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
 )
@@ -52,6 +53,7 @@ if [ "$(cat "$conf" 2>/dev/null)" != "$wanted" ]; then
 fi
 
 install -d -o munge -g munge -m 0755 /run/munge
+[ -s /etc/munge/munge.key ] || runuser -u munge -- mungekey --create
 if ! running /run/munge/munged.pid; then
     runuser -u munge -- /usr/sbin/munged
 fi

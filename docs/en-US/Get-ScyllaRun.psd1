@@ -25,7 +25,13 @@ what could be read. The workspace of a run is never read.
         TierConfigPath = 'The tier configuration folder (holding tiers.yaml and subtests/) that defines the subtests.'
     }
     Defaults    = @{ Path = '.' }
-    Outputs     = @{ ScyllaRun = 'One object per run. Its properties are flat, so Export-Csv and ConvertTo-Json keep them all.' }
+    Outputs     = @{
+        ScyllaRun = @'
+One object per run. Its properties are flat, so Export-Csv and ConvertTo-Json keep them all. A run that a live Slurm
+submission of Submit-ScyllaRerun holds also has ClusterJob (JobId_N), ClusterState (Submitted, Running) and
+ClusterHost, and the table shows them before its reason.
+'@
+    }
     Examples    = @(
         @{
             Title   = 'List the runs of an experiment'

@@ -133,8 +133,16 @@ Describe 'Submit-ScyllaRerun on a single-node Slurm' {
         $first = Get-ScyllaRun $e | Submit-Runs -Experiment $e -Extra @{ ThrottleLimit = 1 }
         Wait-Until { (Test-Path $pidFile) -and (Get-Content $pidFile) } 'the first agent to start'
         $agentPid = [int](Get-Content $pidFile)
+        $held = Get-ScyllaRun $e
+        $held.ClusterState | Should -Be 'Running', 'Submitted', 'Submitted', 'Submitted'
+        $held.ClusterJob | Should -Be (0..3 | ForEach-Object { "$($first[0].JobId)_$_" })
+        $held[0].ClusterHost | Should -Be ([Environment]::MachineName)
+        (Get-ScyllaRun $e | Format-Table | Out-String) | Should -BeLike "*``[Running job $($first[0].JobId)_0 on *"
+        $status = Get-ScyllaExperiment $e
+        $status.Running, $status.Submitted | Should -Be 1, 3
         scancel $first[0].JobId
         Wait-SlurmJob $first.JobId
+        Get-ScyllaRun $e | Where-Object ClusterJob | Should -BeNullOrEmpty -Because 'the submission has ended'
 
         Test-ProcessRunning $agentPid | Should -BeFalse -Because 'scancel ends the agent with its task'
         $interrupted = Get-ScyllaRun $e -Tier T0 -RunNumber 1

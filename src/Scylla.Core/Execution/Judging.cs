@@ -67,7 +67,9 @@ public static partial class Judging
     {
         Directory.CreateDirectory(slotDirectory);
         var stopwatch = Stopwatch.StartNew();
-        string[] arguments = ["--model", model, "--print", "--output-format", "stream-json", "--verbose", "--dangerously-skip-permissions", "--allowedTools", "", "--system-prompt-file", systemPromptPath];
+        // --tools "" offers the model no tool; claude 2.1.328 ignores --allowedTools "" (docs/claude-cli-contract.md).
+        string[] arguments = ["--model", model, "--print", "--output-format", "stream-json", "--verbose",
+            "--dangerously-skip-permissions", "--tools", "", "--system-prompt-file", systemPromptPath];
         string stdout = string.Empty, stderr = string.Empty;
         try
         {
@@ -78,15 +80,25 @@ public static partial class Judging
                     timeout, cancellationToken, attempt == 1 ? prompt : prompt + ParseReminder);
                 stdout = AgentRun.ReadBounded(Path.Combine(slotDirectory, RunFolder.Stdout));
                 stderr = AgentRun.ReadBounded(Path.Combine(slotDirectory, RunFolder.Stderr));
-                if (RateLimits.Detect(stdout, outcome.ExitCode == 0 ? string.Empty : stderr) is { } limit)
+                if (outcome.TimedOut)
                 {
-                    throw new RateLimitException("judge", limit) { ResetAt = RateLimitReset.From(stdout + "\n" + stderr, DateTimeOffset.UtcNow) };
+                    throw new InvalidOperationException($"Judge timed out after {timeout.TotalSeconds:0} seconds");
                 }
 
-                if (outcome.ExitCode != 0)
+                var judged = Outcome(outcome.ExitCode, stdout, stderr);
+                if (judged.Kind == AgentOutcomeKind.RateLimited)
                 {
-                    throw new InvalidOperationException(outcome.TimedOut ? $"Judge timed out after {timeout.TotalSeconds:0} seconds"
-                        : $"Judge CLI failed (exit {outcome.ExitCode}): {RateLimits.Printable(ErrorMessage(stdout, stderr))}");
+                    throw new RateLimitException("judge", judged.Message)
+                    {
+                        ResetAt = RateLimitReset.From(stdout + "\n" + stderr, DateTimeOffset.UtcNow),
+                    };
+                }
+
+                if (!judged.IsRealWork || outcome.ExitCode != 0)
+                {
+                    // An API failure is never a verdict: the slot fails and keeps no score.
+                    var error = RateLimits.Printable(ErrorMessage(stdout, stderr));
+                    throw new InvalidOperationException($"Judge CLI failed (exit {outcome.ExitCode}): {error}");
                 }
 
                 var response = ResponseText(stdout);
@@ -95,7 +107,11 @@ public static partial class Judging
                     var judgment = ParseVerdict(response);
                     File.WriteAllText(Path.Combine(slotDirectory, RunFolder.Response), response);
                     AgentRun.WriteJson(Path.Combine(slotDirectory, RunFolder.Judgment), judgment.ToJson());
-                    WriteSlotFiles(slotDirectory, judgeExecutable, model, new JsonObject { ["judge_duration_seconds"] = stopwatch.Elapsed.TotalSeconds, ["measured_at"] = Now() });
+                    WriteSlotFiles(slotDirectory, judgeExecutable, arguments, model,
+                        new JsonObject
+                        {
+                            ["judge_duration_seconds"] = stopwatch.Elapsed.TotalSeconds, ["measured_at"] = Now(),
+                        });
                     return judgment;
                 }
                 catch (FormatException) when (attempt == 1)
@@ -107,7 +123,9 @@ public static partial class Judging
         catch (Exception e) when (e is InvalidOperationException or FormatException or IOException)
         {
             File.WriteAllText(Path.Combine(slotDirectory, RunFolder.ErrorLog), $"Judge failed: {e.Message}\n");
-            WriteSlotFiles(slotDirectory, judgeExecutable, model, new JsonObject { ["judge_duration_seconds"] = 0.0, ["measured_at"] = Now(), ["failed"] = true, ["error"] = e.Message });
+            WriteSlotFiles(slotDirectory, judgeExecutable, arguments, model, new JsonObject
+            {
+                ["judge_duration_seconds"] = 0.0, ["measured_at"] = Now(), ["failed"] = true, ["error"] = e.Message });
             return Judgment.Failed(e.Message);
         }
         finally
@@ -256,14 +274,46 @@ public static partial class Judging
 
     internal static string Now() => PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
 
-    private static void WriteSlotFiles(string slotDirectory, string judgeExecutable, string model, JsonObject timing)
+    /// <summary>
+    /// The slot's MODEL.md, timing.json and replay.sh. The replay runs the judge's first call again exactly (executable,
+    /// every argument, the system prompt file, judge_prompt.md on stdin, the run folder as working directory) and prints
+    /// the answer, so response.txt keeps what the judge wrote.
+    /// </summary>
+    private static void WriteSlotFiles(string slotDirectory, string judgeExecutable, IEnumerable<string> arguments,
+        string model, JsonObject timing)
     {
         File.WriteAllText(Path.Combine(slotDirectory, RunFolder.Model),
             $"# Judge Model Information\n\n**Model**: {model}\n**Claude Code Version**: {AgentRun.Version(judgeExecutable)}\n**Timestamp**: {Now()}\n");
         var replay = Path.Combine(slotDirectory, RunFolder.Replay);
-        File.WriteAllText(replay, $"#!/usr/bin/env bash\nset -euo pipefail\nJUDGE_DIR=\"$(cd \"$(dirname \"${{BASH_SOURCE[0]}}\")\" && pwd)\"\n{Workspaces.WorkspaceManager.ShellQuote(judgeExecutable)} --model {Workspaces.WorkspaceManager.ShellQuote(model)} --print --output-format stream-json --verbose < \"$JUDGE_DIR/../../judge_prompt.md\" > \"$JUDGE_DIR/response.txt\"\n");
+        var command = string.Join(' ',
+            new[] { judgeExecutable }.Concat(arguments).Select(Workspaces.WorkspaceManager.ShellQuote));
+        File.WriteAllText(replay, "#!/usr/bin/env bash\n"
+            + "# Runs this judge again as it ran; its answer goes to stdout (response.txt is left as it is).\n"
+            + "set -euo pipefail\n"
+            + "JUDGE_DIR=\"$(cd \"$(dirname \"${BASH_SOURCE[0]}\")\" && pwd)\"\n"
+            + "cd \"$JUDGE_DIR/../..\"\n"
+            + $"{command} < {RunFolder.JudgePrompt}\n");
         AgentRun.MakeExecutable(replay);
         AgentRun.WriteJson(Path.Combine(slotDirectory, RunFolder.Timing), timing);
+    }
+
+    /// <summary>What a judge's call amounts to: the agent's classifier over its stream.</summary>
+    internal static AgentOutcome Outcome(int exitCode, string stdout, string stderr) =>
+        AgentOutcome.Of(exitCode, stdout, exitCode == 0 ? string.Empty : stderr, ResultTokens(stdout));
+
+    /// <summary>The token counts of a stream's result line (the judge's usage), zero when it has none.</summary>
+    private static TokenStats ResultTokens(string ndjson)
+    {
+        foreach (var line in Enumerable.Reverse(ndjson.Split('\n')))
+        {
+            if (RateLimits.ParseObject(line) is { } evt && evt.TryGetProperty("usage", out var usage)
+                && usage.ValueKind == JsonValueKind.Object)
+            {
+                return TokenStats.From(JsonNode.Parse(usage.GetRawText()));
+            }
+        }
+
+        return TokenStats.Zero;
     }
 
     private static string ErrorMessage(string stdout, string stderr)

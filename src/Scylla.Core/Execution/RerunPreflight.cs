@@ -22,7 +22,7 @@ internal sealed partial class RerunPreflight(RerunOptions options)
     /// <summary>The checkpoint is readable and of a supported version, the experiment writable, and no live runner owns it.</summary>
     public void CheckExperiment(Experiment experiment) => Once(experiment, "experiment", () =>
     {
-        _ = CheckpointStore.TryLoad(experiment.Path); // throws when unreadable or of a version not supported
+        _ = CheckpointStore.ReadHeader(experiment.Path); // throws when unreadable or of a version not supported
         foreach (var path in new[] { experiment.Path, CheckpointStore.PathFor(experiment.Path) }.Where(Path.Exists))
         {
             if (!OperatingSystem.IsWindows() && Access(path, WriteAccess) != 0)
@@ -41,7 +41,11 @@ internal sealed partial class RerunPreflight(RerunOptions options)
         var experiment = attempt.Experiment;
         if (needs.HasFlag(StageNeeds.AgentExecutable))
         {
-            Once(experiment, "agent", () => RequireExecutable(options.AgentPath, "AgentNotFound", "-AgentPath"));
+            Once(experiment, "agent", () =>
+            {
+                RequireExecutable(options.AgentPath, "AgentNotFound", "-AgentPath");
+                RequireRunnableHere(options.AgentPath, "-AgentPath");
+            });
         }
 
         if (needs.HasFlag(StageNeeds.JudgeExecutable))
@@ -49,6 +53,7 @@ internal sealed partial class RerunPreflight(RerunOptions options)
             Once(experiment, "judge", () =>
             {
                 RequireExecutable(options.JudgePath, "JudgeNotFound", "-JudgePath");
+                RequireRunnableHere(options.JudgePath, "-JudgePath");
                 if (!File.Exists(options.JudgeSystemPromptPath))
                 {
                     throw new ScyllaException("JudgeSystemPromptNotFound", ScyllaErrorKind.NotFound,
@@ -132,6 +137,44 @@ internal sealed partial class RerunPreflight(RerunOptions options)
         }
     }
 
+    /// <summary>
+    /// As root, claude refuses <c>--dangerously-skip-permissions</c> (exit 1, one line on stderr) unless IS_SANDBOX=1:
+    /// every run would fail. A CLI that names itself Claude Code is asked once, with an empty prompt that never reaches
+    /// the API.
+    /// </summary>
+    private static void RequireRunnableHere(string executable, string parameter)
+    {
+        if (OperatingSystem.IsWindows() || GetEffectiveUserId() != 0
+            || Environment.GetEnvironmentVariable("IS_SANDBOX") == "1"
+            || !AgentRun.Version(executable).Contains("Claude Code", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var probe = Directory.CreateTempSubdirectory("scylla-root-probe-");
+        try
+        {
+            var stderr = Path.Combine(probe.FullName, "stderr");
+            ProcessRunner.Run(executable, ["--print", "--dangerously-skip-permissions", string.Empty], probe.FullName,
+                Path.Combine(probe.FullName, "stdout"), stderr, TimeSpan.FromSeconds(30), CancellationToken.None,
+                standardInput: string.Empty);
+            var refusal = File.ReadAllText(stderr).Trim();
+            if (refusal.Contains("cannot be used with root/sudo privileges", StringComparison.Ordinal))
+            {
+                throw new ScyllaException("AgentRefusesRoot", ScyllaErrorKind.InvalidOperation,
+                    $"'{executable}' refuses to run as root with --dangerously-skip-permissions "
+                    + $"(\"{RateLimits.Printable(refusal)}\"), so every run would fail. Set IS_SANDBOX=1 in the "
+                    + "environment when this is a sandbox (a container or VM of its own), or run as a non-root user; "
+                    + $"check {parameter}.",
+                    executable);
+            }
+        }
+        finally
+        {
+            probe.Delete(recursive: true);
+        }
+    }
+
     private static bool IsExecutableFile(string path) => File.Exists(path)
         && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
 
@@ -154,6 +197,9 @@ internal sealed partial class RerunPreflight(RerunOptions options)
             throw verdict;
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUserId();
 
     [LibraryImport("libc", EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Access(string path, int mode);

@@ -86,15 +86,8 @@ internal static class RerunStages
         _ => [WriteResults],
     };
 
-    private static void ArchiveExisting(RunAttempt a)
-    {
-        foreach (var existing in a.Experiment.TierDirectories(a.Run.Tier)
-            .Select(d => Path.Combine(d.Directory, a.Run.Subtest, Experiment.RunDirectoryName(a.Run.RunNumber)))
-            .Where(Path.Exists).ToList())
-        {
-            a.ArchivePath = Archive(a, existing);
-        }
-    }
+    private static void ArchiveExisting(RunAttempt a) =>
+        a.ArchivePath = RunArchive.ArchiveRun(a.Experiment, a.Run.Tier, a.Run.Subtest, a.Run.RunNumber);
 
     private static string Archive(RunAttempt a, string runDirectory) =>
         RunArchive.Archive(runDirectory, RepositorySession.ArchiveRun);
@@ -171,28 +164,28 @@ internal static class RerunStages
         }
     }
 
+    /// <summary>Why the agent's result is no work to judge (docs/claude-cli-contract.md); null when it is.</summary>
     private static ScyllaException? AgentFailure(ScyllaRun run, AgentResult agent)
     {
-        if (RateLimits.DetectForAgent(agent.Stdout, agent.Stderr) is { } limit)
-        {
-            return new RateLimitException("agent", limit) { ResetAt = RateLimitReset.From(agent.Stdout + "\n" + agent.Stderr, DateTimeOffset.UtcNow) };
-        }
-
-        var quoted = RateLimits.Printable(agent.Stderr.Trim());
+        var outcome = agent.Outcome;
+        var ownLines = agent.Stderr.Split('\n').Where(line => !line.StartsWith('+')); // not bash's trace of replay.sh
+        var quoted = RateLimits.Printable(string.Join('\n', ownLines).Trim());
         var stderr = quoted.Length > 0 ? ": " + quoted[..Math.Min(quoted.Length, 500)] : string.Empty;
-        if (agent.IsInfrastructureFailure)
+        return outcome.Kind switch
         {
-            return new ScyllaException("AgentInfrastructureFailure", ScyllaErrorKind.InvalidOperation,
-                $"The agent of {run.RunId} ended without reaching the API (exit code -1, no tokens){stderr}. The attempt was archived.");
-        }
-
-        if (agent.ExitCode != 0 && agent.Stdout.Trim().Length == 0)
-        {
-            return new ScyllaException("AgentFailed", ScyllaErrorKind.InvalidOperation,
-                $"The agent of {run.RunId} exited with code {agent.ExitCode} and wrote no output{stderr}. The attempt was archived.");
-        }
-
-        return null;
+            AgentOutcomeKind.RateLimited => new RateLimitException("agent", outcome.Message)
+            {
+                ResetAt = RateLimitReset.From(agent.Stdout + "\n" + agent.Stderr, DateTimeOffset.UtcNow),
+            },
+            AgentOutcomeKind.InfrastructureFailure => new ScyllaException("AgentInfrastructureFailure",
+                ScyllaErrorKind.InvalidOperation, $"The agent of {run.RunId} did no work "
+                + $"({RateLimits.Printable(outcome.Message)}){stderr}. The attempt was archived; "
+                + "re-run it once the API answers."),
+            AgentOutcomeKind.AgentFailure => new ScyllaException("AgentFailed", ScyllaErrorKind.InvalidOperation,
+                $"The agent of {run.RunId} exited with code {agent.ExitCode} and wrote no output{stderr}. "
+                + "The attempt was archived."),
+            _ => null,
+        };
     }
 
     private static void PromoteToCompleted(RunAttempt a)
@@ -216,6 +209,14 @@ internal static class RerunStages
         if (File.Exists(path))
         {
             return; // the prompt the earlier judges saw: every slot of a run is judged on the same text
+        }
+
+        if (a.Agent == null && !RunClassifier.IsValidAgentResult(Path.Combine(a.AgentDirectory, RunFolder.Result), []))
+        {
+            // A resume at the judges: only an agent's real work is judged (docs/claude-cli-contract.md, "Outcomes").
+            throw new ScyllaException("AgentResultInvalid", ScyllaErrorKind.InvalidOperation,
+                $"{a.Run.RunId} has no agent result of real work (agent/result.json), so its judges cannot run; "
+                + "re-run its agent.");
         }
 
         var output = a.Agent?.Stdout ?? ReadIfExists(Path.Combine(a.AgentDirectory, RunFolder.Output));
