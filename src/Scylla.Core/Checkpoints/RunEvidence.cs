@@ -37,14 +37,14 @@ internal static class RunEvidence
 
         var issues = new List<ScanIssue>();
         var classification = RunClassifier.Classify(path, experiment.Config.JudgeModels.Count);
-        if (!RunClassifier.IsValidAgentResult(Path.Combine(path, "agent", "result.json"), issues))
+        if (!RunClassifier.IsValidAgentResult(Path.Combine(path, RunFolder.Agent, RunFolder.Result), issues))
         {
             const string invalid = "agent/result.json is missing, unreadable or an infrastructure failure";
             return (RunOnDisk.AgentNotDone, false, invalid);
         }
 
-        var stdout = ReadOrEmpty(path, "stdout.log", "output.txt");
-        if (RateLimits.DetectForAgent(stdout, ReadOrEmpty(path, "stderr.log")) is { } limit)
+        var stdout = ReadOrEmpty(path, RunFolder.Stdout, RunFolder.Output);
+        if (RateLimits.DetectForAgent(stdout, ReadOrEmpty(path, RunFolder.Stderr)) is { } limit)
         {
             return (RunOnDisk.AgentNotDone, false, $"the agent was rate-limited ({limit})");
         }
@@ -54,7 +54,7 @@ internal static class RunEvidence
             return (RunOnDisk.Judged, passed, passed ? "judged and passed" : "judged and not passed");
         }
 
-        return File.Exists(Path.Combine(path, "run_result.json"))
+        return File.Exists(Path.Combine(path, RunFolder.RunResult))
             ? (RunOnDisk.AgentDone, false, "run_result.json is unreadable or has no judge_passed")
             : (RunOnDisk.AgentDone, false, "the agent finished and the run is not judged");
     }
@@ -64,7 +64,7 @@ internal static class RunEvidence
     {
         foreach (var name in names)
         {
-            var file = Path.Combine(runDirectory, "agent", name);
+            var file = Path.Combine(runDirectory, RunFolder.Agent, name);
             try
             {
                 return SmallFile.ReadText(file);

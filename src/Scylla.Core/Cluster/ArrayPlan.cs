@@ -36,7 +36,10 @@ public sealed record ArrayPlan
 
     public string Folder => Path.Combine(SubmissionsFolder(ExperimentPath), SubmissionId);
 
-    public string PlanPath => Path.Combine(Folder, "plan.json");
+    /// <summary>The plan's file in its submission folder.</summary>
+    public const string FileName = "plan.json";
+
+    public string PlanPath => Path.Combine(Folder, FileName);
 
     public static string SubmissionsFolder(string experimentPath) =>
         Path.Combine(experimentPath, ".scylla", FolderName);

@@ -29,7 +29,7 @@ public static class ClusterActivity
             ArrayPlan plan;
             try
             {
-                plan = ArrayPlan.Read(Path.Combine(submission, "plan.json"));
+                plan = ArrayPlan.Read(Path.Combine(submission, ArrayPlan.FileName));
             }
             catch (ScyllaException)
             {

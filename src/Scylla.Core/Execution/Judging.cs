@@ -75,10 +75,11 @@ public static partial class Judging
         {
             for (var attempt = 1; ; attempt++)
             {
-                var outcome = ProcessRunner.Run(judgeExecutable, arguments, workingDirectory, Path.Combine(slotDirectory, "stdout.log"), Path.Combine(slotDirectory, "stderr.log"),
+                var outcome = ProcessRunner.Run(judgeExecutable, arguments, workingDirectory,
+                    Path.Combine(slotDirectory, RunFolder.Stdout), Path.Combine(slotDirectory, RunFolder.Stderr),
                     timeout, cancellationToken, attempt == 1 ? prompt : prompt + ParseReminder);
-                stdout = AgentRun.ReadBounded(Path.Combine(slotDirectory, "stdout.log"));
-                stderr = AgentRun.ReadBounded(Path.Combine(slotDirectory, "stderr.log"));
+                stdout = AgentRun.ReadBounded(Path.Combine(slotDirectory, RunFolder.Stdout));
+                stderr = AgentRun.ReadBounded(Path.Combine(slotDirectory, RunFolder.Stderr));
                 if (outcome.TimedOut)
                 {
                     throw new InvalidOperationException($"Judge timed out after {timeout.TotalSeconds:0} seconds");
@@ -104,8 +105,8 @@ public static partial class Judging
                 try
                 {
                     var judgment = ParseVerdict(response);
-                    File.WriteAllText(Path.Combine(slotDirectory, "response.txt"), response);
-                    AgentRun.WriteJson(Path.Combine(slotDirectory, "judgment.json"), judgment.ToJson());
+                    File.WriteAllText(Path.Combine(slotDirectory, RunFolder.Response), response);
+                    AgentRun.WriteJson(Path.Combine(slotDirectory, RunFolder.Judgment), judgment.ToJson());
                     WriteSlotFiles(slotDirectory, judgeExecutable, arguments, model,
                         new JsonObject
                         {
@@ -121,7 +122,7 @@ public static partial class Judging
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or IOException)
         {
-            File.WriteAllText(Path.Combine(slotDirectory, "error.log"), $"Judge failed: {e.Message}\n");
+            File.WriteAllText(Path.Combine(slotDirectory, RunFolder.ErrorLog), $"Judge failed: {e.Message}\n");
             WriteSlotFiles(slotDirectory, judgeExecutable, arguments, model, new JsonObject
             {
                 ["judge_duration_seconds"] = 0.0, ["measured_at"] = Now(), ["failed"] = true, ["error"] = e.Message });
@@ -129,8 +130,8 @@ public static partial class Judging
         }
         finally
         {
-            DeleteIfEmpty(Path.Combine(slotDirectory, "stdout.log"));
-            DeleteIfEmpty(Path.Combine(slotDirectory, "stderr.log"));
+            DeleteIfEmpty(Path.Combine(slotDirectory, RunFolder.Stdout));
+            DeleteIfEmpty(Path.Combine(slotDirectory, RunFolder.Stderr));
         }
     }
 
@@ -281,8 +282,9 @@ public static partial class Judging
     private static void WriteSlotFiles(string slotDirectory, string judgeExecutable, IEnumerable<string> arguments,
         string model, JsonObject timing)
     {
-        File.WriteAllText(Path.Combine(slotDirectory, "MODEL.md"), $"# Judge Model Information\n\n**Model**: {model}\n**Claude Code Version**: {AgentRun.Version(judgeExecutable)}\n**Timestamp**: {Now()}\n");
-        var replay = Path.Combine(slotDirectory, "replay.sh");
+        File.WriteAllText(Path.Combine(slotDirectory, RunFolder.Model),
+            $"# Judge Model Information\n\n**Model**: {model}\n**Claude Code Version**: {AgentRun.Version(judgeExecutable)}\n**Timestamp**: {Now()}\n");
+        var replay = Path.Combine(slotDirectory, RunFolder.Replay);
         var command = string.Join(' ',
             new[] { judgeExecutable }.Concat(arguments).Select(Workspaces.WorkspaceManager.ShellQuote));
         File.WriteAllText(replay, "#!/usr/bin/env bash\n"
@@ -290,9 +292,9 @@ public static partial class Judging
             + "set -euo pipefail\n"
             + "JUDGE_DIR=\"$(cd \"$(dirname \"${BASH_SOURCE[0]}\")\" && pwd)\"\n"
             + "cd \"$JUDGE_DIR/../..\"\n"
-            + $"{command} < judge_prompt.md\n");
+            + $"{command} < {RunFolder.JudgePrompt}\n");
         AgentRun.MakeExecutable(replay);
-        AgentRun.WriteJson(Path.Combine(slotDirectory, "timing.json"), timing);
+        AgentRun.WriteJson(Path.Combine(slotDirectory, RunFolder.Timing), timing);
     }
 
     /// <summary>What a judge's call amounts to: the agent's classifier over its stream.</summary>

@@ -5,6 +5,7 @@ using Scylla.Core.Experiments;
 using Scylla.Core.Workspaces;
 
 using Scylla.Core.IO;
+using Scylla.Core.Runs;
 
 namespace Scylla.Core.Execution;
 
@@ -67,7 +68,7 @@ internal sealed partial class RerunPreflight(RerunOptions options)
             var run = attempt.Run;
             var runFolder = Experiment.RunDirectoryName(run.RunNumber);
             var replaces = experiment.TierDirectories(run.Tier)
-                .Select(d => Path.Combine(d.Directory, run.Subtest, runFolder, "workspace")).ToList();
+                .Select(d => Path.Combine(d.Directory, run.Subtest, runFolder, RunFolder.Workspace)).ToList();
             (attempt.WorkspacePlan, attempt.Repository) = WorkspacePlan.Make(experiment, run.Tier, run.Subtest,
                 run.RunNumber, attempt.HomeIn(Experiment.InProgressFolder), options.Workspace, replaces);
             attempt.Subtest = attempt.WorkspacePlan.Definition;
@@ -91,7 +92,7 @@ internal sealed partial class RerunPreflight(RerunOptions options)
     /// <summary>The task prompt: the experiment's own copy (<c>prompt.md</c>), else <c>task_prompt_file</c> relative to it.</summary>
     private static string TaskPrompt(Experiment experiment)
     {
-        var copy = Path.Combine(experiment.Path, "prompt.md");
+        var copy = Path.Combine(experiment.Path, RunFolder.Prompt);
         var configured = Path.Combine(experiment.Path, experiment.Config.TaskPromptFile);
         return File.Exists(copy) ? SmallFile.ReadText(copy)
             : File.Exists(configured) ? SmallFile.ReadText(configured)
@@ -106,7 +107,7 @@ internal sealed partial class RerunPreflight(RerunOptions options)
     /// </summary>
     public string? AgentWork(RunAttempt attempt)
     {
-        if (File.Exists(Path.Combine(attempt.RunDirectory, "judge_prompt.md")))
+        if (File.Exists(Path.Combine(attempt.RunDirectory, RunFolder.JudgePrompt)))
         {
             return string.Empty;
         }

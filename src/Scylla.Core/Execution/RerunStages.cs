@@ -96,7 +96,7 @@ internal static class RerunStages
     {
         a.RunDirectory = a.HomeIn(Experiment.InProgressFolder);
         Directory.CreateDirectory(a.AgentDirectory);
-        Directory.CreateDirectory(Path.Combine(a.RunDirectory, "judge"));
+        Directory.CreateDirectory(Path.Combine(a.RunDirectory, RunFolder.Judge));
     }
 
     /// <summary>
@@ -106,7 +106,7 @@ internal static class RerunStages
     private static void CreateConfiguredWorkspace(RunAttempt a)
     {
         a.Repository!.Create(a.WorkspacePlan!, a.CancellationToken);
-        var manifest = Path.Combine(Path.GetDirectoryName(a.RunDirectory)!, "config_manifest.json");
+        var manifest = Path.Combine(Path.GetDirectoryName(a.RunDirectory)!, RunFolder.ConfigManifest);
         if (!File.Exists(manifest))
         {
             AgentRun.WriteJson(manifest, new JsonObject
@@ -123,9 +123,9 @@ internal static class RerunStages
     /// <summary><c>task_prompt.md</c>: an absolute link to the experiment's <c>prompt.md</c>, else a copy.</summary>
     private static void LinkTaskPrompt(RunAttempt a)
     {
-        var link = Path.Combine(a.RunDirectory, "task_prompt.md");
+        var link = Path.Combine(a.RunDirectory, RunFolder.TaskPrompt);
         File.Delete(link);
-        var source = Path.Combine(a.Experiment.Path, "prompt.md");
+        var source = Path.Combine(a.Experiment.Path, RunFolder.Prompt);
         if (File.Exists(source))
         {
             File.CreateSymbolicLink(link, Path.GetFullPath(source));
@@ -139,7 +139,8 @@ internal static class RerunStages
     private static void PrepareAgent(RunAttempt a)
     {
         var config = a.Experiment.Config;
-        a.AgentCommand = AgentRun.Command(a.Options.AgentPath, config, a.Subtest!, Path.Combine(a.AgentDirectory, "prompt.md"));
+        var agentPrompt = Path.Combine(a.AgentDirectory, RunFolder.Prompt);
+        a.AgentCommand = AgentRun.Command(a.Options.AgentPath, config, a.Subtest!, agentPrompt);
         AgentRun.Prepare(a.AgentDirectory, a.Workspace, AgentRun.PromptText(a.TaskPrompt!, config.ThinkingMode), a.AgentCommand);
     }
 
@@ -204,13 +205,13 @@ internal static class RerunStages
 
     private static void WriteJudgePrompt(RunAttempt a)
     {
-        var path = Path.Combine(a.RunDirectory, "judge_prompt.md");
+        var path = Path.Combine(a.RunDirectory, RunFolder.JudgePrompt);
         if (File.Exists(path))
         {
             return; // the prompt the earlier judges saw: every slot of a run is judged on the same text
         }
 
-        if (a.Agent == null && !RunClassifier.IsValidAgentResult(Path.Combine(a.AgentDirectory, "result.json"), []))
+        if (a.Agent == null && !RunClassifier.IsValidAgentResult(Path.Combine(a.AgentDirectory, RunFolder.Result), []))
         {
             // A resume at the judges: only an agent's real work is judged (docs/claude-cli-contract.md, "Outcomes").
             throw new ScyllaException("AgentResultInvalid", ScyllaErrorKind.InvalidOperation,
@@ -218,7 +219,7 @@ internal static class RerunStages
                 + "re-run its agent.");
         }
 
-        var output = a.Agent?.Stdout ?? ReadIfExists(Path.Combine(a.AgentDirectory, "output.txt"));
+        var output = a.Agent?.Stdout ?? ReadIfExists(Path.Combine(a.AgentDirectory, RunFolder.Output));
         File.WriteAllText(path, Judging.BuildPrompt(a.Experiment.Path, a.TaskPrompt!, output, a.Patch!));
     }
 
@@ -226,12 +227,13 @@ internal static class RerunStages
     private static void ExecuteJudges(RunAttempt a)
     {
         var models = a.Experiment.Config.JudgeModels;
-        var prompt = SmallFile.ReadText(Path.Combine(a.RunDirectory, "judge_prompt.md"));
+        var prompt = SmallFile.ReadText(Path.Combine(a.RunDirectory, RunFolder.JudgePrompt));
         var stopwatch = Stopwatch.StartNew();
         var fresh = new System.Collections.Concurrent.ConcurrentDictionary<int, Judgment>();
         JudgeResultArchive.ArchiveSlots(a.RunDirectory, a.JudgeSlots); // a Failed slot's files stay readable in .failed/
         ForEachAtOnce(a.JudgeSlots, a.Options.JudgeThrottleLimit, slot => fresh[slot] = Judging.RunSlot(
-            Path.Combine(a.RunDirectory, "judge", $"judge_{slot:00}"), a.Options.JudgePath, models[slot - 1],
+            Path.Combine(a.RunDirectory, RunFolder.Judge, RunFolder.JudgeSlot(slot)), a.Options.JudgePath,
+                models[slot - 1],
             a.Options.JudgeSystemPromptPath, prompt, a.RunDirectory, a.Options.JudgeTimeout, a.CancellationToken));
 
         var onDisk = RunResults.ReadJudges(a.RunDirectory, models).ToDictionary(j => j.Slot);
@@ -247,8 +249,9 @@ internal static class RerunStages
 
         a.Consensus = Judging.Consensus(a.Judges.Select(j => j.Judgment).ToList());
         a.JudgeSeconds = stopwatch.Elapsed.TotalSeconds;
-        AgentRun.WriteJson(Path.Combine(a.RunDirectory, "judge", "result.json"), a.Consensus.ToJson(withCriteria: false));
-        AgentRun.WriteJson(Path.Combine(a.RunDirectory, "judge", "timing.json"),
+        AgentRun.WriteJson(Path.Combine(a.RunDirectory, RunFolder.Judge, RunFolder.Result),
+            a.Consensus.ToJson(withCriteria: false));
+        AgentRun.WriteJson(Path.Combine(a.RunDirectory, RunFolder.Judge, RunFolder.Timing),
             new JsonObject { ["judge_duration_seconds"] = a.JudgeSeconds, ["measured_at"] = Judging.Now() });
     }
 
@@ -266,7 +269,8 @@ internal static class RerunStages
             return;
         }
 
-        if (a.Consensus != null && RunResults.ReadObject(Path.Combine(a.RunDirectory, "run_result.json")) is { } runResult)
+        var runResultPath = Path.Combine(a.RunDirectory, RunFolder.RunResult);
+        if (a.Consensus != null && RunResults.ReadObject(runResultPath) is { } runResult)
         {
             // Unlike upstream, the per-judge list and the judge time follow the new consensus.
             var agentSeconds = runResult["agent_duration_seconds"]?.GetValue<double>() ?? 0;

@@ -1,4 +1,5 @@
 using Scylla.Core.Experiments;
+using Scylla.Core.Runs;
 using Scylla.Core.Workspaces;
 
 namespace Scylla.Core.Execution;
@@ -9,7 +10,7 @@ public static class RunArchive
     /// <summary>Archives <paramref name="runDirectory"/> as <c>.failed/run_NN</c>, else <c>run_NN_failed_1</c>, <c>_2</c>, ...; returns the new path.</summary>
     public static string Archive(string runDirectory, Action<string, string> move)
     {
-        var failed = Path.Combine(Path.GetDirectoryName(runDirectory)!, ".failed");
+        var failed = Path.Combine(Path.GetDirectoryName(runDirectory)!, RunFolder.Archive);
         Directory.CreateDirectory(failed);
         var name = Path.GetFileName(runDirectory);
         var target = Enumerable.Range(0, int.MaxValue)

@@ -36,9 +36,9 @@ internal sealed class RunAttempt
     /// <summary>The run folder; it moves when the attempt starts afresh and when the phase layout promotes it.</summary>
     public string RunDirectory { get; set; }
 
-    public string Workspace => Path.Combine(RunDirectory, "workspace");
+    public string Workspace => Path.Combine(RunDirectory, RunFolder.Workspace);
 
-    public string AgentDirectory => Path.Combine(RunDirectory, "agent");
+    public string AgentDirectory => Path.Combine(RunDirectory, RunFolder.Agent);
 
     public string? ArchivePath { get; set; }
 

@@ -32,9 +32,9 @@ public static class RunResults
         ["judge_grade"] = consensus.Grade,
         ["judge_reasoning"] = consensus.Reasoning,
         ["judges"] = JudgesJson(judges),
-        ["workspace_path"] = Path.Combine(runDirectory, "workspace"),
-        ["logs_path"] = Path.Combine(runDirectory, "agent"),
-        ["command_log_path"] = Path.Combine(runDirectory, "agent", "command_log.json"),
+        ["workspace_path"] = Path.Combine(runDirectory, RunFolder.Workspace),
+        ["logs_path"] = Path.Combine(runDirectory, RunFolder.Agent),
+        ["command_log_path"] = Path.Combine(runDirectory, RunFolder.Agent, RunFolder.CommandLog),
         ["criteria_scores"] = consensus.CriteriaScores?.DeepClone() ?? new JsonObject(),
     };
 
@@ -54,14 +54,14 @@ public static class RunResults
     /// <summary>Writes <c>run_result.json</c>, <c>report.json</c> and <c>report.md</c>.</summary>
     public static void Write(string runDirectory, string runId, JsonObject runResult)
     {
-        AgentRun.WriteJson(Path.Combine(runDirectory, "run_result.json"), runResult);
+        AgentRun.WriteJson(Path.Combine(runDirectory, RunFolder.RunResult), runResult);
         var score = runResult["judge_score"]!.GetValue<double>();
         var passed = runResult["judge_passed"]!.GetValue<bool>();
 
         // cost_usd, duration_seconds and run_number default to 0, as HEAD's reader of run_result.json does
         var cost = Seconds(runResult, "cost_usd");
         var duration = Seconds(runResult, "duration_seconds");
-        AgentRun.WriteJson(Path.Combine(runDirectory, "report.json"), new JsonObject
+        AgentRun.WriteJson(Path.Combine(runDirectory, RunFolder.ReportJson), new JsonObject
         {
             ["run_number"] = runResult["run_number"]?.DeepClone() ?? 0,
             ["score"] = score,
@@ -73,7 +73,7 @@ public static class RunResults
         });
         var judges = (runResult["judges"] as JsonArray ?? []).OfType<JsonObject>()
             .Select(j => $"| {j["judge_number"]} | {j["model"]} | {j["score"]?.GetValue<double>():0.000} | {j["grade"]} | [judgment](./judge/judge_{j["judge_number"]!.GetValue<int>():00}/judgment.json) |");
-        File.WriteAllText(Path.Combine(runDirectory, "report.md"), string.Join('\n',
+        File.WriteAllText(Path.Combine(runDirectory, RunFolder.ReportMarkdown), string.Join('\n',
         [
             $"# Run Report: {runId}", "",
             "| | |", "|---|---|",
@@ -95,11 +95,12 @@ public static class RunResults
         var entries = new List<JudgeEntry>();
         for (var k = 1; k <= judgeModels.Count; k++)
         {
-            var slot = Path.Combine(runDirectory, "judge", $"judge_{k:00}");
-            var judgment = ReadObject(Path.Combine(slot, "judgment.json"));
+            var slot = Path.Combine(runDirectory, RunFolder.Judge, RunFolder.JudgeSlot(k));
+            var judgment = ReadObject(Path.Combine(slot, RunFolder.Judgment));
             if (judgment?["score"] is JsonValue score && score.TryGetValue(out double value))
             {
-                entries.Add(new JudgeEntry(k, ModelOf(Path.Combine(slot, "MODEL.md")) ?? judgeModels[k - 1], new Judgment(
+                entries.Add(new JudgeEntry(k, ModelOf(Path.Combine(slot, RunFolder.Model)) ?? judgeModels[k - 1],
+                    new Judgment(
                     value,
                     judgment["passed"]?.GetValueKind() == JsonValueKind.True,
                     Grades.FromScore(Math.Clamp(value, 0, 1)),
@@ -119,22 +120,25 @@ public static class RunResults
     /// </summary>
     public static JsonObject Regenerate(string runDirectory, int runNumber, IReadOnlyList<string> judgeModels)
     {
-        var agentDirectory = Path.Combine(runDirectory, "agent");
-        var agentResultPath = Path.Combine(agentDirectory, "result.json");
+        var agentDirectory = Path.Combine(runDirectory, RunFolder.Agent);
+        var agentResultPath = Path.Combine(agentDirectory, RunFolder.Result);
         if (!File.Exists(agentResultPath))
         {
-            var stdoutPath = File.Exists(Path.Combine(agentDirectory, "stdout.log")) ? Path.Combine(agentDirectory, "stdout.log") : Path.Combine(agentDirectory, "output.txt");
+            var stdoutPath = Path.Combine(agentDirectory,
+                File.Exists(Path.Combine(agentDirectory, RunFolder.Stdout)) ? RunFolder.Stdout : RunFolder.Output);
             var stdout = SmallFile.ReadText(stdoutPath);
-            var stderr = File.Exists(Path.Combine(agentDirectory, "stderr.log")) ? SmallFile.ReadText(Path.Combine(agentDirectory, "stderr.log")) : string.Empty;
-            var commands = ReadObject(Path.Combine(agentDirectory, "command_log.json"))?["commands"] as JsonArray ?? [];
+            var stderr = File.Exists(Path.Combine(agentDirectory, RunFolder.Stderr))
+                ? SmallFile.ReadText(Path.Combine(agentDirectory, RunFolder.Stderr)) : string.Empty;
+            var commands = ReadObject(Path.Combine(agentDirectory, RunFolder.CommandLog))?["commands"] as JsonArray
+                ?? [];
             var agentCommand = commands.OfType<JsonObject>().FirstOrDefault(c => c["command"]?[0]?.ToString().Contains("claude", StringComparison.Ordinal) == true) ?? commands.OfType<JsonObject>().LastOrDefault();
             var exitCode = agentCommand?["exit_code"] is JsonValue e && e.TryGetValue(out int code) ? code : 0;
             AgentRun.WriteJson(agentResultPath, AgentResult.Parse(exitCode, stdout, stderr).ToJson());
         }
 
-        var judgeResultPath = Path.Combine(runDirectory, "judge", "result.json");
+        var judgeResultPath = Path.Combine(runDirectory, RunFolder.Judge, RunFolder.Result);
         var judgeResult = ReadObject(judgeResultPath) ?? RebuildConsensus(runDirectory, judgeModels, judgeResultPath);
-        var runResultPath = Path.Combine(runDirectory, "run_result.json");
+        var runResultPath = Path.Combine(runDirectory, RunFolder.RunResult);
         if (ReadObject(runResultPath) is { } existing)
         {
             return existing;
@@ -142,7 +146,7 @@ public static class RunResults
 
         judgeResult = judgeResult
             ?? throw new ScyllaException("JudgeResultMissing", ScyllaErrorKind.InvalidOperation,
-                $"'{Path.Combine(runDirectory, "judge", "result.json")}' is missing, so run_result.json cannot be rebuilt from the logs. Re-run the judges with -JudgeOnly.", runDirectory);
+                $"'{Path.Combine(runDirectory, RunFolder.Judge, RunFolder.Result)}' is missing, so run_result.json cannot be rebuilt from the logs. Re-run the judges with -JudgeOnly.", runDirectory);
         var agentJson = ReadObject(agentResultPath)!;
         var agent = new AgentResult(
             agentJson["exit_code"] is JsonValue x && x.TryGetValue(out int exit) ? exit : 1,
@@ -151,10 +155,12 @@ public static class RunResults
             TokenStats.From(agentJson["token_stats"]),
             agentJson["cost_usd"] is JsonValue c && c.TryGetValue(out double cost) ? cost : 0.0,
             agentJson["api_calls"] is JsonValue a && a.TryGetValue(out int calls) ? calls : 0);
-        var agentSeconds = Seconds(ReadObject(Path.Combine(agentDirectory, "timing.json")), "agent_duration_seconds");
-        var judgeSeconds = ReadObject(Path.Combine(runDirectory, "judge", "timing.json")) is { } judgeTiming
+        var agentSeconds = Seconds(ReadObject(Path.Combine(agentDirectory, RunFolder.Timing)),
+            "agent_duration_seconds");
+        var judgeSeconds = ReadObject(Path.Combine(runDirectory, RunFolder.Judge, RunFolder.Timing)) is { } judgeTiming
             ? Seconds(judgeTiming, "judge_duration_seconds")
-            : Enumerable.Range(1, judgeModels.Count).Sum(k => Seconds(ReadObject(Path.Combine(runDirectory, "judge", $"judge_{k:00}", "timing.json")), "judge_duration_seconds"));
+            : Enumerable.Range(1, judgeModels.Count).Sum(k => Seconds(ReadObject(Path.Combine(runDirectory,
+                RunFolder.Judge, RunFolder.JudgeSlot(k), RunFolder.Timing)), "judge_duration_seconds"));
         var score = judgeResult["score"] is JsonValue s && s.TryGetValue(out double sc) ? sc : 0.0;
         var consensus = new Judgment(
             score,

@@ -21,7 +21,7 @@ internal static class RerunDecision
         {
             return !agentValid ? throw Refusal("AgentResultInvalid", $"{run.RunId} has no valid agent result, so its " +
                     "judges cannot run; re-run its agent (without -JudgeOnly) instead.")
-                : open.Count == 0 && !File.Exists(Path.Combine(run.Path, "judge", "result.json"))
+                : open.Count == 0 && !File.Exists(Path.Combine(run.Path, RunFolder.Judge, RunFolder.Result))
                     ? (RerunAction.Regenerate, []) // every slot judged, the consensus lost: rebuilt from the slots
                 : open.Count == 0 ? throw Refusal("NothingToJudge",
                     $"Every judge slot of {run.RunId} is complete; there is nothing to re-judge.")

@@ -19,10 +19,10 @@ namespace Scylla.Core.Results;
 /// </summary>
 public static class ResultBuilder
 {
-    public const string ResultFile = "result.json";
+    public const string ResultFile = RunFolder.Result;
     public const string BestSubtestFile = "best_subtest.json";
-    public const string ReportFile = "report.json";
-    public const string ReportMarkdownFile = "report.md";
+    public const string ReportFile = RunFolder.ReportJson;
+    public const string ReportMarkdownFile = RunFolder.ReportMarkdown;
     public const string SummaryFile = "summary.md";
     public const string TierComparisonFile = "tier_comparison.json";
     public const string BackupFile = "result.json.backup";

@@ -48,7 +48,7 @@ internal static class ResultRunReader
         var names = DirectoryListing.Read(subtestDirectory, Unreadable(report))?.Directories ?? [];
         foreach (var name in names.Order(StringComparer.Ordinal))
         {
-            var file = Path.Combine(subtestDirectory, name, "run_result.json");
+            var file = Path.Combine(subtestDirectory, name, RunFolder.RunResult);
             if (Experiment.TryParseRunDirectoryName(name, out _) && File.Exists(file)
                 && Read(file, report, keepRecords) is { } run)
             {

@@ -13,17 +13,19 @@ public static class JudgeResultArchive
     /// Returns the new paths.
     /// </summary>
     public static IReadOnlyList<string> Archive(string runDirectory, IEnumerable<int> slots) => Move(runDirectory,
-        SlotMoves(runDirectory, slots).Append((Path.Combine(runDirectory, "run_result.json"), $"{Path.GetFileName(runDirectory)}_run_result", ".json")));
+        SlotMoves(runDirectory, slots).Append((Path.Combine(runDirectory, RunFolder.RunResult),
+            $"{Path.GetFileName(runDirectory)}_run_result", ".json")));
 
     /// <summary>Archives only the slot folders, as <see cref="Archive"/> names them: a slot about to be judged again.</summary>
     public static IReadOnlyList<string> ArchiveSlots(string runDirectory, IEnumerable<int> slots) => Move(runDirectory, SlotMoves(runDirectory, slots));
 
     private static IEnumerable<(string Source, string Name, string Extension)> SlotMoves(string runDirectory, IEnumerable<int> slots) =>
-        slots.Select(k => (Path.Combine(runDirectory, "judge", $"judge_{k:00}"), $"{Path.GetFileName(runDirectory)}_judge_{k:00}", ""));
+        slots.Select(k => (Path.Combine(runDirectory, RunFolder.Judge, RunFolder.JudgeSlot(k)),
+            $"{Path.GetFileName(runDirectory)}_judge_{k:00}", ""));
 
     private static List<string> Move(string runDirectory, IEnumerable<(string Source, string Name, string Extension)> moves)
     {
-        var failed = Path.Combine(Path.GetDirectoryName(runDirectory)!, ".failed");
+        var failed = Path.Combine(Path.GetDirectoryName(runDirectory)!, RunFolder.Archive);
         var archived = new List<string>();
         foreach (var (source, name, extension) in moves.Where(m => Path.Exists(m.Source)))
         {

@@ -22,10 +22,10 @@ public sealed record RunResultValues(
 public static class RunClassifier
 {
     /// <summary>The only names the rules ask about; a listing keeps no other (docs/performance.md).</summary>
-    private static readonly string[] s_runEntries = ["agent", "judge", "run_result.json"];
+    private static readonly string[] s_runEntries = [RunFolder.Agent, RunFolder.Judge, RunFolder.RunResult];
 
     private static readonly string[] s_agentEntries =
-        ["output.txt", "result.json", "timing.json", "command_log.json", "stderr.log"];
+        [RunFolder.Output, RunFolder.Result, RunFolder.Timing, RunFolder.CommandLog, RunFolder.Stderr];
 
     /// <summary>The slot names for each judge count seen so far, grown on demand (a lost race recomputes).</summary>
     private static string[][] s_judgeEntries = [];
@@ -59,12 +59,12 @@ public static class RunClassifier
                 : null;
         }
 
-        var agentDirectory = Path.Combine(runDirectory, "agent");
-        var agent = run.IsDirectory("agent")
+        var agentDirectory = Path.Combine(runDirectory, RunFolder.Agent);
+        var agent = run.IsDirectory(RunFolder.Agent)
             ? DirectoryListing.Read(agentDirectory, unreadable, s_agentEntries) ?? DirectoryListing.Empty
             : DirectoryListing.Empty;
         var status = ClassifyAgentSide(run, agent);
-        var hasAgentResult = agent.Exists("result.json");
+        var hasAgentResult = agent.Exists(RunFolder.Result);
 
         // The agent's result can only turn the listings' status into RateLimited or Failed.
         if (!wanted(status) && !(hasAgentResult && (wanted(RunStatus.RateLimited) || wanted(RunStatus.Failed))))
@@ -73,7 +73,7 @@ public static class RunClassifier
         }
 
         var agentResult = hasAgentResult
-            ? ReadAgentResult(Path.Combine(agentDirectory, "result.json"), issues)
+            ? ReadAgentResult(Path.Combine(agentDirectory, RunFolder.Result), issues)
             : default;
         if (agentResult.NoWork is { } noWork)
         {
@@ -98,8 +98,8 @@ public static class RunClassifier
         }
 
         var agentValid = agentResult.Valid;
-        var judgeDirectory = Path.Combine(runDirectory, "judge");
-        var judge = agentValid && run.IsDirectory("judge")
+        var judgeDirectory = Path.Combine(runDirectory, RunFolder.Judge);
+        var judge = agentValid && run.IsDirectory(RunFolder.Judge)
             ? DirectoryListing.Read(judgeDirectory, unreadable, JudgeEntries(judgeCount)) ?? DirectoryListing.Empty
             : DirectoryListing.Empty;
         var slots = new JudgeSlotStatus[judgeCount];
@@ -108,7 +108,8 @@ public static class RunClassifier
             slots[k - 1] = ClassifySlot(agentValid, judge, runDirectory, k, issues);
         }
 
-        var result = run.Exists("run_result.json") ? ReadRunResult(Path.Combine(runDirectory, "run_result.json"), issues) : null;
+        var result = run.Exists(RunFolder.RunResult) ? ReadRunResult(Path.Combine(runDirectory, RunFolder.RunResult),
+            issues) : null;
         var why = status == RunStatus.Completed ? null
             : agentValid && slots.Length > 0 && !slots.Contains(JudgeSlotStatus.Complete) && slots.Contains(JudgeSlotStatus.Failed)
                 ? JudgeFailure(runDirectory, Array.IndexOf(slots, JudgeSlotStatus.Failed) + 1)
@@ -131,7 +132,7 @@ public static class RunClassifier
         return grown[judgeCount];
     }
 
-    private static string SlotName(int slot) => $"judge_{slot:00}";
+    private static string SlotName(int slot) => RunFolder.JudgeSlot(slot);
 
     /// <summary>Every slot <c>AgentFailed</c>: nothing may judge a run without a valid agent result.</summary>
     private static JudgeSlotStatus[] NoSlots(int judgeCount) =>
@@ -141,19 +142,19 @@ public static class RunClassifier
     private static string JudgeFailure(string runDirectory, int slot)
     {
         var slotPath = $"judge/judge_{slot:00}";
-        return File.Exists(Path.Combine(runDirectory, "judge", $"judge_{slot:00}", "error.log"))
+        return File.Exists(Path.Combine(runDirectory, RunFolder.Judge, RunFolder.JudgeSlot(slot), RunFolder.ErrorLog))
             ? $"Judge infrastructure failure: no valid judgment ({slotPath}/error.log)"
             : $"Invalid verdict: no valid judgment ({slotPath}/judgment.json)";
     }
 
     private static RunStatus ClassifyAgentSide(DirectoryListing run, DirectoryListing agent)
     {
-        var hasOutput = agent.Exists("output.txt") && agent.Size("output.txt") > 0;
-        var hasAgentResult = agent.Exists("result.json");
-        var hasRunResult = run.Exists("run_result.json");
-        var hasTimingAndLog = agent.Exists("timing.json") && agent.Exists("command_log.json");
+        var hasOutput = agent.Exists(RunFolder.Output) && agent.Size(RunFolder.Output) > 0;
+        var hasAgentResult = agent.Exists(RunFolder.Result);
+        var hasRunResult = run.Exists(RunFolder.RunResult);
+        var hasTimingAndLog = agent.Exists(RunFolder.Timing) && agent.Exists(RunFolder.CommandLog);
 
-        if (hasOutput && hasAgentResult && run.Exists("judge") && hasRunResult)
+        if (hasOutput && hasAgentResult && run.Exists(RunFolder.Judge) && hasRunResult)
         {
             return RunStatus.Completed;
         }
@@ -163,12 +164,12 @@ public static class RunClassifier
             return RunStatus.Results;
         }
 
-        if (agent.Exists("stderr.log") && !hasOutput)
+        if (agent.Exists(RunFolder.Stderr) && !hasOutput)
         {
             return RunStatus.Failed;
         }
 
-        if (run.Exists("agent") && (!agent.Exists("output.txt") || !hasTimingAndLog))
+        if (run.Exists(RunFolder.Agent) && (!agent.Exists(RunFolder.Output) || !hasTimingAndLog))
         {
             return RunStatus.Partial;
         }
@@ -189,7 +190,8 @@ public static class RunClassifier
             return JudgeSlotStatus.Missing;
         }
 
-        return IsValidJudgment(Path.Combine(runDirectory, "judge", slotName, "judgment.json"), issues) ? JudgeSlotStatus.Complete : JudgeSlotStatus.Failed;
+        return IsValidJudgment(Path.Combine(runDirectory, RunFolder.Judge, slotName, RunFolder.Judgment), issues)
+            ? JudgeSlotStatus.Complete : JudgeSlotStatus.Failed;
     }
 
     private static RunResultValues? ReadRunResult(string path, List<ScanIssue> issues) => ReadJsonObject(path, issues, root =>

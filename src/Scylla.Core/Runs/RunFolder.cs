@@ -50,6 +50,11 @@ public static class RunFolder
     /// <summary>The agent's command, working folder and exit code.</summary>
     public const string CommandLog = "command_log.json";
 
+    /// <summary>The output of the agent's one command, as upstream's command log names it.</summary>
+    public const string CommandStdout = "cmd_0000_stdout.log";
+
+    public const string CommandStderr = "cmd_0000_stderr.log";
+
     /// <summary>A script that runs the agent, or one judge, again.</summary>
     public const string Replay = "replay.sh";
 

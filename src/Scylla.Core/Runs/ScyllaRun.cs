@@ -61,7 +61,7 @@ public sealed class ScyllaRun
     /// <summary>The tier configuration the run was listed with (given or found beside the experiment), or null.</summary>
     public string? TierConfigPath { get; internal init; }
 
-    public string WorkspacePath => System.IO.Path.Combine(Path, "workspace");
+    public string WorkspacePath => System.IO.Path.Combine(Path, RunFolder.Workspace);
 
     public override string ToString() => RunId;
 }

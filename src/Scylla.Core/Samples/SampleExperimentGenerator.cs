@@ -67,7 +67,7 @@ public static class SampleExperimentGenerator
             ["experiment_id"] = spec.ExperimentId,
             ["task_repo"] = "https://example.invalid/hello-world",
             ["task_commit"] = "0000000000000000000000000000000000000000",
-            ["task_prompt_file"] = "prompt.md",
+            ["task_prompt_file"] = RunFolder.Prompt,
             ["language"] = "python",
             ["models"] = ExperimentConfig.StringArray(["claude-sonnet-4-6"]),
             ["runs_per_subtest"] = spec.RunsPerSubtest,
@@ -80,7 +80,7 @@ public static class SampleExperimentGenerator
             ["thinking_mode"] = "None",
             ["use_containers"] = false,
         });
-        File.WriteAllText(System.IO.Path.Combine(root, "prompt.md"), TaskPrompt);
+        File.WriteAllText(System.IO.Path.Combine(root, RunFolder.Prompt), TaskPrompt);
         if (spec.WithRepository)
         {
             var commit = CreateRepository(System.IO.Path.Combine(root, "repo"));
@@ -140,7 +140,8 @@ public static class SampleExperimentGenerator
     {
         Directory.CreateDirectory(System.IO.Path.Combine(path, "blocks"));
         File.WriteAllText(System.IO.Path.Combine(path, "blocks", "B01-python.md"), "## Python\n\nWrite plain, idiomatic Python 3.\n");
-        File.WriteAllText(System.IO.Path.Combine(path, "tiers.yaml"), "tiers:\n" + string.Concat(TierId.All.Select(t => $"  {t}:\n    name: \"Sample {t}\"\n    description: \"Sample tier {t}\"\n    tools_enabled: null\n    delegation_enabled: false\n")));
+        File.WriteAllText(System.IO.Path.Combine(path, TierCatalog.TiersFile), "tiers:\n"
+            + string.Concat(TierId.All.Select(t => $"  {t}:\n    name: \"Sample {t}\"\n    description: \"Sample tier {t}\"\n    tools_enabled: null\n    delegation_enabled: false\n")));
         foreach (var tier in tiers)
         {
             var folder = Directory.CreateDirectory(System.IO.Path.Combine(path, "subtests", tier.ToLowerInvariant())).FullName;
@@ -163,18 +164,20 @@ public static class SampleExperimentGenerator
             return;
         }
 
-        var agent = System.IO.Path.Combine(runDirectory, "agent");
+        var agent = System.IO.Path.Combine(runDirectory, RunFolder.Agent);
         Directory.CreateDirectory(agent);
-        WriteWorkspace(System.IO.Path.Combine(runDirectory, "workspace"), workspaceFiles);
-        File.WriteAllText(System.IO.Path.Combine(agent, "prompt.md"), TaskPrompt);
+        WriteWorkspace(System.IO.Path.Combine(runDirectory, RunFolder.Workspace), workspaceFiles);
+        File.WriteAllText(System.IO.Path.Combine(agent, RunFolder.Prompt), TaskPrompt);
         if (status == RunStatus.Partial)
         {
-            File.WriteAllText(System.IO.Path.Combine(agent, "replay.sh"), "#!/bin/bash\nclaude --print agent/prompt.md");
+            File.WriteAllText(System.IO.Path.Combine(agent, RunFolder.Replay),
+                "#!/bin/bash\nclaude --print agent/prompt.md");
             return;
         }
 
-        WriteJson(System.IO.Path.Combine(agent, "timing.json"), new JsonObject { ["agent_duration_seconds"] = 12.5, ["measured_at"] = "2026-01-20T06:13:51+00:00" });
-        WriteJson(System.IO.Path.Combine(agent, "command_log.json"), new JsonObject
+        WriteJson(System.IO.Path.Combine(agent, RunFolder.Timing), new JsonObject { ["agent_duration_seconds"] = 12.5,
+            ["measured_at"] = "2026-01-20T06:13:51+00:00" });
+        WriteJson(System.IO.Path.Combine(agent, RunFolder.CommandLog), new JsonObject
         {
             ["generated_at"] = "2026-01-20T06:13:51+00:00",
             ["total_commands"] = 1,
@@ -182,11 +185,11 @@ public static class SampleExperimentGenerator
             {
                 ["timestamp"] = "2026-01-20T06:13:51+00:00",
                 ["command"] = ExperimentConfig.StringArray(["claude", "--print", "--output-format", "json", "agent/prompt.md"]),
-                ["cwd"] = System.IO.Path.Combine(runDirectory, "workspace"),
+                ["cwd"] = System.IO.Path.Combine(runDirectory, RunFolder.Workspace),
                 ["env_vars"] = new JsonObject(),
                 ["exit_code"] = status is RunStatus.Failed or RunStatus.RateLimited ? 1 : 0,
-                ["stdout_file"] = "cmd_0000_stdout.log",
-                ["stderr_file"] = "cmd_0000_stderr.log",
+                ["stdout_file"] = RunFolder.CommandStdout,
+                ["stderr_file"] = RunFolder.CommandStderr,
                 ["duration_seconds"] = 12.5,
             }),
         });
@@ -194,8 +197,8 @@ public static class SampleExperimentGenerator
         {
             // What claude --output-format json prints when a usage cap stops it: exit code 1, no tokens.
             var limited = "{\"type\": \"result\", \"subtype\": \"error\", \"is_error\": true, \"result\": \"You've hit your limit \\u00b7 resets 4pm (America/Los_Angeles)\"}";
-            File.WriteAllText(System.IO.Path.Combine(agent, "output.txt"), limited);
-            WriteJson(System.IO.Path.Combine(agent, "result.json"), new JsonObject
+            File.WriteAllText(System.IO.Path.Combine(agent, RunFolder.Output), limited);
+            WriteJson(System.IO.Path.Combine(agent, RunFolder.Result), new JsonObject
             {
                 ["exit_code"] = 1,
                 ["stdout"] = limited,
@@ -209,17 +212,18 @@ public static class SampleExperimentGenerator
 
         if (status == RunStatus.Failed)
         {
-            File.WriteAllText(System.IO.Path.Combine(agent, "stderr.log"), "+ claude --print agent/prompt.md\nError: the agent process crashed\n");
-            File.WriteAllText(System.IO.Path.Combine(agent, "output.txt"), string.Empty);
+            File.WriteAllText(System.IO.Path.Combine(agent, RunFolder.Stderr),
+                "+ claude --print agent/prompt.md\nError: the agent process crashed\n");
+            File.WriteAllText(System.IO.Path.Combine(agent, RunFolder.Output), string.Empty);
             return;
         }
 
         var stdout = $"{{\"type\": \"result\", \"subtype\": \"success\", \"num_turns\": 4, \"total_cost_usd\": 0.12, \"usage\": {{\"input_tokens\": 30, \"output_tokens\": 600, \"cache_creation_input_tokens\": 2000, \"cache_read_input_tokens\": 9000}}, \"result\": \"Created hello.py\"}}";
-        File.WriteAllText(System.IO.Path.Combine(agent, "output.txt"), stdout);
-        File.WriteAllText(System.IO.Path.Combine(agent, "stdout.log"), stdout);
-        File.WriteAllText(System.IO.Path.Combine(agent, "stderr.log"), "+ claude --print agent/prompt.md\n");
+        File.WriteAllText(System.IO.Path.Combine(agent, RunFolder.Output), stdout);
+        File.WriteAllText(System.IO.Path.Combine(agent, RunFolder.Stdout), stdout);
+        File.WriteAllText(System.IO.Path.Combine(agent, RunFolder.Stderr), "+ claude --print agent/prompt.md\n");
         var tokens = new JsonObject { ["input_tokens"] = 30, ["output_tokens"] = 600, ["cache_creation_tokens"] = 2000, ["cache_read_tokens"] = 9000 };
-        WriteJson(System.IO.Path.Combine(agent, "result.json"), new JsonObject
+        WriteJson(System.IO.Path.Combine(agent, RunFolder.Result), new JsonObject
         {
             ["exit_code"] = 0,
             ["stdout"] = stdout,
@@ -232,13 +236,13 @@ public static class SampleExperimentGenerator
         // What the judges were shown, built as the engine builds it (the patch of the hello.py the workspace holds).
         const string patch = "## Committed Changes\ndiff --git a/hello.py b/hello.py\nnew file mode 100644\n"
             + "--- /dev/null\n+++ b/hello.py\n@@ -0,0 +1 @@\n+print('Hello, World!')";
-        File.WriteAllText(System.IO.Path.Combine(runDirectory, "judge_prompt.md"),
+        File.WriteAllText(System.IO.Path.Combine(runDirectory, RunFolder.JudgePrompt),
             Execution.Judging.BuildPrompt(root, TaskPrompt, stdout, patch));
-        var judges = WriteJudges(System.IO.Path.Combine(runDirectory, "judge"), score, judgeModels);
+        var judges = WriteJudges(System.IO.Path.Combine(runDirectory, RunFolder.Judge), score, judgeModels);
         if (status == RunStatus.Completed)
         {
             var passed = score >= 0.5;
-            WriteJson(System.IO.Path.Combine(runDirectory, "run_result.json"), new JsonObject
+            WriteJson(System.IO.Path.Combine(runDirectory, RunFolder.RunResult), new JsonObject
             {
                 ["run_number"] = runNumber,
                 ["exit_code"] = 0,
@@ -254,9 +258,9 @@ public static class SampleExperimentGenerator
                 ["judge_grade"] = Grades.FromScore(score),
                 ["judge_reasoning"] = "Sample judgment.",
                 ["judges"] = judges,
-                ["workspace_path"] = System.IO.Path.Combine(runDirectory, "workspace"),
+                ["workspace_path"] = System.IO.Path.Combine(runDirectory, RunFolder.Workspace),
                 ["logs_path"] = agent,
-                ["command_log_path"] = System.IO.Path.Combine(agent, "command_log.json"),
+                ["command_log_path"] = System.IO.Path.Combine(agent, RunFolder.CommandLog),
                 ["criteria_scores"] = new JsonObject(),
             });
         }
@@ -267,7 +271,7 @@ public static class SampleExperimentGenerator
         var entries = new JsonArray();
         for (var k = 1; k <= judgeModels.Length; k++)
         {
-            var slot = System.IO.Path.Combine(judgeDirectory, $"judge_{k:00}");
+            var slot = System.IO.Path.Combine(judgeDirectory, RunFolder.JudgeSlot(k));
             Directory.CreateDirectory(slot);
             var judgment = new JsonObject
             {
@@ -278,9 +282,11 @@ public static class SampleExperimentGenerator
                 ["is_valid"] = true,
                 ["criteria_scores"] = null,
             };
-            WriteJson(System.IO.Path.Combine(slot, "judgment.json"), judgment);
-            File.WriteAllText(System.IO.Path.Combine(slot, "MODEL.md"), $"# Judge Model Information\n\n**Model**: {judgeModels[k - 1]}\n");
-            WriteJson(System.IO.Path.Combine(slot, "timing.json"), new JsonObject { ["judge_duration_seconds"] = 10.0, ["measured_at"] = "2026-01-20T06:14:51+00:00" });
+            WriteJson(System.IO.Path.Combine(slot, RunFolder.Judgment), judgment);
+            File.WriteAllText(System.IO.Path.Combine(slot, RunFolder.Model),
+                $"# Judge Model Information\n\n**Model**: {judgeModels[k - 1]}\n");
+            WriteJson(System.IO.Path.Combine(slot, RunFolder.Timing),
+                new JsonObject { ["judge_duration_seconds"] = 10.0, ["measured_at"] = "2026-01-20T06:14:51+00:00" });
             entries.Add(new JsonObject
             {
                 ["model"] = judgeModels[k - 1],
@@ -292,14 +298,15 @@ public static class SampleExperimentGenerator
             });
         }
 
-        WriteJson(System.IO.Path.Combine(judgeDirectory, "result.json"), new JsonObject
+        WriteJson(System.IO.Path.Combine(judgeDirectory, RunFolder.Result), new JsonObject
         {
             ["score"] = score,
             ["passed"] = score >= 0.5,
             ["grade"] = Grades.FromScore(score),
             ["reasoning"] = "Sample judgment.",
         });
-        WriteJson(System.IO.Path.Combine(judgeDirectory, "timing.json"), new JsonObject { ["judge_duration_seconds"] = 30.0, ["measured_at"] = "2026-01-20T06:14:51+00:00" });
+        WriteJson(System.IO.Path.Combine(judgeDirectory, RunFolder.Timing),
+            new JsonObject { ["judge_duration_seconds"] = 30.0, ["measured_at"] = "2026-01-20T06:14:51+00:00" });
         return entries;
     }
 

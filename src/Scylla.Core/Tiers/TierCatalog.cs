@@ -24,6 +24,9 @@ public sealed record SubtestFile(string Tier, string Id, string FilePath)
 /// <summary>The tier configuration directory (<c>tiers.yaml</c>, <c>subtests/</c>, <c>blocks/</c>, <c>agents/</c>, <c>skills/</c>).</summary>
 public sealed class TierCatalog
 {
+    /// <summary>The tier definitions in a tier configuration directory.</summary>
+    public const string TiersFile = "tiers.yaml";
+
     private readonly Dictionary<string, IReadOnlyList<SubtestFile>> _subtests = new(StringComparer.Ordinal);
 
     private TierCatalog(string? directory, TierCatalogSource source)
@@ -174,7 +177,8 @@ public sealed class TierCatalog
     /// <summary>Reads and validates <c>tiers.yaml</c> (formats.md §8.4): every tier T0..T6 with a name and a description.</summary>
     public IReadOnlyDictionary<string, TierDefinition> LoadTierDefinitions()
     {
-        var path = Path.Combine(Directory ?? throw NoDefinitions(null, "no tier configuration directory is known"), "tiers.yaml");
+        var path = Path.Combine(Directory ?? throw NoDefinitions(null, "no tier configuration directory is known"),
+            TiersFile);
         JsonNode? yaml;
         try
         {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Scylla.Core.Experiments;
 using Scylla.Core.Json;
 using Scylla.Core.Tiers;
+using Scylla.Core.Runs;
 
 namespace Scylla.Core.Workspaces;
 
@@ -26,9 +27,10 @@ public static class Inheritance
                 continue;
             }
 
-            var manifest = tierDirectories.Select(d => Path.Combine(d, best, "config_manifest.json")).FirstOrDefault(File.Exists)
+            var manifest = tierDirectories.Select(d => Path.Combine(d, best,
+                RunFolder.ConfigManifest)).FirstOrDefault(File.Exists)
                 ?? tierDirectories.SelectMany(d => Directory.GetDirectories(d).Order(StringComparer.Ordinal))
-                    .Select(d => Path.Combine(d, "config_manifest.json")).FirstOrDefault(File.Exists);
+                    .Select(d => Path.Combine(d, RunFolder.ConfigManifest)).FirstOrDefault(File.Exists);
             if (manifest != null && ReadObject(manifest)?["resources"] is JsonObject resources)
             {
                 SubtestDefinition.ValidateResourceNames(manifest, resources);
@@ -61,13 +63,13 @@ public static class Inheritance
     /// <summary><c>result.json</c>'s <c>best_subtest</c>; when that is empty, <c>best_subtest.json</c>'s <c>winning_subtest</c>.</summary>
     private static string? BestSubtest(string tierDirectory)
     {
-        var best = ReadObject(Path.Combine(tierDirectory, "result.json"))?["best_subtest"];
+        var best = ReadObject(Path.Combine(tierDirectory, RunFolder.Result))?["best_subtest"];
         if (best?.GetValueKind() == JsonValueKind.String && best.GetValue<string>().Length > 0)
         {
             return best.GetValue<string>();
         }
 
-        var winner = ReadObject(Path.Combine(tierDirectory, "best_subtest.json"))?["winning_subtest"];
+        var winner = ReadObject(Path.Combine(tierDirectory, Results.ResultBuilder.BestSubtestFile))?["winning_subtest"];
         return winner?.GetValueKind() == JsonValueKind.String ? winner.GetValue<string>() : null;
     }
 

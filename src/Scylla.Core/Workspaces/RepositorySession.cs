@@ -2,6 +2,7 @@ using System.Text;
 using LibGit2Sharp;
 using Scylla.Core.Experiments;
 using Scylla.Core.IO;
+using Scylla.Core.Runs;
 
 namespace Scylla.Core.Workspaces;
 
@@ -147,8 +148,8 @@ public sealed class RepositorySession : IDisposable
     /// </summary>
     public static void MoveRun(string from, string to)
     {
-        var admin = WorktreeRegistrations.IsLive(Path.Combine(from, "workspace"))
-            ? WorktreeRegistrations.AdminDirectoryOf(Path.Combine(from, "workspace"))
+        var admin = WorktreeRegistrations.IsLive(Path.Combine(from, RunFolder.Workspace))
+            ? WorktreeRegistrations.AdminDirectoryOf(Path.Combine(from, RunFolder.Workspace))
             : null;
         var locked = admin == null ? null : Path.Combine(admin, "locked");
         if (locked != null)
@@ -160,7 +161,7 @@ public sealed class RepositorySession : IDisposable
         Directory.Move(from, to);
         if (admin != null)
         {
-            File.WriteAllText(Path.Combine(admin, "gitdir"), Path.Combine(to, "workspace", ".git") + "\n");
+            File.WriteAllText(Path.Combine(admin, "gitdir"), Path.Combine(to, RunFolder.Workspace, ".git") + "\n");
             File.Delete(locked!);
         }
     }
@@ -171,7 +172,7 @@ public sealed class RepositorySession : IDisposable
     /// </summary>
     public static void ArchiveRun(string from, string to)
     {
-        WorktreeRegistrations.Unregister(Path.Combine(from, "workspace"));
+        WorktreeRegistrations.Unregister(Path.Combine(from, RunFolder.Workspace));
         Directory.Move(from, to);
     }
 
@@ -243,8 +244,8 @@ public sealed class RepositorySession : IDisposable
 
         var patch = _repository.Diff.Compare<Patch>(parent.Tree, head.Tree);
         var text = string.Concat(patch
-            .Where(p => p.Path is not ("CLAUDE.md" or ".claude")
-                && !p.Path.StartsWith(".claude/", StringComparison.Ordinal))
+            .Where(p => p.Path is not (WorkspaceConfigurator.InstructionsFile or WorkspaceConfigurator.SettingsFolder)
+                && !p.Path.StartsWith(WorkspaceConfigurator.SettingsFolder + "/", StringComparison.Ordinal))
             .Select(p => p.Patch));
         if (text.Length == 0)
         {
@@ -310,14 +311,14 @@ public sealed class RepositorySession : IDisposable
     private static void CommitConfiguration(Repository worktree, Signature signature)
     {
         var root = worktree.Info.WorkingDirectory;
-        if (File.Exists(Path.Combine(root, "CLAUDE.md")))
+        if (File.Exists(Path.Combine(root, WorkspaceConfigurator.InstructionsFile)))
         {
-            Commands.Stage(worktree, "CLAUDE.md");
+            Commands.Stage(worktree, WorkspaceConfigurator.InstructionsFile);
         }
 
-        if (Directory.Exists(Path.Combine(root, ".claude")))
+        if (Directory.Exists(Path.Combine(root, WorkspaceConfigurator.SettingsFolder)))
         {
-            Commands.Stage(worktree, ".claude/*");
+            Commands.Stage(worktree, WorkspaceConfigurator.SettingsFolder + "/*");
         }
 
         if (worktree.Diff.Compare<TreeChanges>(worktree.Head.Tip.Tree, DiffTargets.Index).Count > 0)
@@ -331,7 +332,8 @@ public sealed class RepositorySession : IDisposable
     /// </summary>
     private void CommitConfigurationWithGit(string workspace, Signature signature)
     {
-        var existing = new[] { "CLAUDE.md", ".claude" }.Where(p => Path.Exists(Path.Combine(workspace, p))).ToList();
+        var existing = new[] { WorkspaceConfigurator.InstructionsFile,
+            WorkspaceConfigurator.SettingsFolder }.Where(p => Path.Exists(Path.Combine(workspace, p))).ToList();
         if (existing.Count == 0)
         {
             return;
@@ -378,7 +380,7 @@ public sealed class RepositorySession : IDisposable
             .Append(Line("git", "-C", baseRepository, "worktree", "add", "-b", branch, workspace, commit))
             .Append(Line("git", "-C", workspace, "checkout", commit))
             .ToString();
-        var path = Path.Combine(runDirectory, "worktree_create.sh");
+        var path = Path.Combine(runDirectory, RunFolder.WorktreeScript);
         AtomicFile.WriteAllText(path, script);
         if (!OperatingSystem.IsWindows())
         {
@@ -398,7 +400,7 @@ public sealed class RepositorySession : IDisposable
             relative = relative[1..];
         }
 
-        return relative.Length == 4 && relative[3] == "workspace"
+        return relative.Length == 4 && relative[3] == RunFolder.Workspace
             && Tiers.TierId.IsValid(relative[0]) && Tiers.TierId.IsValidSubtestId(relative[1])
             && Experiment.TryParseRunDirectoryName(relative[2], out var run)
             ? (relative[0], relative[1], run)

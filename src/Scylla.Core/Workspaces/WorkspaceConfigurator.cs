@@ -12,14 +12,20 @@ namespace Scylla.Core.Workspaces;
 /// </summary>
 public sealed class WorkspaceConfigurator(string tierConfigDirectory, bool thinkingEnabled, InstructionWording wording)
 {
+    /// <summary>The agent's instructions in the workspace.</summary>
+    public const string InstructionsFile = "CLAUDE.md";
+
+    /// <summary>The agent's settings, skills and sub-agents in the workspace.</summary>
+    public const string SettingsFolder = ".claude";
+
     /// <summary>Configures <paramref name="workspace"/>; <paramref name="mergedParents"/> is T5's inherited resources, if any.</summary>
     public void Prepare(string workspace, SubtestDefinition subtest, JsonObject? mergedParents)
     {
         if (subtest.Tier == "T0" && subtest.Id is "00" or "01")
         {
             // The prompt-free baselines: no CLAUDE.md and no .claude/ at all, even those of the task repository.
-            File.Delete(Path.Combine(workspace, "CLAUDE.md"));
-            var claudeDirectory = Path.Combine(workspace, ".claude");
+            File.Delete(Path.Combine(workspace, InstructionsFile));
+            var claudeDirectory = Path.Combine(workspace, SettingsFolder);
             if (Directory.Exists(claudeDirectory))
             {
                 Directory.Delete(claudeDirectory, recursive: true);
@@ -111,15 +117,15 @@ public sealed class WorkspaceConfigurator(string tierConfigDirectory, bool think
 
     private void WriteSettings(string workspace, SubtestDefinition subtest)
     {
-        Directory.CreateDirectory(Path.Combine(workspace, ".claude"));
-        File.WriteAllText(Path.Combine(workspace, ".claude", "settings.json"), SettingsJson(subtest));
+        Directory.CreateDirectory(Path.Combine(workspace, SettingsFolder));
+        File.WriteAllText(Path.Combine(workspace, SettingsFolder, "settings.json"), SettingsJson(subtest));
     }
 
     private void CreateResources(string workspace, JsonObject resources, string suffix)
     {
         if (resources["skills"] is JsonObject skills)
         {
-            var folder = Directory.CreateDirectory(Path.Combine(workspace, ".claude", "skills")).FullName;
+            var folder = Directory.CreateDirectory(Path.Combine(workspace, SettingsFolder, "skills")).FullName;
             var skillDirectories = Strings(skills["categories"]).SelectMany(c => Subdirectories(Path.Combine(tierConfigDirectory, "skills", c)))
                 .Concat(Strings(skills["names"]).Select(n => Subdirectories(Path.Combine(tierConfigDirectory, "skills")).Select(c => Path.Combine(c, n)).FirstOrDefault(Directory.Exists)))
                 .OfType<string>();
@@ -131,7 +137,7 @@ public sealed class WorkspaceConfigurator(string tierConfigDirectory, bool think
 
         if (resources["agents"] is JsonObject agents)
         {
-            var folder = Directory.CreateDirectory(Path.Combine(workspace, ".claude", "agents")).FullName;
+            var folder = Directory.CreateDirectory(Path.Combine(workspace, SettingsFolder, "agents")).FullName;
             var agentFiles = Levels(agents).SelectMany(level => Files(Path.Combine(tierConfigDirectory, "agents", $"L{level}"), "*.md"))
                 .Concat(Strings(agents["names"]).Select(n => Subdirectories(Path.Combine(tierConfigDirectory, "agents")).Order(StringComparer.Ordinal).Select(l => Path.Combine(l, n)).FirstOrDefault(File.Exists)))
                 .OfType<string>();
@@ -144,7 +150,7 @@ public sealed class WorkspaceConfigurator(string tierConfigDirectory, bool think
         var claudeMd = resources.ContainsKey("claude_md") ? ComposeClaudeMd(resources["claude_md"] as JsonObject, suffix) : suffix;
         if (!string.IsNullOrEmpty(claudeMd))
         {
-            File.WriteAllText(Path.Combine(workspace, "CLAUDE.md"), claudeMd);
+            File.WriteAllText(Path.Combine(workspace, InstructionsFile), claudeMd);
         }
     }
 

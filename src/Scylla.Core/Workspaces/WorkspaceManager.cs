@@ -1,5 +1,6 @@
 using Scylla.Core.Experiments;
 using Scylla.Core.Tiers;
+using Scylla.Core.Runs;
 
 namespace Scylla.Core.Workspaces;
 
@@ -41,7 +42,7 @@ public static class WorkspaceManager
     {
         Experiment.ValidateIds(tier, subtest);
         var (runDirectory, _) = experiment.LocateRun(tier, subtest, runNumber);
-        var replaces = options.Force ? [Path.Combine(runDirectory, "workspace")] : Array.Empty<string>();
+        var replaces = options.Force ? [Path.Combine(runDirectory, RunFolder.Workspace)] : Array.Empty<string>();
         var (plan, session) = WorkspacePlan.Make(experiment, tier, subtest, runNumber, runDirectory, options, replaces);
         using (session)
         {

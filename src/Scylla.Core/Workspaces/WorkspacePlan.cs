@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Scylla.Core.Experiments;
 using Scylla.Core.Tiers;
+using Scylla.Core.Runs;
 
 namespace Scylla.Core.Workspaces;
 
@@ -30,7 +31,7 @@ public sealed class WorkspacePlan
 
     public string RunDirectory { get; }
 
-    public string WorkspacePath => Path.Combine(RunDirectory, "workspace");
+    public string WorkspacePath => Path.Combine(RunDirectory, RunFolder.Workspace);
 
     public SubtestDefinition Definition { get; private init; } = null!;
 
@@ -66,7 +67,7 @@ public sealed class WorkspacePlan
         var wording = string.IsNullOrEmpty(options.InstructionTemplatePath)
             ? InstructionWording.Default
             : InstructionWording.Load(options.InstructionTemplatePath);
-        var workspace = Path.Combine(runDirectory, "workspace");
+        var workspace = Path.Combine(runDirectory, RunFolder.Workspace);
         if (!replaces.Any(r => WorktreeRegistrations.SamePath(r, workspace)))
         {
             RequireEmptyFolder(runDirectory, workspace);
