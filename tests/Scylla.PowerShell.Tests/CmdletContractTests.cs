@@ -17,10 +17,10 @@ public sealed class CmdletContractTests : IDisposable
     {
         Assert.Equal(
             [
-                "Export-ScyllaReport", "Get-ScyllaCheckpoint", "Get-ScyllaExperiment", "Get-ScyllaRerunPlan", "Get-ScyllaRun", "Get-ScyllaWorkspace",
-                "Invoke-ScyllaRerun",
-                "New-ScyllaSampleExperiment", "New-ScyllaWorkspace", "Remove-ScyllaWorkspace", "Repair-ScyllaCheckpoint",
-                "Reset-ScyllaRun", "Set-ScyllaCheckpoint", "Submit-ScyllaRerun", "Update-ScyllaResult",
+                "Export-ScyllaReport", "Get-ScyllaCheckpoint", "Get-ScyllaExperiment", "Get-ScyllaRerunPlan",
+                "Get-ScyllaRun", "Get-ScyllaWorkspace", "Invoke-ScyllaRerun", "New-ScyllaSampleExperiment",
+                "New-ScyllaWorkspace", "Remove-ScyllaWorkspace", "Repair-ScyllaCheckpoint", "Reset-ScyllaRun",
+                "Set-ScyllaCheckpoint", "Submit-ScyllaRerun", "Update-ScyllaResult",
             ],
             RunspaceHost.CmdletTypes.Select(t => (CmdletAttribute)t.GetCustomAttributes(typeof(CmdletAttribute), false)[0]).Select(a => $"{a.VerbName}-{a.NounName}").Order());
         Assert.All(RunspaceHost.CmdletTypes, t => Assert.NotEmpty(t.GetCustomAttributes(typeof(OutputTypeAttribute), false)));

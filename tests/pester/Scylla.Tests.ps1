@@ -15,7 +15,10 @@ BeforeAll {
 Describe 'The module' {
     It 'exports exactly the intended cmdlets' {
         (Get-Command -Module Scylla).Name | Sort-Object |
-            Should -Be @('Export-ScyllaReport', 'Get-ScyllaCheckpoint', 'Get-ScyllaExperiment', 'Get-ScyllaRerunPlan', 'Get-ScyllaRun', 'Get-ScyllaWorkspace', 'Invoke-ScyllaRerun', 'New-ScyllaSampleExperiment', 'New-ScyllaWorkspace', 'Remove-ScyllaWorkspace', 'Repair-ScyllaCheckpoint', 'Reset-ScyllaRun', 'Set-ScyllaCheckpoint', 'Submit-ScyllaRerun', 'Update-ScyllaResult')
+            Should -Be @('Export-ScyllaReport', 'Get-ScyllaCheckpoint', 'Get-ScyllaExperiment', 'Get-ScyllaRerunPlan',
+                'Get-ScyllaRun', 'Get-ScyllaWorkspace', 'Invoke-ScyllaRerun', 'New-ScyllaSampleExperiment',
+                'New-ScyllaWorkspace', 'Remove-ScyllaWorkspace', 'Repair-ScyllaCheckpoint', 'Reset-ScyllaRun',
+                'Set-ScyllaCheckpoint', 'Submit-ScyllaRerun', 'Update-ScyllaResult')
     }
 }
 
