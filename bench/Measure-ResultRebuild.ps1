@@ -7,6 +7,8 @@
         (a) Get-ScyllaRun <experiment> | Measure-Object
         (b) Update-ScyllaResult <experiment>         (reads every run_result.json, writes every result file)
         (c) Get-ScyllaExperiment <experiment>        (a run scan plus a read of every run_result.json)
+    and the peak resident memory of a fresh pwsh running each of (b) and (c) once, from /usr/bin/time -f %M, next to
+    that of a fresh pwsh that only imports the module (target for (b): under 200 MiB at 21,000 runs).
         ./build.sh build
         dotnet pwsh -NoProfile bench/Measure-ResultRebuild.ps1 -Runs 21000
 #>
@@ -52,3 +54,20 @@ function Row([string] $Measure, [double] $Seconds) {
 Row 'Get-ScyllaRun | Measure-Object' $scan
 Row "Update-ScyllaResult ($written files, result.json $([math]::Round($resultSize, 1)) MB)" $rebuild
 Row 'Get-ScyllaExperiment' $status
+
+# Peak memory of a whole process, as /usr/bin/time reports it (KiB), for one call in a fresh pwsh.
+function Measure-PeakMiB([string] $Command) {
+    $pwsh = Join-Path $PSHOME 'pwsh'
+    $module = (Resolve-Path $ModulePath).ProviderPath
+    $script = "Import-Module '$module'; $Command | Out-Null"
+    $report = & /usr/bin/time -f '%M' $pwsh -NoProfile -NonInteractive -Command $script 2>&1 | Select-Object -Last 1
+    [math]::Round([double]"$report" / 1024, 0)
+}
+
+if (Test-Path /usr/bin/time) {
+    $baseline = Measure-PeakMiB '$null'
+    foreach ($command in "Update-ScyllaResult '$experiment'", "Get-ScyllaExperiment '$experiment'") {
+        [pscustomobject]@{ Process = $command -replace " '.*'$"; Runs = $count; PeakMiB = Measure-PeakMiB $command
+            ImportOnlyMiB = $baseline }
+    }
+}

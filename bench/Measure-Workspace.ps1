@@ -2,17 +2,18 @@
 .SYNOPSIS
     New-ScyllaWorkspace against `git worktree add` plus the same configuration commit (docs/performance.md).
 .DESCRIPTION
-    Builds a repository of -Files files. Then, -Count times in turn: New-ScyllaWorkspace for one run (worktree at the
+    Builds a repository of -Files files (default 20,000) in nested folders, each a few lines long, as a real task
+    repository is. Then, -Count times in turn: New-ScyllaWorkspace for one run (worktree at the
     task commit, tier configuration, configuration commit), and the git CLI doing the same work: `git worktree add -b`
     at the task commit, copying in the files the first workspace's configuration commit added, `git add -A` and
     `git commit`. Prints the median time of each and their ratio (target: at most 1.2).
         ./build.sh build
-        dotnet pwsh -NoProfile bench/Measure-Workspace.ps1 -Files 3000
+        dotnet pwsh -NoProfile bench/Measure-Workspace.ps1
 #>
 param(
     [ValidateRange(1, 98)]
-    [int] $Count = 10,
-    [int] $Files = 500,
+    [int] $Count = 6,
+    [int] $Files = 20000,
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/Scylla/Scylla.psd1'),
     [string] $TierConfigPath = (Join-Path $PSScriptRoot '../../shared/fixtures/tier-config')
 )
@@ -23,7 +24,13 @@ $root = Join-Path ([System.IO.Path]::GetTempPath()) "scylla-bench-workspace-$PID
 $experiment = (New-ScyllaSampleExperiment (Join-Path $root 'exp') -TierCount 4 -SubtestCount 1 -RunCount ($Count + 1) `
         -Status Missing).FullName
 $repo = New-Item -ItemType Directory (Join-Path $experiment 'repo')
-foreach ($i in 1..$Files) { Set-Content (Join-Path $repo "file_$i.py") "print($i)`n" }
+# src/pkg_NN/mod_N/file_N.py: 3 levels of folders, 20 packages of 10 modules each, a dozen lines per file.
+$body = (1..12 | ForEach-Object { "def f$_(x):`n    return x + $_`n" }) -join ''
+foreach ($i in 1..$Files) {
+    $folder = Join-Path $repo "src/pkg_$($i % 20)/mod_$($i % 10)"
+    if ($i -le 200) { $null = New-Item -ItemType Directory -Force $folder }
+    [System.IO.File]::WriteAllText((Join-Path $folder "file_$i.py"), "# file $i`n$body")
+}
 git -C $repo init -q -b main
 git -C $repo add -A
 git -C $repo -c user.name=Bench -c user.email=bench@example.invalid commit -q -m 'task commit'

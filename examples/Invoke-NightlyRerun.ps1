@@ -26,7 +26,9 @@
     Severity, lowest first: 0, 2, 4, 3, 1.
 
     Linux, cron (every night at 02:30; cron gives no terminal and no profile, which is how the tests run it):
-        30 2 * * * pwsh -NoProfile -NonInteractive -File /opt/scylla/Invoke-NightlyRerun.ps1 -Root /data/fullruns >>/data/fullruns/nightly.out 2>&1
+        30 2 * * * pwsh -NoProfile -NonInteractive -File /opt/scylla/Invoke-NightlyRerun.ps1 -Root /data/fullruns \
+            >>/data/fullruns/nightly.out 2>&1
+    (one line in the crontab; split here to fit)
 
     Linux, systemd: /etc/systemd/system/scylla-nightly.service
         [Unit]
@@ -34,7 +36,8 @@
         [Service]
         Type=oneshot
         User=researcher
-        ExecStart=/usr/bin/pwsh -NoProfile -NonInteractive -File /opt/scylla/Invoke-NightlyRerun.ps1 -Root /data/fullruns
+        ExecStart=/usr/bin/pwsh -NoProfile -NonInteractive -File /opt/scylla/Invoke-NightlyRerun.ps1 \
+            -Root /data/fullruns
         SuccessExitStatus=2
     and /etc/systemd/system/scylla-nightly.timer, then `systemctl enable --now scylla-nightly.timer`:
         [Unit]
@@ -46,7 +49,7 @@
         WantedBy=timers.target
     `systemctl status scylla-nightly` then shows the summary lines; exit 2 (progressing) counts as success there.
 .EXAMPLE
-    pwsh -NoProfile -NonInteractive -File ./examples/Invoke-NightlyRerun.ps1 -Root ~/fullruns -ThrottleLimit 4 -MaxCost 50
+    pwsh -NoProfile -NonInteractive -File ./examples/Invoke-NightlyRerun.ps1 -Root ~/fullruns -MaxCost 50
 #>
 param(
     # The folder whose sub-folders are experiments.
@@ -106,7 +109,8 @@ function Set-FileAtomically([string] $Path, [string] $Text) {
 }
 
 function Test-Failure($Result) {
-    $Result.Outcome -in 'Failed', 'Interrupted' -or ($Result.Outcome -eq 'Skipped' -and $Result.ErrorId -notin $NotFailures)
+    $Result.Outcome -in 'Failed', 'Interrupted' -or
+    ($Result.Outcome -eq 'Skipped' -and $Result.ErrorId -notin $NotFailures)
 }
 
 # What the night can do for one experiment: the runs to re-run, and the Completed runs whose judge slots to re-run.
@@ -124,7 +128,8 @@ function Invoke-NightlyBatch($Runs, [hashtable] $Options, [switch] $JudgeOnly) {
     if ($JudgeOnly) { $budget.JudgeOnly = $true }
     if ($null -ne $script:costLeft) { $budget.MaxCost = [math]::Max(0, $script:costLeft) }
     if ($null -ne $script:runsLeft) { $budget.MaxRuns = [math]::Max(0, $script:runsLeft) }
-    $results = @($Runs | Invoke-ScyllaRerun @Options @budget -ErrorAction SilentlyContinue -WarningAction SilentlyContinue)
+    $quiet = @{ ErrorAction = 'SilentlyContinue'; WarningAction = 'SilentlyContinue' } # the results say it all
+    $results = @($Runs | Invoke-ScyllaRerun @Options @budget @quiet)
     $ran = @($results | Where-Object Outcome -ne 'Skipped')
     if ($null -ne $script:costLeft) { $script:costLeft -= ($ran | Measure-Object CostUsd -Sum).Sum }
     if ($null -ne $script:runsLeft) { $script:runsLeft -= $ran.Count }
@@ -138,36 +143,55 @@ function Get-Verdict($Status, $Results) {
     'Progressing'
 }
 
+function ConvertTo-XmlText($Text) { [System.Security.SecurityElement]::Escape("$Text") }
+
+# A JUnit test case: <Body> is a <failure> or <skipped> element, or nothing for a pass.
+function Format-TestCase([string] $Suite, [string] $Name, [double] $Seconds, [string] $Body) {
+    $attributes = 'classname="{0}" name="{1}" time="{2:0.###}"' -f
+        (ConvertTo-XmlText $Suite), (ConvertTo-XmlText $Name), $Seconds
+    "    <testcase $attributes>$Body</testcase>"
+}
+
+function Format-Element([string] $Element, [string] $Type, [string] $Message, [string] $Text = '') {
+    $type = if ($Type) { " type=`"$(ConvertTo-XmlText $Type)`"" } else { '' }
+    "<$Element$type message=`"$(ConvertTo-XmlText $Message)`">$(ConvertTo-XmlText $Text)</$Element>"
+}
+
+# One test suite per experiment: a test case per run attempted, and one saying whether the experiment is complete.
 function ConvertTo-JUnit($Night) {
-    $xml = [System.Text.StringBuilder]::new()
-    $escape = { param($Text) [System.Security.SecurityElement]::Escape("$Text") }
-    $tests = ($Night.Experiments | ForEach-Object { $_.Results.Count + 1 } | Measure-Object -Sum).Sum
-    $failures = ($Night.Experiments | ForEach-Object { @($_.Results | Where-Object Failed).Count + [int]($_.Verdict -in 'Failed', 'Stuck') } |
-            Measure-Object -Sum).Sum
-    [void]$xml.AppendLine('<?xml version="1.0" encoding="utf-8"?>')
-    [void]$xml.AppendLine("<testsuites name=`"Scylla nightly re-run`" tests=`"$tests`" failures=`"$failures`" timestamp=`"$($Night.StartedAt)`">")
-    foreach ($experiment in $Night.Experiments) {
-        $name = & $escape $experiment.ExperimentId
-        $failed = @($experiment.Results | Where-Object Failed).Count + [int]($experiment.Verdict -in 'Failed', 'Stuck')
-        [void]$xml.AppendLine("  <testsuite name=`"$name`" tests=`"$($experiment.Results.Count + 1)`" failures=`"$failed`">")
-        foreach ($result in $experiment.Results) {
-            [void]$xml.Append("    <testcase classname=`"$name`" name=`"$(& $escape $result.RunId)`" time=`"$([math]::Round($result.DurationSeconds, 3))`">")
-            if ($result.Failed) { [void]$xml.Append("<failure type=`"$(& $escape $result.ErrorId)`" message=`"$(& $escape $result.ErrorMessage)`"/>") }
-            elseif ($result.Outcome -ne 'Succeeded') { [void]$xml.Append("<skipped message=`"$(& $escape "$($result.Outcome) $($result.ErrorId)")`"/>") }
-            [void]$xml.AppendLine('</testcase>')
-        }
+    $suites = foreach ($experiment in $Night.Experiments) {
+        $suite = $experiment.ExperimentId
+        $cases = @(foreach ($result in $experiment.Results) {
+                $body = if ($result.Failed) { Format-Element failure $result.ErrorId $result.ErrorMessage }
+                elseif ($result.Outcome -ne 'Succeeded') {
+                    Format-Element skipped '' "$($result.Outcome) $($result.ErrorId)"
+                }
+                Format-TestCase $suite $result.RunId $result.DurationSeconds $body
+            })
         $blocking = ($experiment.Blocking | ForEach-Object { "$($_.RunId) $($_.Status) ($($_.Reason))" }) -join "`n"
-        [void]$xml.Append("    <testcase classname=`"$name`" name=`"complete`">")
-        switch ($experiment.Verdict) {
-            'Complete' { }
-            'Progressing' { [void]$xml.Append("<skipped message=`"progressing: $($experiment.Blocking.Count) runs block completion`"/>") }
-            default { [void]$xml.Append("<failure type=`"$($experiment.Verdict)`" message=`"$($experiment.Blocking.Count) runs block completion`">$(& $escape $blocking)</failure>") }
+        $summary = "$($experiment.Blocking.Count) runs block completion"
+        $body = switch ($experiment.Verdict) {
+            'Complete' { '' }
+            'Progressing' { Format-Element skipped '' "progressing: $summary" }
+            default { Format-Element failure $experiment.Verdict $summary $blocking }
         }
-        [void]$xml.AppendLine('</testcase>')
-        [void]$xml.AppendLine('  </testsuite>')
+        $cases += Format-TestCase $suite 'complete' 0 $body
+        $failures = @($cases -match '<failure').Count
+        [pscustomobject]@{ Failures = $failures; Tests = $cases.Count; Text = @(
+                "  <testsuite name=`"$(ConvertTo-XmlText $suite)`" tests=`"$($cases.Count)`" failures=`"$failures`">"
+                $cases
+                '  </testsuite>') -join "`n"
+        }
     }
-    [void]$xml.AppendLine('</testsuites>')
-    $xml.ToString()
+    $tests = ($suites | Measure-Object Tests -Sum).Sum
+    $failures = ($suites | Measure-Object Failures -Sum).Sum
+    @(
+        '<?xml version="1.0" encoding="utf-8"?>'
+        "<testsuites name=`"Scylla nightly re-run`" tests=`"$tests`" failures=`"$failures`" " +
+        "timestamp=`"$($Night.StartedAt)`">"
+        $suites.Text
+        '</testsuites>'
+    ) -join "`n"
 }
 
 try {
@@ -175,30 +199,40 @@ try {
     $started = Get-Date
     $common = @{}
     if ($TierConfigPath) { $common.TierConfigPath = $TierConfigPath }
-    $options = @{ ThrottleLimit = $ThrottleLimit; AgentPath = $AgentPath; JudgePath = $JudgePath; WaitOnRateLimit = $true; MaxRateLimitWait = $MaxRateLimitWait } + $common
+    $options = @{
+        ThrottleLimit = $ThrottleLimit; AgentPath = $AgentPath; JudgePath = $JudgePath
+        WaitOnRateLimit = $true; MaxRateLimitWait = $MaxRateLimitWait
+    } + $common
     $script:costLeft = if ($PSBoundParameters.ContainsKey('MaxCost')) { $MaxCost } else { $null }
     $script:runsLeft = if ($PSBoundParameters.ContainsKey('MaxRuns')) { $MaxRuns } else { $null }
-    $previous = if (Test-Path -LiteralPath $StatePath) { Get-Content -LiteralPath $StatePath -Raw | ConvertFrom-Json -AsHashtable } else { @{} }
-    $folders = @(Get-ChildItem -LiteralPath $Root -Directory | Where-Object { Test-Path (Join-Path $_.FullName 'config/experiment.json') })
+    $previous = @{}
+    if (Test-Path -LiteralPath $StatePath) {
+        $previous = Get-Content -LiteralPath $StatePath -Raw | ConvertFrom-Json -AsHashtable
+    }
+    $folders = @(Get-ChildItem -LiteralPath $Root -Directory |
+            Where-Object { Test-Path (Join-Path $_.FullName 'config/experiment.json') })
     Write-Log "Start: $($folders.Count) experiment(s) under $Root (ThrottleLimit $ThrottleLimit)."
 
     $state = @{}
     $experiments = foreach ($folder in $folders) {
         $path = $folder.FullName
-        $runs = @(Get-ScyllaRun -LiteralPath $path @common -WarningVariable scanWarnings -WarningAction SilentlyContinue)
+        $runs = @(Get-ScyllaRun -LiteralPath $path @common -WarningVariable scanWarnings -WarningAction Ignore)
         foreach ($warning in $scanWarnings) { Write-Log "Warning: $($warning.Message)" }
         $work = Get-NightlyWork $runs
         Write-Log "$path`: $($work.Rerun.Count) run(s) to re-run, $($work.JudgeOnly.Count) to re-judge."
-        $results = @(Invoke-NightlyBatch $work.Rerun $options) + @(Invoke-NightlyBatch $work.JudgeOnly $options -JudgeOnly)
+        $results = @(Invoke-NightlyBatch $work.Rerun $options)
+        $results += @(Invoke-NightlyBatch $work.JudgeOnly $options -JudgeOnly)
         foreach ($result in $results) {
             Write-Log ('{0} {1}: {2} -> {3}{4}' -f $result.ExperimentId, $result.RunId, $result.Action, $result.Outcome,
                 $(if ($result.ErrorId) { " ($($result.ErrorId): $($result.ErrorMessage))" }))
         }
 
-        $status = Get-ScyllaExperiment -LiteralPath $path -PreviousFingerprint $previous[$path] @common -WarningAction SilentlyContinue
+        $status = Get-ScyllaExperiment -LiteralPath $path -PreviousFingerprint $previous[$path] @common `
+            -WarningAction Ignore
         $state[$path] = $status.Fingerprint
         $blocking = @(Get-ScyllaRun -LiteralPath $path @common -WarningAction SilentlyContinue |
-                Where-Object { $_.IsExpected -and ($_.Status -ne 'Completed' -or $_.JudgeSlots -match 'Missing|Failed|AgentFailed') })
+                Where-Object IsExpected |
+                Where-Object { $_.Status -ne 'Completed' -or $_.JudgeSlots -match 'Missing|Failed' })
         [pscustomobject]@{
             ExperimentId       = $status.ExperimentId
             ExperimentPath     = $path
@@ -215,11 +249,14 @@ try {
             Results            = @($results | ForEach-Object {
                     [pscustomobject]@{
                         RunId = $_.RunId; Action = "$($_.Action)"; Outcome = "$($_.Outcome)"; Failed = (Test-Failure $_)
-                        ErrorId = $_.ErrorId; ErrorMessage = $_.ErrorMessage; CostUsd = $_.CostUsd; DurationSeconds = $_.DurationSeconds
+                        ErrorId = $_.ErrorId; ErrorMessage = $_.ErrorMessage; CostUsd = $_.CostUsd
+                        DurationSeconds = $_.DurationSeconds
                     }
                 })
             Blocking           = @($blocking | ForEach-Object {
-                    [pscustomobject]@{ RunId = $_.RunId; Status = "$($_.Status)"; JudgeSlots = $_.JudgeSlots; Reason = $_.Reason }
+                    [pscustomobject]@{
+                        RunId = $_.RunId; Status = "$($_.Status)"; JudgeSlots = $_.JudgeSlots; Reason = $_.Reason
+                    }
                 })
         }
     }
@@ -228,12 +265,14 @@ try {
     $worst = @($ExitCodes.Keys | Where-Object { $_ -in $verdicts }) | Select-Object -Last 1
     $exitCode = if ($worst) { $ExitCodes[$worst] } else { 0 }
     foreach ($experiment in $experiments) {
-        $named = ($experiment.Blocking | Select-Object -First 5 | ForEach-Object { "$($_.RunId) $($_.Status)" }) -join ', '
-        $more = if ($experiment.Blocking.Count -gt 5) { " and $($experiment.Blocking.Count - 5) more" } else { '' }
-        $line = ('{0} {1}: {2}/{3} runs completed, judge slots {4}/{5}; tonight {6} attempted, {7} succeeded, {8} failed, {9} held back, {10} rate-limited{11}' -f
-            $experiment.ExperimentId, $experiment.Verdict, $experiment.Completed, $experiment.ExpectedRuns, $experiment.JudgeSlotsComplete,
-            $experiment.JudgeSlotsExpected, $experiment.Attempted, $experiment.Succeeded, $experiment.FailedRuns, $experiment.HeldBack,
-            $experiment.RateLimited, $(if ($named) { "; blocking: $named$more" }))
+        $e = $experiment
+        $named = ($e.Blocking | Select-Object -First 5 | ForEach-Object { "$($_.RunId) $($_.Status)" }) -join ', '
+        $more = if ($e.Blocking.Count -gt 5) { " and $($e.Blocking.Count - 5) more" } else { '' }
+        $line = "$($e.ExperimentId) $($e.Verdict): $($e.Completed)/$($e.ExpectedRuns) runs completed, " +
+            "judge slots $($e.JudgeSlotsComplete)/$($e.JudgeSlotsExpected); tonight $($e.Attempted) attempted, " +
+            "$($e.Succeeded) succeeded, $($e.FailedRuns) failed, $($e.HeldBack) held back, " +
+            "$($e.RateLimited) rate-limited" +
+            $(if ($named) { "; blocking: $named$more" })
         Write-Output $line
         Write-Log $line
     }

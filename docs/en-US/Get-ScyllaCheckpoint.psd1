@@ -3,7 +3,8 @@
     Description = @'
 Get-ScyllaCheckpoint reads checkpoint.json (versions 2.0, 3.0 and 3.1, with ProjectScylla's migrations) and emits one
 summary per experiment: the version on disk, the experiment's status and state, the config hash, and how many runs are
-recorded as passed, failed or agent_complete. It also says whether the checkpoint is a zombie (IsZombie: status running,
+recorded as passed, failed or agent_complete, rate_limited (run state, no outcome) or not done, adding up to Runs. A
+checkpoint.json that cannot be parsed is read from checkpoint.json.bak, with a warning. It also says whether the checkpoint is a zombie (IsZombie: status running,
 runner gone, heartbeat over 120 s old; see RunnerPid, RunnerAlive, HeartbeatAge) and whether config_hash still matches
 config/experiment.json in either era's hashing (ConfigHashMatches, ConfigHashEra). Runs piped from Get-ScyllaRun are grouped by experiment, so each
 checkpoint is summarized once.

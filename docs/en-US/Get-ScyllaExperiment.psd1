@@ -4,7 +4,8 @@
 Get-ScyllaExperiment emits one object per experiment (or, with -By Tier, -By Subtest or -Tier, one per tier or
 subtest): the id, path and layout; the checkpoint version and status; whether a runner owns it now (a live pid, the
 heartbeat's age) or it is a zombie (status running, a dead pid and a heartbeat older than two minutes); the expected
-runs and how many runs are in each status, counted exactly as Get-ScyllaRun lists them; complete judge slots of those
+runs and how many runs are in each status (RateLimited included, so the counts add up to TotalRuns), counted exactly
+as Get-ScyllaRun lists them; complete judge slots of those
 expected; the pass rate, mean score, cost, tokens and agent and judge time of the runs with a result; and which tiers
 have a best subtest in their result files (what T5 inherits from).
 

@@ -3,7 +3,9 @@
     Description = @'
 Reset-ScyllaRun -FromState <run state> moves the selected runs that are at or past that state (and failed or
 rate_limited runs) back, so the next Invoke-ScyllaRerun resumes at the named stage. A state up to replay_generated
-re-runs the agent: the run goes to pending and its completed_runs entry is removed. A state from agent_complete on
+re-runs the agent: the run goes to pending, its completed_runs entry is removed and its run folder is moved into the
+subtest's .failed/ folder, so Get-ScyllaRun lists it as Missing and a plain Invoke-ScyllaRerun runs it. A state from
+agent_complete on
 keeps the agent's result and re-runs only the judges: the run goes to agent_complete, and its judge slot folders
 (all, or those named by -JudgeSlot) and run_result.json are moved into the subtest's .failed/ folder, never deleted.
 A run whose agent result is missing, invalid or a rate-limit message cannot be re-judged and is reported as an error.

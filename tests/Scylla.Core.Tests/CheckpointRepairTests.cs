@@ -128,15 +128,17 @@ public class CheckpointRepairTests
     }
 
     [Fact]
-    public void A_finished_run_reset_to_pending_stays_pending_until_it_is_run_again()
+    public void A_pending_state_over_a_finished_run_folder_is_corrected_forward()
     {
+        // Our reset archives the folder; a pending state over a finished folder is a contradiction (an older reset).
         using var temp = new TempDirectory();
         var experiment = Fixtures.Generate(temp, [RunStatus.Completed], tiers: 1, subtests: 1, runs: 2);
         CheckpointResetTests.Save(experiment, c => CheckpointReset.ApplyRun(c, "T0", "00", 1, judgeStage: false));
 
-        var changes = Plan(experiment);
+        var change = RunChange(Plan(experiment), "T0/00/run_01");
 
-        Assert.DoesNotContain(changes, c => c.Target == "T0/00/run_01");
+        Assert.Equal(CheckpointChangeDirection.Forward, change.Direction);
+        Assert.StartsWith("report_written/", change.NewValue, StringComparison.Ordinal);
     }
 
     [Fact]

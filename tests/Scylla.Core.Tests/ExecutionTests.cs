@@ -28,8 +28,8 @@ public sealed class ExecutionTests : IDisposable
 
         Assert.Equal(new TokenStats(12, 34, 0, 0), result.Tokens);
         Assert.Equal(1, result.ApiCalls);
-        Assert.False(result.IsInfrastructureFailure);
-        Assert.True(AgentResult.Parse(-1, string.Empty, "crash").IsInfrastructureFailure);
+        Assert.True(result.Outcome.IsRealWork);
+        Assert.Equal(AgentOutcomeKind.InfrastructureFailure, AgentResult.Parse(-1, string.Empty, "crash").Outcome.Kind);
     }
 
     [Theory]

@@ -47,6 +47,20 @@ public sealed class ExperimentStatusTests : IDisposable
     }
 
     [Fact]
+    public void Rate_limited_runs_are_counted_so_the_statuses_add_up_to_every_run()
+    {
+        var path = Fixtures.Generate(_temp, [.. s_pattern, RunStatus.RateLimited], tiers: 1, subtests: 2, runs: 7);
+        var runs = Fixtures.Scan(path);
+
+        var whole = Status(Experiment.Open(path));
+
+        Assert.Equal(runs.Count(r => r.Status == RunStatus.RateLimited), whole.RateLimited);
+        Assert.True(whole.RateLimited > 0);
+        Assert.Equal(whole.TotalRuns,
+            whole.Completed + whole.Missing + whole.Failed + whole.Partial + whole.Results + whole.RateLimited);
+    }
+
+    [Fact]
     public void An_unchanged_fingerprint_is_stuck_a_changed_one_progressing_and_all_completed_is_complete()
     {
         var path = Fixtures.Generate(_temp, [RunStatus.Completed, RunStatus.Results], tiers: 1, subtests: 1, runs: 2);

@@ -32,10 +32,10 @@ public sealed class RateLimitAndJudgingTests : IDisposable
     }
 
     [Theory]
-    [InlineData("infrastructure", "Agent infrastructure failure: exit code -1 and no tokens (agent/result.json)")]
-    [InlineData("invalid", "Invalid verdict: no valid judgment (judge/judge_01/judgment.json)")]
-    [InlineData("judges failed", "Judge infrastructure failure: no valid judgment (judge/judge_01/error.log)")]
-    public void The_reason_of_a_run_that_is_not_done_names_the_failure_and_its_evidence(string failure, string reason)
+    [InlineData("infrastructure", "Agent infrastructure failure: exit code -1 and no tokens (agent/result.json)", RunStatus.Failed)]
+    [InlineData("invalid", "Invalid verdict: no valid judgment (judge/judge_01/judgment.json)", RunStatus.Results)]
+    [InlineData("judges failed", "Judge infrastructure failure: no valid judgment (judge/judge_01/error.log)", RunStatus.Results)]
+    public void The_reason_of_a_run_that_is_not_done_names_the_failure_and_its_evidence(string failure, string reason, RunStatus status)
     {
         var run = CompletedRun();
         File.Delete(Path.Combine(run, "run_result.json"));
@@ -57,7 +57,7 @@ public sealed class RateLimitAndJudgingTests : IDisposable
 
         var classified = RunClassifier.Classify(run, 3);
 
-        Assert.Equal(RunStatus.Results, classified.Status); // the upstream status stays; the reason tells why
+        Assert.Equal(status, classified.Status); // a judge failure keeps upstream's status; an agent that did no work is Failed
         Assert.Equal(reason, classified.Reason);
     }
 
@@ -100,15 +100,24 @@ public sealed class RateLimitAndJudgingTests : IDisposable
     public void Control_characters_in_quoted_output_are_removed() =>
         Assert.Equal("red text\tand\nmore", RateLimits.Printable("\u001b[31mred\u001b[0m text\tand\nmore\u0007"));
 
-    /// <summary>The reset times claude's messages name; "now" is Tuesday 2026-12-01 10:00 UTC (02:00 in Los Angeles).</summary>
+    /// <summary>
+    /// The reset times claude's messages name, read as "not before the end of the minute shown" plus the margin; "now" is
+    /// Tuesday 2026-12-01 10:00 UTC (02:00 in Los Angeles). The 2.1.328 wordings are the recorded ones (Data/claude-cli).
+    /// </summary>
     [Theory]
     [InlineData("API Error: 429 Too Many Requests. Retry-After: 17", "2026-12-01T10:00:17+00:00")]
     [InlineData("rate limit exceeded, retry after 3 seconds", "2026-12-01T10:00:03+00:00")]
     [InlineData("Claude AI usage limit reached|1764590400", "2025-12-01T12:00:00+00:00")]
-    [InlineData("5-hour limit reached ∙ resets 4pm (America/Los_Angeles)", "2026-12-02T00:00:00+00:00")]
-    [InlineData("You've hit your limit · resets 1am (America/Los_Angeles)", "2026-12-02T09:00:00+00:00")]
-    [InlineData("Weekly limit reached ∙ resets Mon 9:30am (Europe/Berlin)", "2026-12-07T08:30:00+00:00")]
-    [InlineData("resets 11pm", "2026-12-01T23:00:00+00:00")]
+    [InlineData("You've hit your 5-hour limit · resets 1:34pm (UTC)", "2026-12-01T13:35:05+00:00")]
+    [InlineData("You've hit your 5-hour limit · resets 4pm (America/Los_Angeles)", "2026-12-02T00:01:05+00:00")]
+    [InlineData("You've hit your weekly limit · resets Dec 10, 6:56pm (UTC)", "2026-12-10T18:57:05+00:00")]
+    [InlineData("You've hit your weekly limit · resets Jan 16, 2027, 4pm (UTC)", "2027-01-16T16:01:05+00:00")]
+    [InlineData("You've hit your weekly limit · resets Jan 3, 9am (UTC)", "2027-01-03T09:01:05+00:00")]
+    [InlineData("You've hit your limit · resets Dec 12 at 12pm (America/Los_Angeles)", "2026-12-12T20:01:05+00:00")]
+    [InlineData("You've hit your limit · resets Sep 12 at 12pm (America/Los_Angeles)", "2027-09-12T19:01:05+00:00")]
+    [InlineData("Weekly limit reached ∙ resets Mon 9:30am (Europe/Berlin)", "2026-12-07T08:31:05+00:00")]
+    [InlineData("resets 11pm", "2026-12-01T23:01:05+00:00")]
+    [InlineData("resets 3am (UTC)", "2026-12-02T03:01:05+00:00")] // passed 7 hours ago: a 5-hour window's reset is tomorrow's
     public void Reset_times_are_read_from_claudes_messages(string output, string expected)
     {
         var now = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
@@ -117,8 +126,22 @@ public sealed class RateLimitAndJudgingTests : IDisposable
     }
 
     [Fact]
+    public void A_reset_time_that_has_just_passed_is_the_limit_still_in_force_never_the_next_day()
+    {
+        // 13:34 shown, the limit lifted at 13:34:30 by the API's clock but not yet by its own: refused again at 13:35:06.
+        var now = new DateTimeOffset(2026, 12, 1, 13, 35, 6, TimeSpan.Zero);
+
+        var reset = RateLimitReset.From("You've hit your 5-hour limit · resets 1:34pm (UTC)", now);
+
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 13, 35, 5, TimeSpan.Zero), reset);
+        var gate = new RateLimitGate(TimeSpan.FromMinutes(5));
+        Assert.True(gate.Pause(reset, now, out var until, out _));
+        Assert.InRange(until - now, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)); // a short re-probe
+    }
+
+    [Fact]
     public void A_limit_that_names_no_time_has_no_reset() =>
-        Assert.Null(RateLimitReset.From("API Error: overloaded", DateTimeOffset.UtcNow));
+        Assert.Null(RateLimitReset.From("You've hit your 5-hour limit", DateTimeOffset.UtcNow));
 
     [Fact]
     public void The_gate_refuses_a_pause_longer_than_the_longest_wait()
@@ -126,9 +149,27 @@ public sealed class RateLimitAndJudgingTests : IDisposable
         var now = DateTimeOffset.UtcNow;
         var gate = new RateLimitGate(TimeSpan.FromMinutes(5));
 
-        Assert.False(gate.Pause(now.AddHours(1), now, out _));
-        Assert.True(gate.Pause(now.AddSeconds(1), now, out var until));
+        Assert.False(gate.Pause(now.AddHours(1), now, out _, out _));
+        Assert.True(gate.Pause(now.AddSeconds(1), now, out var until, out var started));
         Assert.Equal(now.AddSeconds(1), until);
+        Assert.True(started);
+    }
+
+    [Fact]
+    public void Runs_that_meet_one_limit_share_one_pause_and_do_not_double_the_backoff()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var gate = new RateLimitGate(TimeSpan.FromHours(1));
+
+        Assert.True(gate.Pause(null, now, out var first, out var firstStarted));
+        Assert.True(gate.Pause(null, now.AddSeconds(2), out var second, out var secondStarted));
+        Assert.True(gate.Pause(null, first.AddSeconds(1), out var next, out var nextStarted));
+
+        Assert.True(firstStarted);
+        Assert.False(secondStarted); // joined the pause in force: no pause of its own, no backoff step
+        Assert.Equal(first, second);
+        Assert.True(nextStarted);
+        Assert.Equal(2 * (first - now), next - first.AddSeconds(1)); // the second pause doubles the first, once
     }
 
     private string CompletedRun()

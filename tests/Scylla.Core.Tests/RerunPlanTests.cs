@@ -18,8 +18,9 @@ public sealed class RerunPlanTests : IDisposable
 
     public RerunPlanTests()
     {
-        _path = Fixtures.Generate(_temp, [RunStatus.Completed, RunStatus.Completed, RunStatus.Missing, RunStatus.Failed, RunStatus.Results],
-            tiers: 2, subtests: 2, runs: 5);
+        RunStatus[] pattern =
+            [RunStatus.Completed, RunStatus.Completed, RunStatus.Missing, RunStatus.Failed, RunStatus.Results];
+        _path = Fixtures.Generate(_temp, pattern, tiers: 2, subtests: 2, runs: 5);
         foreach (var run in Fixtures.Scan(_path).Where(r => r.Status == RunStatus.Completed))
         {
             var resultPath = Path.Combine(run.Path, "run_result.json");
@@ -44,20 +45,26 @@ public sealed class RerunPlanTests : IDisposable
     [Fact]
     public void Counts_the_runs_and_calls_per_tier_and_action_and_estimates_from_the_recorded_runs()
     {
-        var plan = Plan(new RunQuery { Statuses = [RunStatus.Missing, RunStatus.Failed, RunStatus.Partial, RunStatus.Results] });
+        var plan = Plan(new RunQuery
+        {
+            Statuses = [RunStatus.Missing, RunStatus.Failed, RunStatus.Partial, RunStatus.Results],
+        });
 
         var lines = plan.Lines.Select(l => $"{l.Tier} {l.Action} {l.Runs} {l.AgentCalls} {l.JudgeCalls}").ToList();
-        Assert.Equal(["T0 RerunAgent 4 4 12", "T0 Regenerate 2 0 0", "T1 RerunAgent 4 4 12", "T1 Regenerate 6 0 0"], lines);
+        Assert.Equal(
+            ["T0 RerunAgent 4 4 12", "T0 Regenerate 2 0 0", "T1 RerunAgent 4 4 12", "T1 Regenerate 6 0 0"], lines);
 
         // Per run: mean 2 USD (1-3); agent 200 s (100-300) plus 3 judge calls of 15 s (10-20).
         var t0 = plan.Lines[0];
         Assert.Equal((8.0, 4.0, 12.0), (t0.EstimatedCostUsd!.Value, t0.CostLowUsd!.Value, t0.CostHighUsd!.Value));
-        Assert.Equal((980.0, 520.0, 1440.0), (t0.EstimatedDuration!.Value.TotalSeconds, t0.DurationLow!.Value.TotalSeconds, t0.DurationHigh!.Value.TotalSeconds));
+        Assert.Equal((980.0, 520.0, 1440.0), (t0.EstimatedDuration!.Value.TotalSeconds,
+            t0.DurationLow!.Value.TotalSeconds, t0.DurationHigh!.Value.TotalSeconds));
         Assert.Equal("T0 (4 runs)", t0.EstimateSource);
         var t1 = plan.Lines[2];
         Assert.Equal((8.0, 980.0), (t1.EstimatedCostUsd!.Value, t1.EstimatedDuration!.Value.TotalSeconds));
         Assert.Equal("all tiers (4 runs)", t1.EstimateSource);
-        Assert.Equal((0.0, 0.0), (plan.Lines[1].EstimatedCostUsd!.Value, plan.Lines[3].EstimatedDuration!.Value.TotalSeconds));
+        Assert.Equal((0.0, 0.0),
+            (plan.Lines[1].EstimatedCostUsd!.Value, plan.Lines[3].EstimatedDuration!.Value.TotalSeconds));
 
         Assert.Equal((16, 0, 8, 24, 16.0, 8.0, 24.0), (plan.Runs, plan.Refused, plan.AgentCalls, plan.JudgeCalls,
             plan.EstimatedCostUsd, plan.CostLowUsd, plan.CostHighUsd));
@@ -80,7 +87,8 @@ public sealed class RerunPlanTests : IDisposable
         Assert.Null(plan.PlannedRuns[1].Action);
         Assert.Equal("RunAlreadyCompleted", plan.PlannedRuns[1].Refusal!.ErrorId);
         Assert.Equal((1, 1), (plan.Runs, plan.Refused));
-        Assert.Contains(plan.Describe(), line => line.Contains("refused (RunAlreadyCompleted): 1 runs: T0/00/run_01", StringComparison.Ordinal));
+        Assert.Contains(plan.Describe(),
+            line => line.Contains("refused (RunAlreadyCompleted): 1 runs: T0/00/run_01", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -89,10 +97,13 @@ public sealed class RerunPlanTests : IDisposable
         var run = Fixtures.Scan(_path).First(r => r.Tier == "T0" && r.Status == RunStatus.Completed);
         Directory.Delete(Path.Combine(run.Path, "judge", "judge_02"), recursive: true);
 
-        var plan = Plan(new RunQuery { Tiers = ["T0"], Subtests = [run.Subtest], RunNumbers = [run.RunNumber] }, judgeOnly: true);
+        var query = new RunQuery { Tiers = ["T0"], Subtests = [run.Subtest], RunNumbers = [run.RunNumber] };
+
+        var plan = Plan(query, judgeOnly: true);
 
         var line = Assert.Single(plan.Lines);
-        Assert.Equal((RerunAction.RerunJudges, 1, 0, 1), (line.Action!.Value, line.Runs, line.AgentCalls, line.JudgeCalls));
+        Assert.Equal(
+            (RerunAction.RerunJudges, 1, 0, 1), (line.Action!.Value, line.Runs, line.AgentCalls, line.JudgeCalls));
         Assert.Equal((0.0, 15.0), (line.EstimatedCostUsd!.Value, line.EstimatedDuration!.Value.TotalSeconds));
     }
 
@@ -106,7 +117,8 @@ public sealed class RerunPlanTests : IDisposable
         Assert.Equal((2, 2), (plan.Runs, plan.RunsWithoutEstimate));
         Assert.Null(plan.Lines[0].EstimatedCostUsd);
         Assert.Equal("none", plan.Lines[0].EstimateSource);
-        Assert.Contains("2 runs have no recorded run to estimate from", plan.Describe().First(), StringComparison.Ordinal);
+        Assert.Contains(
+            "2 runs have no recorded run to estimate from", plan.Describe().First(), StringComparison.Ordinal);
         Assert.Contains("cost unknown, time unknown", plan.Describe().ElementAt(1), StringComparison.Ordinal);
     }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Scylla.Core.Checkpoints;
 using Scylla.Core.Execution;
 using Scylla.Core.Experiments;
@@ -56,13 +55,13 @@ public sealed class RerunSafetyTests : IDisposable
         }
 
         using var heldLease = fault == "the run leased by another owner" ? RunLease.Acquire(Address(path)) : null;
-        var before = TreeHash(path);
+        var before = TreeSnapshot.Of(path);
 
         var result = new Rerunner(options).Execute(Experiment.Open(path, tierConfig), Address(path), _ => { }, CancellationToken.None);
         liveProcess?.Kill();
 
         Assert.Equal((RerunOutcome.Skipped, errorId), (result.Outcome, result.ErrorId));
-        Assert.Equal(before, TreeHash(path));
+        Assert.Equal(before, TreeSnapshot.Of(path));
     }
 
     [Fact]
@@ -121,7 +120,7 @@ public sealed class RerunSafetyTests : IDisposable
         var free = NewExperiment(RunStatus.Failed);
         using var holder = Process.Start("flock", [Path.Combine(locked, CheckpointStore.LockFileName), "sleep", "30"]);
         WaitUntil(() => IsLocked(Path.Combine(locked, CheckpointStore.LockFileName)));
-        var before = TreeHash(locked);
+        var before = TreeSnapshot.Of(locked);
         var rerunner = new Rerunner(Options() with { CheckpointLockTimeout = TimeSpan.FromSeconds(1) });
 
         var failed = rerunner.Execute(Open(locked), Address(locked), _ => { }, CancellationToken.None);
@@ -129,7 +128,7 @@ public sealed class RerunSafetyTests : IDisposable
         holder.Kill();
 
         Assert.Equal((RerunOutcome.Failed, "LockTimeout"), (failed.Outcome, failed.ErrorId));
-        Assert.Equal(before, TreeHash(locked));
+        Assert.Equal(before, TreeSnapshot.Of(locked));
         Assert.Equal(RerunOutcome.Succeeded, succeeded.Outcome);
     }
 
@@ -275,19 +274,6 @@ public sealed class RerunSafetyTests : IDisposable
         }
         return path;
     }
-
-    /// <summary>Every file and link under <paramref name="root"/>, with its content hash (a link by its target).</summary>
-    /// <summary>Every file and folder but the lease folder (a refused run may create its lease: docs/format.md, "Leases").</summary>
-    private static List<string> TreeHash(string root) => new DirectoryInfo(root)
-        .EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-        .Where(i => !Path.GetRelativePath(root, i.FullName).StartsWith(RunLease.FolderName, StringComparison.Ordinal))
-        .Select(i => $"{Path.GetRelativePath(root, i.FullName)} " + (i.LinkTarget ?? (i is FileInfo f ? Hash(f.FullName) : "dir")))
-        .Order(StringComparer.Ordinal).ToList();
-
-    /// <summary>A file's hash; a lock file (empty, and unreadable while held) by its presence.</summary>
-    private static string Hash(string file) => file.EndsWith(".lock", StringComparison.Ordinal)
-        ? "lock"
-        : Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)));
 
     /// <summary>Running, not a zombie: a killed process stays listed until its new parent reaps it.</summary>
     private static bool IsRunning(int pid)

@@ -34,7 +34,8 @@ public sealed class WorkspaceTests : IDisposable
         Assert.Equal(("T3_01_run_01", ws), (created.Branch, created.Path));
         Assert.Equal("T3_01_run_01", Git(ws, "rev-parse", "--abbrev-ref", "HEAD"));
         Assert.Equal(e.TaskCommit, Git(ws, "rev-parse", "HEAD~1"));
-        Assert.Equal($"{WorkspaceManager.ConfigurationCommitMessage}\ntask commit", Git(ws, "log", "--format=%s", "-n", "2"));
+        Assert.Equal($"{RepositorySession.ConfigurationCommitMessage}\ntask commit",
+            Git(ws, "log", "--format=%s", "-n", "2"));
         Assert.Equal("Scylla <scylla@localhost>", Git(ws, "log", "-1", "--format=%an <%ae>"));
         Assert.Equal(string.Empty, Git(ws, "status", "--porcelain"));
         Assert.Equal((false, false, false, Git(ws, "rev-parse", "HEAD")), (created.IsDirty!.Value, created.IsStale, created.IsLocked, created.Commit));

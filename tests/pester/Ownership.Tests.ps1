@@ -199,14 +199,22 @@ Describe 'Every run-changing cmdlet racing a re-run of the same run' {
     BeforeAll {
         $e = New-RerunExperiment -Runs 1
         $log = Join-Path $shared 'race.log'
-        # The agent holds the run for a while; the release file lets it finish once every cmdlet has been tried.
+        # The judges hold the run (past its agent, so every cmdlet has a state to change) until every cmdlet was tried.
         $release = Join-Path $shared 'race.release'
-        $agent = New-Agent "for i in `$(seq 600); do [ -e '$release' ] && break; sleep 0.1; done"
+        $judging = Join-Path $shared 'race.judging'
+        $slowJudge = Join-Path $shared 'race-judge.sh'
+        Set-Content $slowJudge @"
+#!/usr/bin/env bash
+if [ "`${1:-}" = --version ]; then exec '$judge' "`$@"; fi
+touch '$judging'
+for i in `$(seq 600); do [ -e '$release' ] && break; sleep 0.1; done
+exec '$judge' "`$@"
+"@
+        chmod 755 $slowJudge
         $out = Join-Path $shared 'race.json'
-        $rerun = Start-Pwsh ("Invoke-ScyllaRerun -Path '$e' -AgentPath '$agent' -JudgePath '$judge' -TierConfigPath " +
+        $rerun = Start-Pwsh ("Invoke-ScyllaRerun -Path '$e' -AgentPath '$(New-Agent)' -JudgePath '$slowJudge' -TierConfigPath " +
             "'$e/tier-config' | Select-Object Outcome, Status, ErrorId | ConvertTo-Json | Set-Content '$out'") $log
-        Wait-Until { Test-Path $log }
-        $run = Get-ScyllaRun $e -TierConfigPath "$e/tier-config"
+        Wait-Until { Test-Path $judging }
     }
 
     It '<Name> is skipped with RunBusy' -TestCases @(

@@ -33,6 +33,7 @@ Describe 'The package' {
         $entries | Where-Object { $_ -like '*.pdb' } | Should -BeNullOrEmpty
         $entries | Should -Contain 'Scylla.psd1'
         $entries | Should -Contain 'LICENSE'
+        $entries | Should -Not -Contain 'Newtonsoft.Json.dll' -Because 'pwsh loads its own; the examples run without a copy'
         $entries | Should -Contain 'en-US/Scylla.PowerShell.dll-Help.xml'
     }
 

@@ -9,7 +9,8 @@ BeforeAll {
     # Completed runs (each recorded 0.12 USD, 12.5 s of agent and 30 s of judges) alternating with Missing ones.
     function New-PlanExperiment([int] $Runs = 6) {
         $path = Join-Path $TestDrive "exp-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
-        (New-ScyllaSampleExperiment $path -TierCount 1 -SubtestCount 1 -RunCount $Runs -Status Completed, Missing -WithRepository).FullName
+        $sample = @{ TierCount = 1; SubtestCount = 1; RunCount = $Runs; Status = 'Completed', 'Missing' }
+        (New-ScyllaSampleExperiment $path @sample -WithRepository).FullName
     }
 
     function Get-TreeHash([string] $Path) {
@@ -35,8 +36,11 @@ Describe 'Invoke-ScyllaRerun -WhatIf' {
 
         $text = Invoke-PwshText "Invoke-ScyllaRerun '$e' -TierConfigPath '$e/tier-config' -WhatIf -ThrottleLimit 3"
 
-        $text[0] | Should -BeLike "What if: sample-001 ($e): 3 runs to re-run, 3 agent calls, 9 judge calls; estimated `$0.36 (`$0.36-`$0.36), 2 min (2 min-2 min) of agent and judge time (about 43 s at -ThrottleLimit 3)"
-        $text[1] | Should -Be ('What if:   T0 re-run the agent and the judges: 3 runs, 3 agent calls, 9 judge calls, $0.36 ($0.36-$0.36), ' +
+        $text[0] | Should -Be ("What if: sample-001 ($e): 3 runs to re-run, 3 agent calls, 9 judge calls; " +
+            'estimated $0.36 ($0.36-$0.36), 2 min (2 min-2 min) of agent and judge time ' +
+            '(about 43 s at -ThrottleLimit 3)')
+        $text[1] | Should -Be ('What if:   T0 re-run the agent and the judges: 3 runs, 3 agent calls, 9 judge calls, ' +
+            '$0.36 ($0.36-$0.36), ' +
             '2 min (2 min-2 min) (from T0 (3 runs)): T0/00/run_02, T0/00/run_04, T0/00/run_06')
         @($text).Count | Should -Be 2
         Get-TreeHash $e | Should -Be $before
@@ -48,7 +52,8 @@ Describe 'Invoke-ScyllaRerun -WhatIf' {
         $text = Invoke-PwshText ("Invoke-ScyllaRerun '$e' -TierConfigPath '$e/tier-config' -RunNumber 1 -Verbose " +
             "-AgentPath '$($rerun.AgentPath)' -JudgePath '$($rerun.JudgePath)' 4>&1 | Out-String")
 
-        ($text -join "`n") | Should -Match 'no run to re-run among those asked for; a Completed run is re-run only with -JudgeOnly'
+        ($text -join ' ') -replace '\s+', ' ' |
+            Should -Match 'no run to re-run among those asked for; a Completed run is re-run only with -JudgeOnly'
     }
 }
 
@@ -85,12 +90,14 @@ Describe 'Invoke-ScyllaRerun -MaxCost and -MaxRuns' {
     It 'stops starting runs once spent plus the estimate would cross -MaxCost; the rest are reported and untouched' {
         $e = New-PlanExperiment
         # Estimate 0.12 per run; the stand-in agent spends 0.0123: 0.12, then 0.0123 + 0.12, then 0.0246 + 0.12 > 0.14.
-        $results = Invoke-ScyllaRerun $e -TierConfigPath "$e/tier-config" @rerun -MaxCost 0.14 -WarningVariable warnings -WarningAction SilentlyContinue
+        $results = Invoke-ScyllaRerun $e -TierConfigPath "$e/tier-config" @rerun -MaxCost 0.14 `
+            -WarningVariable warnings -WarningAction SilentlyContinue
 
         ($results | ForEach-Object { "$($_.RunId) $($_.Outcome) $($_.ErrorId)" }) | Should -Be @(
             'T0/00/run_02 Succeeded ', 'T0/00/run_04 Succeeded ', 'T0/00/run_06 Skipped MaxCostReached')
         @($warnings).Count | Should -Be 1
-        $warnings[0].Message | Should -BeLike '-MaxCost 0.14: 0.02 USD spent, 0.00 USD running, the next run estimated at 0.12 USD; 1 runs were not started: T0/00/run_06.'
+        $warnings[0].Message | Should -Be ('-MaxCost 0.14: 0.02 USD spent, 0.00 USD running, the next run estimated ' +
+            'at 0.12 USD; 1 runs were not started: T0/00/run_06.')
         (Get-ScyllaRun $e -RunNumber 6).Status | Should -Be 'Missing'
         (Get-ScyllaRun $e -RunNumber 2, 4).Status | Should -Be @('Completed', 'Completed')
         $checkpoint = Get-Content "$e/checkpoint.json" -Raw | ConvertFrom-Json -AsHashtable
@@ -100,9 +107,10 @@ Describe 'Invoke-ScyllaRerun -MaxCost and -MaxRuns' {
     It 'starts at most -MaxRuns runs' {
         $e = New-PlanExperiment
 
-        $results = Invoke-ScyllaRerun $e -TierConfigPath "$e/tier-config" @rerun -MaxRuns 1 -WarningAction SilentlyContinue
+        $results = Invoke-ScyllaRerun $e -TierConfigPath "$e/tier-config" @rerun -MaxRuns 1 -WarningAction Ignore
 
-        ($results | ForEach-Object { "$($_.Outcome) $($_.ErrorId)" }) | Should -Be @('Succeeded ', 'Skipped MaxRunsReached', 'Skipped MaxRunsReached')
+        ($results | ForEach-Object { "$($_.Outcome) $($_.ErrorId)" }) |
+            Should -Be @('Succeeded ', 'Skipped MaxRunsReached', 'Skipped MaxRunsReached')
         @(Get-ScyllaRun $e -Status Missing).Count | Should -Be 2
     }
 }

@@ -20,13 +20,15 @@ public static class ScyllaTestPng
         var bytes = File.ReadAllBytes(path);
         width = BigEndian(bytes, 16);
         height = BigEndian(bytes, 20);
-        int channels = bytes[25] == 6 ? 4 : bytes[25] == 2 ? 3 : throw new InvalidDataException("colour type " + bytes[25]);
+        int channels = bytes[25] == 6 ? 4
+            : bytes[25] == 2 ? 3
+            : throw new InvalidDataException("colour type " + bytes[25]);
         if (bytes[24] != 8 || bytes[28] != 0) throw new InvalidDataException("not 8-bit, or interlaced");
         var idat = new MemoryStream();
         for (int at = 8; at < bytes.Length;)
         {
             int length = BigEndian(bytes, at);
-            if (bytes[at + 4] == 'I' && bytes[at + 5] == 'D' && bytes[at + 6] == 'A' && bytes[at + 7] == 'T') idat.Write(bytes, at + 8, length);
+            if (System.Text.Encoding.ASCII.GetString(bytes, at + 4, 4) == "IDAT") idat.Write(bytes, at + 8, length);
             at += length + 12;
         }
         idat.Position = 0;
@@ -43,12 +45,19 @@ public static class ScyllaTestPng
             Array.Copy(data, y * (stride + 1) + 1, line, 0, stride);
             for (int i = 0; i < stride; i++)
             {
-                int a = i >= channels ? line[i - channels] : 0, b = previous[i], c = i >= channels ? previous[i - channels] : 0;
+                int a = i >= channels ? line[i - channels] : 0;
+                int b = previous[i];
+                int c = i >= channels ? previous[i - channels] : 0;
                 int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
-                int predictor = filter switch { 1 => a, 2 => b, 3 => (a + b) / 2, 4 => pa <= pb && pa <= pc ? a : pb <= pc ? b : c, _ => 0 };
+                int paeth = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+                int predictor = filter switch { 1 => a, 2 => b, 3 => (a + b) / 2, 4 => paeth, _ => 0 };
                 line[i] = (byte)(line[i] + predictor);
             }
-            for (int x = 0; x < width; x++) pixels[y * width + x] = (line[x * channels] << 16) | (line[x * channels + 1] << 8) | line[x * channels + 2];
+            for (int x = 0; x < width; x++)
+            {
+                int at = x * channels;
+                pixels[y * width + x] = (line[at] << 16) | (line[at + 1] << 8) | line[at + 2];
+            }
             previous = line;
         }
         return pixels;
@@ -64,14 +73,17 @@ public static class ScyllaTestPng
 
     # As root (CI), Chromium's sandbox cannot start; --no-sandbox is the documented switch for that.
     function Invoke-Chromium([string[]] $Arguments) {
-        $output = & chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run --disable-extensions @Arguments 2>$null
+        $switches = '--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--no-first-run',
+            '--disable-extensions'
+        $output = & chromium @switches @Arguments 2>$null
         if ($LASTEXITCODE -ne 0) { throw "chromium exited $LASTEXITCODE" }
         $output
     }
 
     # One subtest per cell colour: T0/00 all Completed, T0/01 Completed and Failed, T0/02 Completed and Missing, T0/03
     # never started.
-    $experiment = (New-ScyllaSampleExperiment (Join-Path $TestDrive 'exp') -TierCount 1 -SubtestCount 4 -RunCount 2 -Status Completed, Failed).FullName
+    $sample = @{ TierCount = 1; SubtestCount = 4; RunCount = 2; Status = 'Completed', 'Failed' }
+    $experiment = (New-ScyllaSampleExperiment (Join-Path $TestDrive 'exp') @sample).FullName
     Remove-Item "$experiment/T0/00/run_02" -Recurse -Force
     Copy-Item "$experiment/T0/00/run_01" "$experiment/T0/00/run_02" -Recurse
     Remove-Item "$experiment/T0/02/run_02", "$experiment/T0/03/run_01", "$experiment/T0/03/run_02" -Recurse -Force
@@ -86,7 +98,7 @@ Describe 'Export-ScyllaReport' {
         $html | Should -Match '<title>Scylla report: sample-001</title>'
     }
 
-    It 'renders in headless Chromium: a screenshot of the expected size with the matrix in its four colours' -Skip:$noChromium {
+    It 'renders in headless Chromium: a screenshot of the expected size, the matrix in four colours' -Skip:$noChromium {
         $png = Join-Path $TestDrive 'report.png'
 
         Invoke-Chromium "--window-size=1000,700", "--screenshot=$png", "file://$($report.FullName)" | Out-Null

@@ -191,6 +191,17 @@ Describe 'Invoke-ScyllaRerun' {
         (Read-Json (Join-Path $e 'checkpoint.json')).run_states.T0.'00'.'1' | Should -Be 'rate_limited'
     }
 
+    It 'gives each of several runs stopped by the same limit its own error record' {
+        $e = New-RerunExperiment -Tiers 1 -Runs 3 -Status Missing
+        $env:SCYLLA_FAKE_AGENT_MODE = 'ratelimit'
+
+        $results = Get-ScyllaRun $e | Invoke-Rerun -Experiment $e -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        @($results | Where-Object Outcome -eq 'RateLimited').Count | Should -Be 3
+        @($failures | Where-Object FullyQualifiedErrorId -like 'RateLimited,*').Count | Should -Be 3
+        @($failures.TargetObject.RunId | Sort-Object -Unique).Count | Should -Be 3
+    }
+
     It 'kills the whole process group of an agent that outlives its timeout (a child ignores SIGTERM)' {
         $e = New-RerunExperiment -Tiers 1 -Runs 1 -Status Missing
         $env:SCYLLA_FAKE_AGENT_MODE = 'stubborn'

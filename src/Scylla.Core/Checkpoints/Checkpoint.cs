@@ -51,12 +51,17 @@ public sealed class Checkpoint
 
     private readonly JsonObject _data;
 
+    private readonly CheckpointWriter _writer = new();
+
     private Checkpoint(JsonObject data, string sourceVersion)
     {
         _data = data;
         SourceVersion = sourceVersion;
         WriteVersion = sourceVersion == "2.0" ? "2.0" : "3.1";
     }
+
+    /// <summary>Why this checkpoint was read from <c>checkpoint.json.bak</c>, not the file itself; or null.</summary>
+    public string? LoadWarning { get; internal set; }
 
     /// <summary>The version the file had on disk before migration.</summary>
     public string SourceVersion { get; }
@@ -165,6 +170,14 @@ public sealed class Checkpoint
         return new Checkpoint(Normalize(data), january ? "2.0" : "3.1");
     }
 
+    /// <summary>A copy of the top-level fields that are not maps (status, pid, heartbeat): cheap at any size.</summary>
+    internal Checkpoint HeaderCopy()
+    {
+        var fields = _data.Where(f => f.Value is not JsonObject)
+            .Select(f => KeyValuePair.Create(f.Key, f.Value?.DeepClone()));
+        return new(new JsonObject(fields), SourceVersion) { LoadWarning = LoadWarning };
+    }
+
     public string? GetRunStatus(string tier, string subtest, int runNumber) =>
         Level(Level(Map("completed_runs"), tier), subtest)?[Key(runNumber)]?.ToString();
 
@@ -177,7 +190,7 @@ public sealed class Checkpoint
     /// </summary>
     public void MarkRunCompleted(string tier, string subtest, int runNumber, CompletedRunStatus status)
     {
-        EnsureLevel(EnsureLevel(Map("completed_runs"), tier), subtest)[Key(runNumber)] = status.ToWire();
+        RunsOf("completed_runs", tier, subtest)[Key(runNumber)] = status.ToWire();
         var currentState = GetRunState(tier, subtest, runNumber);
         var state = status == CompletedRunStatus.AgentComplete ? "agent_complete"
             : Array.IndexOf(s_completeRunStates, currentState) >= Array.IndexOf(s_completeRunStates, "report_written") ? currentState!
@@ -191,7 +204,7 @@ public sealed class Checkpoint
     /// </summary>
     public void ClearRun(string tier, string subtest, int runNumber)
     {
-        Level(Level(Map("completed_runs"), tier), subtest)?.Remove(Key(runNumber));
+        ExistingRunsOf("completed_runs", tier, subtest)?.Remove(Key(runNumber));
         SetRunState(tier, subtest, runNumber, "pending");
         ReopenSubtest(tier, subtest);
     }
@@ -201,7 +214,7 @@ public sealed class Checkpoint
     {
         if (state == null)
         {
-            Level(Level(Map("run_states"), tier), subtest)?.Remove(Key(runNumber));
+            ExistingRunsOf("run_states", tier, subtest)?.Remove(Key(runNumber));
         }
         else
         {
@@ -210,18 +223,20 @@ public sealed class Checkpoint
 
         if (status == null)
         {
-            Level(Level(Map("completed_runs"), tier), subtest)?.Remove(Key(runNumber));
+            ExistingRunsOf("completed_runs", tier, subtest)?.Remove(Key(runNumber));
         }
         else
         {
-            EnsureLevel(EnsureLevel(Map("completed_runs"), tier), subtest)[Key(runNumber)] = CompletedRunStatuses.Parse(status).ToWire();
+            RunsOf("completed_runs", tier, subtest)[Key(runNumber)] = CompletedRunStatuses.Parse(status).ToWire();
         }
     }
 
     /// <summary>A subtest that has a run to do again: it, its tier and the experiment reopen as upstream's reset does.</summary>
     public void ReopenSubtest(string tier, string subtest)
     {
-        EnsureLevel(Map("subtest_states"), tier)[subtest] = "pending";
+        var subtests = EnsureLevel(Map("subtest_states"), tier);
+        _writer.Changed(subtests);
+        subtests[subtest] = "pending";
         SetTierState(tier, "pending");
     }
 
@@ -267,8 +282,19 @@ public sealed class Checkpoint
     /// <summary>Serializes as <see cref="WriteVersion"/> and stamps <c>last_updated_at</c>, as upstream's save does.</summary>
     public string ToJson()
     {
+        using var memory = new MemoryStream();
+        WriteTo(memory);
+        return System.Text.Encoding.UTF8.GetString(memory.GetBuffer(), 0, (int)memory.Length);
+    }
+
+    /// <summary>
+    /// <see cref="ToJson"/> as UTF-8 to <paramref name="stream"/>, re-serialising only the maps changed since the last
+    /// write.
+    /// </summary>
+    internal void WriteTo(Stream stream)
+    {
         _data["last_updated_at"] = PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
-        return PythonJson.Serialize(WriteVersion == "2.0" ? CheckpointFormat.AsVersion20(_data) : _data);
+        _writer.Write(stream, WriteVersion == "2.0" ? CheckpointFormat.AsVersion20(_data) : _data);
     }
 
     /// <summary>
@@ -285,13 +311,13 @@ public sealed class Checkpoint
             : null;
         if (status != null)
         {
-            EnsureLevel(EnsureLevel(Map("completed_runs"), tier), subtest)[Key(runNumber)] = status;
+            RunsOf("completed_runs", tier, subtest)[Key(runNumber)] = status;
         }
     }
 
     private void SetRunState(string tier, string subtest, int runNumber, string state)
     {
-        EnsureLevel(EnsureLevel(Map("run_states"), tier), subtest)[Key(runNumber)] = state;
+        RunsOf("run_states", tier, subtest)[Key(runNumber)] = state;
         _data["last_updated_at"] = PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
     }
 
@@ -416,6 +442,26 @@ public sealed class Checkpoint
         }
 
         return result;
+    }
+
+    /// <summary>A subtest's runs in <paramref name="map"/>, created if missing, about to change.</summary>
+    private JsonObject RunsOf(string map, string tier, string subtest)
+    {
+        var subtests = EnsureLevel(Map(map), tier);
+        var runs = EnsureLevel(subtests, subtest);
+        _writer.Changed(subtests);
+        _writer.Changed(runs);
+        return runs;
+    }
+
+    /// <summary>A subtest's runs in <paramref name="map"/> if it has any, about to change.</summary>
+    private JsonObject? ExistingRunsOf(string map, string tier, string subtest)
+    {
+        var subtests = Level(Map(map), tier);
+        var runs = Level(subtests, subtest);
+        _writer.Changed(subtests);
+        _writer.Changed(runs);
+        return runs;
     }
 
     private string Text(string key) => _data[key]?.ToString() ?? string.Empty;

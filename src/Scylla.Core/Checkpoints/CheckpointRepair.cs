@@ -135,8 +135,6 @@ public static class CheckpointRepair
         {
             RunOnDisk.Gone => (null, null),
 
-            // an explicit pending is a reset waiting for its re-run, not a stale entry
-            RunOnDisk.AgentDone or RunOnDisk.Judged when state == RunStates.Pending => (RunStates.Pending, null),
             RunOnDisk.AgentNotDone when state == null && status == null => (null, null),
             RunOnDisk.AgentNotDone => (
                 state != null && resumesAt == RunResumePoint.Agent ? state : RunStates.Pending,

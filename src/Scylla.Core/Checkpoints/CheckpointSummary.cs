@@ -32,6 +32,15 @@ public sealed class CheckpointSummary
 
     public int AgentComplete { get; internal init; }
 
+    /// <summary>Runs the checkpoint names with no outcome and the run state <c>rate_limited</c>.</summary>
+    public int RateLimited { get; internal init; }
+
+    /// <summary>Runs the checkpoint names with no outcome and any other state (to do, or under way).</summary>
+    public int NotDone { get; internal init; }
+
+    /// <summary>Every run the checkpoint names: CompletedRuns + RateLimited + NotDone.</summary>
+    public int Runs { get; internal init; }
+
     public string StartedAt { get; internal init; } = string.Empty;
 
     public string LastUpdatedAt { get; internal init; } = string.Empty;
@@ -71,6 +80,10 @@ public sealed class CheckpointSummary
     public static CheckpointSummary From(Checkpoint checkpoint, string experimentPath, ExperimentConfig? config = null)
     {
         var statuses = checkpoint.CompletedRuns.Select(r => r.Status).ToList();
+        var withoutOutcome = checkpoint.RunKeys
+            .Where(k => checkpoint.GetRunStatus(k.Tier, k.Subtest, k.RunNumber) == null)
+            .Select(k => checkpoint.GetRunState(k.Tier, k.Subtest, k.RunNumber)).ToList();
+        var rateLimited = withoutOutcome.Count(s => s == RunStates.RateLimited);
         var health = CheckpointHealth.Check(checkpoint, experimentPath);
         var era = config == null ? null : Checkpoints.ConfigHash.MatchingEra(config, checkpoint.ConfigHash);
         return new CheckpointSummary
@@ -86,6 +99,9 @@ public sealed class CheckpointSummary
             Passed = statuses.Count(s => s == "passed"),
             Failed = statuses.Count(s => s == "failed"),
             AgentComplete = statuses.Count(s => s == "agent_complete"),
+            RateLimited = rateLimited,
+            NotDone = withoutOutcome.Count - rateLimited,
+            Runs = statuses.Count + withoutOutcome.Count,
             StartedAt = checkpoint.StartedAt,
             LastUpdatedAt = checkpoint.LastUpdatedAt,
             LastHeartbeat = checkpoint.LastHeartbeat,

@@ -26,12 +26,22 @@ public static class ConfigHash
         return Compute(input);
     }
 
-    /// <summary>JAN's hash: the persisted keys without <c>parallel_subtests</c> and <c>max_subtests</c>.</summary>
-    public static string ForJan(ExperimentConfig config)
+    /// <summary>
+    /// JAN's hash: the persisted keys without <c>parallel_subtests</c> and <c>max_subtests</c>, with the model names
+    /// as the file gives them (January's loader expands no alias) and January's defaults.
+    /// </summary>
+    public static string ForJan(ExperimentConfig config) => Compute(JanuaryFields(config));
+
+    /// <summary>What January's <c>to_dict</c> gives for the hash, <c>thinking_mode</c> included.</summary>
+    private static JsonObject JanuaryFields(ExperimentConfig config)
     {
         var input = PersistedFields(config);
         input["tiers_to_run"] = ExperimentConfig.StringArray(config.TiersToRun);
-        return Compute(input);
+        input["models"] = config.RawValue("models")?.DeepClone() ?? new JsonArray("claude-sonnet-4-5-20250929");
+        input["judge_models"] = config.RawValue("judge_models")?.DeepClone()
+            ?? (config.RawValue("judge_model") is { } single ? new JsonArray(single.DeepClone())
+                : new JsonArray("claude-opus-4-5-20251101"));
+        return input;
     }
 
     /// <summary>
@@ -40,9 +50,8 @@ public static class ConfigHash
     /// </summary>
     public static string? MatchingEra(ExperimentConfig config, string storedHash)
     {
-        var withoutThinkingMode = PersistedFields(config);
+        var withoutThinkingMode = JanuaryFields(config);
         withoutThinkingMode.Remove("thinking_mode");
-        withoutThinkingMode["tiers_to_run"] = ExperimentConfig.StringArray(config.TiersToRun);
         return storedHash == ForHead(config) ? "HEAD"
             : storedHash == ForJan(config) ? "January"
             : storedHash == Compute(withoutThinkingMode) ? "January (before thinking_mode)"

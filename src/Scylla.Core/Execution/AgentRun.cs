@@ -38,8 +38,8 @@ public sealed record TokenStats(long Input, long Output, long CacheCreation, lon
 /// <summary>What the agent did: <c>agent/result.json</c> (formats.md §4.2).</summary>
 public sealed record AgentResult(int ExitCode, string Stdout, string Stderr, TokenStats Tokens, double CostUsd, int ApiCalls)
 {
-    /// <summary>Exit code -1 with no token used: the agent never reached the API (a crash or a timeout).</summary>
-    public bool IsInfrastructureFailure => ExitCode == -1 && Tokens.Input == 0 && Tokens.Output == 0;
+    /// <summary>Real work, a limit, an API or infrastructure failure, or the agent's own failure.</summary>
+    public AgentOutcome Outcome => AgentOutcome.Of(ExitCode, Stdout, Stderr, Tokens);
 
     public JsonObject ToJson() => new()
     {

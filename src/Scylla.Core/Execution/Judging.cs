@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using LibGit2Sharp;
 using Scylla.Core.IO;
 using Scylla.Core.Json;
 using Scylla.Core.Runs;
@@ -32,28 +31,6 @@ public static partial class Judging
 {
     private const string ParseReminder = "\n\nReply with one JSON object and nothing else.";
 
-    /// <summary>The changes the agent committed (HEAD~1..HEAD), without CLAUDE.md and .claude/, truncated like upstream past 500 lines.</summary>
-    public static string CapturePatch(string workspace)
-    {
-        using var repository = new Repository(workspace);
-        var head = repository.Head.Tip;
-        var parent = head?.Parents.FirstOrDefault();
-        if (head == null || parent == null)
-        {
-            return "(no changes detected)";
-        }
-
-        var patch = repository.Diff.Compare<Patch>(parent.Tree, head.Tree);
-        var text = string.Concat(patch.Where(p => p.Path != "CLAUDE.md" && p.Path != ".claude" && !p.Path.StartsWith(".claude/", StringComparison.Ordinal)).Select(p => p.Patch));
-        if (text.Length == 0)
-        {
-            return "(no changes detected)";
-        }
-
-        var lines = ("## Committed Changes\n" + text).TrimEnd('\n').Split('\n');
-        return lines.Length <= 500 ? string.Join('\n', lines) : string.Join('\n', lines[..250].Concat(["", "... (truncated)", ""]).Concat(lines[^250..]));
-    }
-
     /// <summary>The judge prompt: the experiment's rubric and criteria, the task, the agent's output, the workspace state and its patch.</summary>
     public static string BuildPrompt(string experimentPath, string taskPrompt, string agentOutput, string patch)
     {
@@ -73,7 +50,7 @@ public static partial class Judging
         sections.Add($"## Task given to the agent\n\n{taskPrompt}");
         sections.Add($"## The agent's output\n\n{agentOutput}");
         sections.Add("## The workspace after the agent\n\nThe agent's changes are committed on the run's branch; nothing is left uncommitted.");
-        if (patch != "(no changes detected)")
+        if (patch != Workspaces.RepositorySession.NoChanges)
         {
             sections.Add($"## The agent's changes (patch)\n\nFiles the agent created are in the patch too; read the workspace for more.\n\n```diff\n{patch}\n```");
         }
@@ -90,7 +67,9 @@ public static partial class Judging
     {
         Directory.CreateDirectory(slotDirectory);
         var stopwatch = Stopwatch.StartNew();
-        string[] arguments = ["--model", model, "--print", "--output-format", "stream-json", "--verbose", "--dangerously-skip-permissions", "--allowedTools", "", "--system-prompt-file", systemPromptPath];
+        // --tools "" offers the model no tool; claude 2.1.328 ignores --allowedTools "" (docs/claude-cli-contract.md).
+        string[] arguments = ["--model", model, "--print", "--output-format", "stream-json", "--verbose",
+            "--dangerously-skip-permissions", "--tools", "", "--system-prompt-file", systemPromptPath];
         string stdout = string.Empty, stderr = string.Empty;
         try
         {
@@ -100,15 +79,25 @@ public static partial class Judging
                     timeout, cancellationToken, attempt == 1 ? prompt : prompt + ParseReminder);
                 stdout = AgentRun.ReadBounded(Path.Combine(slotDirectory, "stdout.log"));
                 stderr = AgentRun.ReadBounded(Path.Combine(slotDirectory, "stderr.log"));
-                if (RateLimits.Detect(stdout, outcome.ExitCode == 0 ? string.Empty : stderr) is { } limit)
+                if (outcome.TimedOut)
                 {
-                    throw new RateLimitException("judge", limit) { ResetAt = RateLimitReset.From(stdout + "\n" + stderr, DateTimeOffset.UtcNow) };
+                    throw new InvalidOperationException($"Judge timed out after {timeout.TotalSeconds:0} seconds");
                 }
 
-                if (outcome.ExitCode != 0)
+                var judged = Outcome(outcome.ExitCode, stdout, stderr);
+                if (judged.Kind == AgentOutcomeKind.RateLimited)
                 {
-                    throw new InvalidOperationException(outcome.TimedOut ? $"Judge timed out after {timeout.TotalSeconds:0} seconds"
-                        : $"Judge CLI failed (exit {outcome.ExitCode}): {RateLimits.Printable(ErrorMessage(stdout, stderr))}");
+                    throw new RateLimitException("judge", judged.Message)
+                    {
+                        ResetAt = RateLimitReset.From(stdout + "\n" + stderr, DateTimeOffset.UtcNow),
+                    };
+                }
+
+                if (!judged.IsRealWork || outcome.ExitCode != 0)
+                {
+                    // An API failure is never a verdict: the slot fails and keeps no score.
+                    var error = RateLimits.Printable(ErrorMessage(stdout, stderr));
+                    throw new InvalidOperationException($"Judge CLI failed (exit {outcome.ExitCode}): {error}");
                 }
 
                 var response = ResponseText(stdout);
@@ -117,7 +106,11 @@ public static partial class Judging
                     var judgment = ParseVerdict(response);
                     File.WriteAllText(Path.Combine(slotDirectory, "response.txt"), response);
                     AgentRun.WriteJson(Path.Combine(slotDirectory, "judgment.json"), judgment.ToJson());
-                    WriteSlotFiles(slotDirectory, judgeExecutable, model, new JsonObject { ["judge_duration_seconds"] = stopwatch.Elapsed.TotalSeconds, ["measured_at"] = Now() });
+                    WriteSlotFiles(slotDirectory, judgeExecutable, arguments, model,
+                        new JsonObject
+                        {
+                            ["judge_duration_seconds"] = stopwatch.Elapsed.TotalSeconds, ["measured_at"] = Now(),
+                        });
                     return judgment;
                 }
                 catch (FormatException) when (attempt == 1)
@@ -129,7 +122,9 @@ public static partial class Judging
         catch (Exception e) when (e is InvalidOperationException or FormatException or IOException)
         {
             File.WriteAllText(Path.Combine(slotDirectory, "error.log"), $"Judge failed: {e.Message}\n");
-            WriteSlotFiles(slotDirectory, judgeExecutable, model, new JsonObject { ["judge_duration_seconds"] = 0.0, ["measured_at"] = Now(), ["failed"] = true, ["error"] = e.Message });
+            WriteSlotFiles(slotDirectory, judgeExecutable, arguments, model, new JsonObject
+            {
+                ["judge_duration_seconds"] = 0.0, ["measured_at"] = Now(), ["failed"] = true, ["error"] = e.Message });
             return Judgment.Failed(e.Message);
         }
         finally
@@ -278,13 +273,45 @@ public static partial class Judging
 
     internal static string Now() => PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
 
-    private static void WriteSlotFiles(string slotDirectory, string judgeExecutable, string model, JsonObject timing)
+    /// <summary>
+    /// The slot's MODEL.md, timing.json and replay.sh. The replay runs the judge's first call again exactly (executable,
+    /// every argument, the system prompt file, judge_prompt.md on stdin, the run folder as working directory) and prints
+    /// the answer, so response.txt keeps what the judge wrote.
+    /// </summary>
+    private static void WriteSlotFiles(string slotDirectory, string judgeExecutable, IEnumerable<string> arguments,
+        string model, JsonObject timing)
     {
         File.WriteAllText(Path.Combine(slotDirectory, "MODEL.md"), $"# Judge Model Information\n\n**Model**: {model}\n**Claude Code Version**: {AgentRun.Version(judgeExecutable)}\n**Timestamp**: {Now()}\n");
         var replay = Path.Combine(slotDirectory, "replay.sh");
-        File.WriteAllText(replay, $"#!/usr/bin/env bash\nset -euo pipefail\nJUDGE_DIR=\"$(cd \"$(dirname \"${{BASH_SOURCE[0]}}\")\" && pwd)\"\n{Workspaces.WorkspaceManager.ShellQuote(judgeExecutable)} --model {Workspaces.WorkspaceManager.ShellQuote(model)} --print --output-format stream-json --verbose < \"$JUDGE_DIR/../../judge_prompt.md\" > \"$JUDGE_DIR/response.txt\"\n");
+        var command = string.Join(' ',
+            new[] { judgeExecutable }.Concat(arguments).Select(Workspaces.WorkspaceManager.ShellQuote));
+        File.WriteAllText(replay, "#!/usr/bin/env bash\n"
+            + "# Runs this judge again as it ran; its answer goes to stdout (response.txt is left as it is).\n"
+            + "set -euo pipefail\n"
+            + "JUDGE_DIR=\"$(cd \"$(dirname \"${BASH_SOURCE[0]}\")\" && pwd)\"\n"
+            + "cd \"$JUDGE_DIR/../..\"\n"
+            + $"{command} < judge_prompt.md\n");
         AgentRun.MakeExecutable(replay);
         AgentRun.WriteJson(Path.Combine(slotDirectory, "timing.json"), timing);
+    }
+
+    /// <summary>What a judge's call amounts to: the agent's classifier over its stream.</summary>
+    internal static AgentOutcome Outcome(int exitCode, string stdout, string stderr) =>
+        AgentOutcome.Of(exitCode, stdout, exitCode == 0 ? string.Empty : stderr, ResultTokens(stdout));
+
+    /// <summary>The token counts of a stream's result line (the judge's usage), zero when it has none.</summary>
+    private static TokenStats ResultTokens(string ndjson)
+    {
+        foreach (var line in Enumerable.Reverse(ndjson.Split('\n')))
+        {
+            if (RateLimits.ParseObject(line) is { } evt && evt.TryGetProperty("usage", out var usage)
+                && usage.ValueKind == JsonValueKind.Object)
+            {
+                return TokenStats.From(JsonNode.Parse(usage.GetRawText()));
+            }
+        }
+
+        return TokenStats.Zero;
     }
 
     private static string ErrorMessage(string stdout, string stderr)

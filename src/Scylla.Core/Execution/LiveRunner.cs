@@ -26,7 +26,7 @@ public static class LiveRunner
         Checkpoint? checkpoint;
         try
         {
-            checkpoint = CheckpointStore.TryLoad(experimentDirectory);
+            checkpoint = CheckpointStore.ReadHeader(experimentDirectory);
         }
         catch (ScyllaException)
         {

@@ -7,8 +7,14 @@ namespace Scylla.Core.Execution;
 public static partial class RateLimits
 {
     private static readonly string[] s_resultWords =
+        // "429" must stand as a word: claude's messages name the gateway's port ("inference gateway (127.0.0.1:42937)")
         ["rate limit", "rate_limit", "ratelimit", "overloaded", "429", "hit your limit", "resets", "weekly usage limit", "upgrade to continue", "failed to configure provider",
-         "usage limit reached"]; // the last is this module's: claude's "Claude AI usage limit reached|<epoch>" has none of upstream's words
+         // this module's: claude 2.1.328's caps name the window ("You've hit your 5-hour limit", "... Opus limit"), and
+         // its 429 without a cap reads "Server is temporarily limiting requests" (docs/claude-cli-contract.md)
+         "hit your", "temporarily limiting requests", "usage limit reached"];
+
+    /// <summary>The HTTP statuses of a limit: 429 (rate limit, cap) and 529 (overloaded).</summary>
+    private static readonly int[] s_limitStatuses = [429, 529];
 
     private static readonly (string Text, bool Raw, string Message)[] s_stderrPatterns =
     [
@@ -33,7 +39,8 @@ public static partial class RateLimits
             var candidates = ParseObject(stdout) is { } whole ? [whole] : stdout.Split('\n').Select(ParseObject).OfType<JsonElement>().ToList();
             foreach (var candidate in candidates)
             {
-                if (IsTruthy(candidate, "is_error") && ErrorText(candidate) is { } text && s_resultWords.Any(text.ToLowerInvariant().Contains))
+                if (IsTruthy(candidate, "is_error") && ErrorText(candidate) is { } text
+                    && (s_resultWords.Any(word => Names(text, word)) || IsLimitStatus(candidate)))
                 {
                     return text;
                 }
@@ -66,6 +73,13 @@ public static partial class RateLimits
 
     /// <summary>Text quoted from agent or judge output, safe for a terminal: control characters (escape sequences) go.</summary>
     public static string Printable(string text) => ControlCharacters().Replace(text, string.Empty);
+
+    private static bool Names(string text, string word) =>
+        word == "429" ? WholeWord429().IsMatch(text) : text.Contains(word, StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsLimitStatus(JsonElement result) => result.TryGetProperty("api_error_status", out var status)
+        && status.ValueKind == JsonValueKind.Number && status.TryGetInt32(out var code)
+        && s_limitStatuses.Contains(code);
 
     internal static string? ErrorText(JsonElement element) =>
         element.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.String ? result.GetString()

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
-using LibGit2Sharp;
 using Scylla.Core.Checkpoints;
 using Scylla.Core.Experiments;
 using Scylla.Core.Workspaces;
@@ -22,7 +21,7 @@ internal sealed partial class RerunPreflight(RerunOptions options)
     /// <summary>The checkpoint is readable and of a supported version, the experiment writable, and no live runner owns it.</summary>
     public void CheckExperiment(Experiment experiment) => Once(experiment, "experiment", () =>
     {
-        _ = CheckpointStore.TryLoad(experiment.Path); // throws when unreadable or of a version not supported
+        _ = CheckpointStore.ReadHeader(experiment.Path); // throws when unreadable or of a version not supported
         foreach (var path in new[] { experiment.Path, CheckpointStore.PathFor(experiment.Path) }.Where(Path.Exists))
         {
             if (!OperatingSystem.IsWindows() && Access(path, WriteAccess) != 0)
@@ -41,7 +40,11 @@ internal sealed partial class RerunPreflight(RerunOptions options)
         var experiment = attempt.Experiment;
         if (needs.HasFlag(StageNeeds.AgentExecutable))
         {
-            Once(experiment, "agent", () => RequireExecutable(options.AgentPath, "AgentNotFound", "-AgentPath"));
+            Once(experiment, "agent", () =>
+            {
+                RequireExecutable(options.AgentPath, "AgentNotFound", "-AgentPath");
+                RequireRunnableHere(options.AgentPath, "-AgentPath");
+            });
         }
 
         if (needs.HasFlag(StageNeeds.JudgeExecutable))
@@ -49,6 +52,7 @@ internal sealed partial class RerunPreflight(RerunOptions options)
             Once(experiment, "judge", () =>
             {
                 RequireExecutable(options.JudgePath, "JudgeNotFound", "-JudgePath");
+                RequireRunnableHere(options.JudgePath, "-JudgePath");
                 if (!File.Exists(options.JudgeSystemPromptPath))
                 {
                     throw new ScyllaException("JudgeSystemPromptNotFound", ScyllaErrorKind.NotFound,
@@ -57,19 +61,25 @@ internal sealed partial class RerunPreflight(RerunOptions options)
             });
         }
 
-        if (needs.HasFlag(StageNeeds.Subtest))
+        if (needs.HasFlag(StageNeeds.Workspace))
+        {
+            // The run's earlier worktrees, wherever the layout kept them, are archived before the new one is made.
+            var run = attempt.Run;
+            var runFolder = Experiment.RunDirectoryName(run.RunNumber);
+            var replaces = experiment.TierDirectories(run.Tier)
+                .Select(d => Path.Combine(d.Directory, run.Subtest, runFolder, "workspace")).ToList();
+            (attempt.WorkspacePlan, attempt.Repository) = WorkspacePlan.Make(experiment, run.Tier, run.Subtest,
+                run.RunNumber, attempt.HomeIn(Experiment.InProgressFolder), options.Workspace, replaces);
+            attempt.Subtest = attempt.WorkspacePlan.Definition;
+        }
+        else if (needs.HasFlag(StageNeeds.Subtest))
         {
             attempt.Subtest = WorkspaceManager.FindSubtest(experiment, attempt.Run.Tier, attempt.Run.Subtest);
         }
 
-        if (needs.HasFlag(StageNeeds.ParentTiers) && attempt.Subtest is { InheritBestFrom.Count: > 0 } t5)
+        if (needs.HasFlag(StageNeeds.Repository) && attempt.Repository == null)
         {
-            Inheritance.BuildMergedResources(experiment, t5.InheritBestFrom); // throws ParentTiersIncomplete
-        }
-
-        if (needs.HasFlag(StageNeeds.Repository))
-        {
-            Once(experiment, "repository", () => RequireTaskCommit(experiment));
+            attempt.Repository = OpenRepository(experiment);
         }
 
         if (needs.HasFlag(StageNeeds.TaskPrompt))
@@ -89,17 +99,28 @@ internal sealed partial class RerunPreflight(RerunOptions options)
                 $"The task prompt was not found: neither '{copy}' nor '{configured}' exists.", experiment.Path);
     }
 
-    private void RequireTaskCommit(Experiment experiment)
+    /// <summary>
+    /// What the judges of a resumed run are shown of the agent's work when no stage captures the diff: nothing new when
+    /// the run has its judge prompt, else the patch of its live worktree, else the patch of the agent's commit on its
+    /// branch (how upstream leaves a finished run); null when none of these holds the work any more.
+    /// </summary>
+    public string? AgentWork(RunAttempt attempt)
     {
-        var repository = BaseRepository.Locate(experiment, options.Workspace.RepositoryPath);
-        GitRepositories.WithOwnershipCheck(options.Workspace.SkipOwnershipCheck, () =>
+        if (File.Exists(Path.Combine(attempt.RunDirectory, "judge_prompt.md")))
         {
-            using var git = GitRepositories.Open(repository.Path);
-            return git.Lookup<Commit>(experiment.Config.TaskCommit)
-                ?? throw new ScyllaException("CommitNotFound", ScyllaErrorKind.NotFound,
-                    $"The task commit {experiment.Config.TaskCommit} is not in the base repository '{repository.Path}'.", repository.Path);
-        });
+            return string.Empty;
+        }
+
+        var repository = attempt.Repository ??= OpenRepository(attempt.Experiment);
+        var run = attempt.Run;
+        return WorktreeRegistrations.IsLive(attempt.Workspace)
+            ? repository.Patch(attempt.Workspace)
+            : repository.BranchPatch(repository.Base.BranchName(
+                attempt.Experiment.Config.ExperimentId, run.Tier, run.Subtest, run.RunNumber));
     }
+
+    private RepositorySession OpenRepository(Experiment experiment) =>
+        RepositorySession.Open(BaseRepository.Locate(experiment, options.Workspace.RepositoryPath), options.Workspace);
 
     /// <summary>A path must name an executable file; a bare name must be found on PATH, as the shell would find it.</summary>
     private static void RequireExecutable(string executable, string errorId, string parameter)
@@ -112,6 +133,44 @@ internal sealed partial class RerunPreflight(RerunOptions options)
         {
             throw new ScyllaException(errorId, ScyllaErrorKind.NotFound,
                 $"'{executable}' is not an executable file{(executable.Contains('/') ? string.Empty : " on PATH")}; check {parameter}.", executable);
+        }
+    }
+
+    /// <summary>
+    /// As root, claude refuses <c>--dangerously-skip-permissions</c> (exit 1, one line on stderr) unless IS_SANDBOX=1:
+    /// every run would fail. A CLI that names itself Claude Code is asked once, with an empty prompt that never reaches
+    /// the API.
+    /// </summary>
+    private static void RequireRunnableHere(string executable, string parameter)
+    {
+        if (OperatingSystem.IsWindows() || GetEffectiveUserId() != 0
+            || Environment.GetEnvironmentVariable("IS_SANDBOX") == "1"
+            || !AgentRun.Version(executable).Contains("Claude Code", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var probe = Directory.CreateTempSubdirectory("scylla-root-probe-");
+        try
+        {
+            var stderr = Path.Combine(probe.FullName, "stderr");
+            ProcessRunner.Run(executable, ["--print", "--dangerously-skip-permissions", string.Empty], probe.FullName,
+                Path.Combine(probe.FullName, "stdout"), stderr, TimeSpan.FromSeconds(30), CancellationToken.None,
+                standardInput: string.Empty);
+            var refusal = File.ReadAllText(stderr).Trim();
+            if (refusal.Contains("cannot be used with root/sudo privileges", StringComparison.Ordinal))
+            {
+                throw new ScyllaException("AgentRefusesRoot", ScyllaErrorKind.InvalidOperation,
+                    $"'{executable}' refuses to run as root with --dangerously-skip-permissions "
+                    + $"(\"{RateLimits.Printable(refusal)}\"), so every run would fail. Set IS_SANDBOX=1 in the "
+                    + "environment when this is a sandbox (a container or VM of its own), or run as a non-root user; "
+                    + $"check {parameter}.",
+                    executable);
+            }
+        }
+        finally
+        {
+            probe.Delete(recursive: true);
         }
     }
 
@@ -137,6 +196,9 @@ internal sealed partial class RerunPreflight(RerunOptions options)
             throw verdict;
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUserId();
 
     [LibraryImport("libc", EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Access(string path, int mode);

@@ -9,10 +9,16 @@ internal enum StageNeeds
     None = 0,
     TaskPrompt = 1,
     Subtest = 2,
+
+    /// <summary>The run's <see cref="Workspaces.RepositorySession"/>, for a stage in its live worktree.</summary>
     Repository = 4,
     AgentExecutable = 8,
     JudgeExecutable = 16,
-    ParentTiers = 32,
+    /// <summary>
+    /// A <see cref="Workspaces.WorkspacePlan"/> (subtest, T5 parents, wording, repository, commit, branch) and its
+    /// session.
+    /// </summary>
+    Workspace = 32,
 }
 
 /// <summary>

@@ -16,10 +16,6 @@ namespace Scylla.Core.Execution;
 /// </summary>
 internal static class RerunStages
 {
-    public const string AgentChangesCommitMessage = "[scylla] Agent changes";
-
-    private const string NoChanges = "(no changes detected)";
-
     public static readonly RerunStage Reset = new("reset the run", [RunState.Pending], true, StageNeeds.None, _ => { });
 
     public static readonly RerunStage ArchivePrevious = new("archive the previous attempt", [], true,
@@ -30,7 +26,7 @@ internal static class RerunStages
 
     public static readonly RerunStage CreateWorkspace = new("create the workspace",
         [RunState.WorktreeCreated, RunState.SymlinksApplied, RunState.ConfigCommitted, RunState.BaselineCaptured], true,
-        StageNeeds.Subtest | StageNeeds.Repository | StageNeeds.ParentTiers, CreateConfiguredWorkspace);
+        StageNeeds.Workspace, CreateConfiguredWorkspace);
 
     public static readonly RerunStage WritePrompt = new("write the prompt", [RunState.PromptWritten], true,
         StageNeeds.TaskPrompt, LinkTaskPrompt);
@@ -42,14 +38,13 @@ internal static class RerunStages
         StageNeeds.AgentExecutable, ExecuteAgent);
 
     public static readonly RerunStage CommitAgentChanges = new("commit the agent's changes", [RunState.AgentChangesCommitted], true,
-        StageNeeds.Repository,
-        a => WorkspaceManager.CommitAll(a.Experiment, a.Workspace, AgentChangesCommitMessage, a.Options.Workspace, a.CancellationToken));
+        StageNeeds.Repository, a => a.Repository!.CommitAll(a.Workspace, RepositorySession.AgentChangesCommitMessage));
 
     public static readonly RerunStage CaptureDiff = new("capture the diff", [RunState.DiffCaptured], true,
-        StageNeeds.None, a => a.Patch = Judging.CapturePatch(a.Workspace));
+        StageNeeds.Repository, a => a.Patch = a.Repository!.Patch(a.Workspace));
 
     public static readonly RerunStage Promote = new("promote to completed/", [RunState.PromotedToCompleted], true,
-        StageNeeds.Repository, PromoteToCompleted);
+        StageNeeds.None, PromoteToCompleted);
 
     /// <summary>Upstream runs the task's build pipeline here; this module does not (docs/format.md, "Not done").</summary>
     public static readonly RerunStage BuildPipeline = new("run the build pipeline", [RunState.JudgePipelineRun], true,
@@ -76,31 +71,26 @@ internal static class RerunStages
     ];
 
     /// <summary>
-    /// The stages an action runs, in list order. A resumed run starts after the state it recorded; one whose worktree is
-    /// gone (a finished run reset to a judge state) starts at the judge prompt, since its agent's work is committed.
+    /// The stages an action runs, in list order. A resumed run starts after the state it recorded; one whose worktree
+    /// is gone (a finished run reset to a judge state) starts after the diff at the latest: its agent's work is
+    /// committed on its branch, where preflight read the patch.
     /// </summary>
     public static IReadOnlyList<RerunStage> PathFor(RerunAction action, RunState? recorded, bool hasWorktree) => action switch
     {
         RerunAction.RerunAgent => All,
-        RerunAction.ResumeJudges when recorded is { } state && state.AwaitsJudges() && hasWorktree =>
-            All.Where(s => s.Reaches > state && s.Reaches <= RunState.WorktreeCleaned).ToList(),
+        RerunAction.ResumeJudges when recorded is { } state && state.AwaitsJudges() =>
+            All.Where(s => s.Reaches > (hasWorktree || state > RunState.DiffCaptured ? state : RunState.DiffCaptured)
+                && s.Reaches <= RunState.WorktreeCleaned).ToList(),
         RerunAction.ResumeJudges => [BuildJudgePrompt, RunJudges, WriteResults, ReleaseWorktree],
         RerunAction.RerunJudges => [BuildJudgePrompt, RunJudges, WriteResults],
         _ => [WriteResults],
     };
 
-    private static void ArchiveExisting(RunAttempt a)
-    {
-        foreach (var existing in a.Experiment.TierDirectories(a.Run.Tier)
-            .Select(d => Path.Combine(d.Directory, a.Run.Subtest, Experiment.RunDirectoryName(a.Run.RunNumber)))
-            .Where(Path.Exists).ToList())
-        {
-            a.ArchivePath = Archive(a, existing);
-        }
-    }
+    private static void ArchiveExisting(RunAttempt a) =>
+        a.ArchivePath = RunArchive.ArchiveRun(a.Experiment, a.Run.Tier, a.Run.Subtest, a.Run.RunNumber);
 
-    private static string Archive(RunAttempt a, string runDirectory) => RunArchive.Archive(runDirectory,
-        (from, to) => WorkspaceManager.ArchiveRun(a.Experiment, from, to, a.Options.Workspace, a.CancellationToken));
+    private static string Archive(RunAttempt a, string runDirectory) =>
+        RunArchive.Archive(runDirectory, RepositorySession.ArchiveRun);
 
     private static void CreateRunFolders(RunAttempt a)
     {
@@ -115,7 +105,7 @@ internal static class RerunStages
     /// </summary>
     private static void CreateConfiguredWorkspace(RunAttempt a)
     {
-        WorkspaceManager.Create(a.Experiment, a.Run.Tier, a.Run.Subtest, a.Run.RunNumber, a.Options.Workspace, a.CancellationToken);
+        a.Repository!.Create(a.WorkspacePlan!, a.CancellationToken);
         var manifest = Path.Combine(Path.GetDirectoryName(a.RunDirectory)!, "config_manifest.json");
         if (!File.Exists(manifest))
         {
@@ -173,28 +163,28 @@ internal static class RerunStages
         }
     }
 
+    /// <summary>Why the agent's result is no work to judge (docs/claude-cli-contract.md); null when it is.</summary>
     private static ScyllaException? AgentFailure(ScyllaRun run, AgentResult agent)
     {
-        if (RateLimits.DetectForAgent(agent.Stdout, agent.Stderr) is { } limit)
-        {
-            return new RateLimitException("agent", limit) { ResetAt = RateLimitReset.From(agent.Stdout + "\n" + agent.Stderr, DateTimeOffset.UtcNow) };
-        }
-
-        var quoted = RateLimits.Printable(agent.Stderr.Trim());
+        var outcome = agent.Outcome;
+        var ownLines = agent.Stderr.Split('\n').Where(line => !line.StartsWith('+')); // not bash's trace of replay.sh
+        var quoted = RateLimits.Printable(string.Join('\n', ownLines).Trim());
         var stderr = quoted.Length > 0 ? ": " + quoted[..Math.Min(quoted.Length, 500)] : string.Empty;
-        if (agent.IsInfrastructureFailure)
+        return outcome.Kind switch
         {
-            return new ScyllaException("AgentInfrastructureFailure", ScyllaErrorKind.InvalidOperation,
-                $"The agent of {run.RunId} ended without reaching the API (exit code -1, no tokens){stderr}. The attempt was archived.");
-        }
-
-        if (agent.ExitCode != 0 && agent.Stdout.Trim().Length == 0)
-        {
-            return new ScyllaException("AgentFailed", ScyllaErrorKind.InvalidOperation,
-                $"The agent of {run.RunId} exited with code {agent.ExitCode} and wrote no output{stderr}. The attempt was archived.");
-        }
-
-        return null;
+            AgentOutcomeKind.RateLimited => new RateLimitException("agent", outcome.Message)
+            {
+                ResetAt = RateLimitReset.From(agent.Stdout + "\n" + agent.Stderr, DateTimeOffset.UtcNow),
+            },
+            AgentOutcomeKind.InfrastructureFailure => new ScyllaException("AgentInfrastructureFailure",
+                ScyllaErrorKind.InvalidOperation, $"The agent of {run.RunId} did no work "
+                + $"({RateLimits.Printable(outcome.Message)}){stderr}. The attempt was archived; "
+                + "re-run it once the API answers."),
+            AgentOutcomeKind.AgentFailure => new ScyllaException("AgentFailed", ScyllaErrorKind.InvalidOperation,
+                $"The agent of {run.RunId} exited with code {agent.ExitCode} and wrote no output{stderr}. "
+                + "The attempt was archived."),
+            _ => null,
+        };
     }
 
     private static void PromoteToCompleted(RunAttempt a)
@@ -207,7 +197,7 @@ internal static class RerunStages
         var promoted = a.HomeIn(Experiment.CompletedFolder);
         if (a.RunDirectory != promoted)
         {
-            WorkspaceManager.MoveRun(a.Experiment, a.RunDirectory, promoted, a.Options.Workspace, a.CancellationToken);
+            RepositorySession.MoveRun(a.RunDirectory, promoted);
             a.RunDirectory = promoted;
         }
     }
@@ -220,9 +210,16 @@ internal static class RerunStages
             return; // the prompt the earlier judges saw: every slot of a run is judged on the same text
         }
 
+        if (a.Agent == null && !RunClassifier.IsValidAgentResult(Path.Combine(a.AgentDirectory, "result.json"), []))
+        {
+            // A resume at the judges: only an agent's real work is judged (docs/claude-cli-contract.md, "Outcomes").
+            throw new ScyllaException("AgentResultInvalid", ScyllaErrorKind.InvalidOperation,
+                $"{a.Run.RunId} has no agent result of real work (agent/result.json), so its judges cannot run; "
+                + "re-run its agent.");
+        }
+
         var output = a.Agent?.Stdout ?? ReadIfExists(Path.Combine(a.AgentDirectory, "output.txt"));
-        var patch = a.Patch ?? (Path.Exists(Path.Combine(a.Workspace, ".git")) ? Judging.CapturePatch(a.Workspace) : NoChanges);
-        File.WriteAllText(path, Judging.BuildPrompt(a.Experiment.Path, a.TaskPrompt!, output, patch));
+        File.WriteAllText(path, Judging.BuildPrompt(a.Experiment.Path, a.TaskPrompt!, output, a.Patch!));
     }
 
     /// <summary>Runs this attempt's slots, then the consensus over every slot on disk.</summary>
@@ -293,9 +290,9 @@ internal static class RerunStages
     /// <summary>Removes the finished run's worktree, keeping its branch; a run without one (or without a repository) has none.</summary>
     private static void Release(RunAttempt a)
     {
-        if (Path.Exists(Path.Combine(a.Workspace, ".git")))
+        if (WorktreeRegistrations.IsLive(a.Workspace))
         {
-            WorkspaceManager.Release(a.Experiment, a.Workspace, a.Options.Workspace, CancellationToken.None);
+            RepositorySession.Release(a.Workspace);
         }
     }
 

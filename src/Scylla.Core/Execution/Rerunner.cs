@@ -3,13 +3,15 @@ using Scylla.Core.Checkpoints;
 using Scylla.Core.Experiments;
 using Scylla.Core.Planning;
 using Scylla.Core.Runs;
+using Scylla.Core.Workspaces;
 
 namespace Scylla.Core.Execution;
 
 /// <summary>
 /// Re-runs runs given by address (docs/format.md, "Re-runs"): each run is owned through its <see cref="RunLease"/>, read
 /// again from disk, planned from that read, checked before its first write, taken through its path of
-/// <see cref="RerunStages"/> with each stage saved in <c>checkpoint.json</c>, and reported as a fresh read finds it.
+/// <see cref="RerunStages"/> with its states saved in <c>checkpoint.json</c> (where <see cref="MustSave"/> says), and
+/// reported as a fresh read finds it.
 /// One instance serves a batch; it is safe to use from several threads.
 /// </summary>
 public sealed class Rerunner(RerunOptions options)
@@ -28,12 +30,16 @@ public sealed class Rerunner(RerunOptions options)
         {
             var result = ExecuteOnce(experiment, target, reportStage, cancellationToken);
             if (_gate == null || result.Error is not RateLimitException limit
-                || !_gate.Pause(limit.ResetAt, DateTimeOffset.UtcNow, out var until))
+                || !_gate.Pause(limit.ResetAt, DateTimeOffset.UtcNow, out var until, out var started))
             {
                 return result;
             }
 
-            RecordPause(experiment, limit.LimitedBy, until);
+            if (started)
+            {
+                RecordPause(experiment, limit.LimitedBy, until); // pause_count counts pauses, not the runs they stopped
+            }
+
             try
             {
                 WaitWhilePaused(reportStage, cancellationToken);
@@ -79,9 +85,9 @@ public sealed class Rerunner(RerunOptions options)
             using var lease = RunLease.Acquire(target);
             var run = Read(experiment, target);
             var (planned, slots) = Plan(run);
-            action = planned;
-            var stages = RerunStages.PathFor(planned, RunStates.Parse(run.RunState), Path.Exists(Path.Combine(run.WorkspacePath, ".git")));
             attempt = new RunAttempt(experiment, run, options, lease, cancellationToken) { JudgeSlots = slots };
+            var stages = PlanWithAgentWork(attempt, ref planned, reportStage);
+            action = planned;
             _preflight.CheckNeeds(attempt, stages.Aggregate(StageNeeds.None, (needs, s) => needs | s.Needs));
             try
             {
@@ -98,12 +104,51 @@ public sealed class Rerunner(RerunOptions options)
         catch (OperationCanceledException)
         {
             return Result(RerunOutcome.Interrupted, new ScyllaException("Interrupted", ScyllaErrorKind.OperationStopped,
-                $"{target.RunId} was stopped; it keeps the checkpoint state of its last completed stage."));
+                $"{target.RunId} was stopped; it keeps the checkpoint state it last saved."));
         }
         catch (Exception e) when (Typed(e, target) is { } refusal)
         {
             return Result(RerunOutcome.Skipped, refusal); // refused before its first write: nothing was touched
         }
+        finally
+        {
+            attempt?.Repository?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The stages of the planned path. When its judges need a patch no stage of it captures, the patch is read now,
+    /// from the run's live worktree or its branch; a run whose work is in neither goes back to its agent (with
+    /// -JudgeOnly it is refused), and says why.
+    /// </summary>
+    private IReadOnlyList<RerunStage> PlanWithAgentWork(RunAttempt attempt, ref RerunAction planned,
+        Action<string> reportStage)
+    {
+        var run = attempt.Run;
+        var live = WorktreeRegistrations.IsLive(run.WorkspacePath);
+        var stages = RerunStages.PathFor(planned, RunStates.Parse(run.RunState), live);
+        if (!stages.Contains(RerunStages.BuildJudgePrompt) || stages.Contains(RerunStages.CaptureDiff))
+        {
+            return stages;
+        }
+
+        attempt.Patch = _preflight.AgentWork(attempt);
+        if (attempt.Patch != null)
+        {
+            return stages;
+        }
+
+        var lost = $"{run.RunId} has no judge prompt, no worktree, and no agent commit on its branch: "
+            + "the agent's work is gone";
+        if (planned == RerunAction.RerunJudges)
+        {
+            throw RerunDecision.Refusal("AgentWorkLost", lost + "; re-run its agent (without -JudgeOnly).");
+        }
+
+        reportStage(lost + ", so its agent runs again");
+        planned = RerunAction.RerunAgent;
+        attempt.JudgeSlots = Enumerable.Range(1, attempt.SlotCount).ToList();
+        return RerunStages.All;
     }
 
     /// <summary>Records <c>failed</c> (or <c>rate_limited</c>), still under the lease, unless the checkpoint cannot take even that.</summary>
@@ -135,8 +180,10 @@ public sealed class Rerunner(RerunOptions options)
 
     private void Advance(RunAttempt attempt, IReadOnlyList<RerunStage> stages, Action<string> reportStage)
     {
-        foreach (var stage in stages)
+        var unsaved = new List<RunState>();
+        for (var i = 0; i < stages.Count; i++)
         {
+            var stage = stages[i];
             if (stage.Interruptible)
             {
                 attempt.CancellationToken.ThrowIfCancellationRequested();
@@ -149,12 +196,25 @@ public sealed class Rerunner(RerunOptions options)
 
             reportStage(stage.Name);
             stage.Run(attempt);
-            if (stage.Records.Length > 0)
+            unsaved.AddRange(stage.Records);
+            if (unsaved.Count > 0 && MustSave(stage, last: i == stages.Count - 1))
             {
-                Record(attempt, stage.Records, stage.Interruptible ? attempt.CancellationToken : CancellationToken.None);
+                Record(attempt, unsaved, stage.Interruptible ? attempt.CancellationToken : CancellationToken.None);
+                unsaved.Clear();
             }
         }
     }
+
+    /// <summary>
+    /// Whether the states reached so far are saved now, or with a later stage's (docs/performance.md, "Checkpoint
+    /// updates"): now when they forget the old outcome, hold the agent's work, its commit (done twice it would leave an
+    /// empty diff to judge) or the verdict, or come last. A stop in between leaves the checkpoint at an earlier state
+    /// whose stages are safe to repeat.
+    /// </summary>
+    private static bool MustSave(RerunStage stage, bool last) =>
+        last
+        || stage.Records.Any(s => s is RunState.Pending or RunState.AgentComplete or RunState.AgentChangesCommitted
+            || s.IsComplete());
 
     /// <summary>
     /// Saves states in the checkpoint: <c>pending</c> forgets the old outcome (formats.md §3.10); the first complete state

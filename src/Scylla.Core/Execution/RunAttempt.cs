@@ -2,6 +2,7 @@ using Scylla.Core.Checkpoints;
 using Scylla.Core.Experiments;
 using Scylla.Core.Runs;
 using Scylla.Core.Tiers;
+using Scylla.Core.Workspaces;
 
 namespace Scylla.Core.Execution;
 
@@ -42,6 +43,12 @@ internal sealed class RunAttempt
     public string? ArchivePath { get; set; }
 
     public SubtestDefinition? Subtest { get; set; }
+
+    /// <summary>The workspace the attempt makes, planned and checked in preflight.</summary>
+    public WorkspacePlan? WorkspacePlan { get; set; }
+
+    /// <summary>The run's one session on its base repository, opened in preflight when a stage needs it.</summary>
+    public RepositorySession? Repository { get; set; }
 
     public string? TaskPrompt { get; set; }
 

@@ -57,11 +57,13 @@ public static class RunResults
         AgentRun.WriteJson(Path.Combine(runDirectory, "run_result.json"), runResult);
         var score = runResult["judge_score"]!.GetValue<double>();
         var passed = runResult["judge_passed"]!.GetValue<bool>();
-        var cost = runResult["cost_usd"]!.GetValue<double>();
-        var duration = runResult["duration_seconds"]!.GetValue<double>();
+
+        // cost_usd, duration_seconds and run_number default to 0, as HEAD's reader of run_result.json does
+        var cost = Seconds(runResult, "cost_usd");
+        var duration = Seconds(runResult, "duration_seconds");
         AgentRun.WriteJson(Path.Combine(runDirectory, "report.json"), new JsonObject
         {
-            ["run_number"] = runResult["run_number"]!.DeepClone(),
+            ["run_number"] = runResult["run_number"]?.DeepClone() ?? 0,
             ["score"] = score,
             ["grade"] = runResult["judge_grade"]!.DeepClone(),
             ["passed"] = passed,
@@ -130,13 +132,15 @@ public static class RunResults
             AgentRun.WriteJson(agentResultPath, AgentResult.Parse(exitCode, stdout, stderr).ToJson());
         }
 
+        var judgeResultPath = Path.Combine(runDirectory, "judge", "result.json");
+        var judgeResult = ReadObject(judgeResultPath) ?? RebuildConsensus(runDirectory, judgeModels, judgeResultPath);
         var runResultPath = Path.Combine(runDirectory, "run_result.json");
         if (ReadObject(runResultPath) is { } existing)
         {
             return existing;
         }
 
-        var judgeResult = ReadObject(Path.Combine(runDirectory, "judge", "result.json"))
+        judgeResult = judgeResult
             ?? throw new ScyllaException("JudgeResultMissing", ScyllaErrorKind.InvalidOperation,
                 $"'{Path.Combine(runDirectory, "judge", "result.json")}' is missing, so run_result.json cannot be rebuilt from the logs. Re-run the judges with -JudgeOnly.", runDirectory);
         var agentJson = ReadObject(agentResultPath)!;
@@ -162,6 +166,23 @@ public static class RunResults
         var runResult = Build(runDirectory, runNumber, agent, agentSeconds, judgeSeconds, consensus, ReadJudges(runDirectory, judgeModels));
         AgentRun.WriteJson(runResultPath, runResult);
         return runResult;
+    }
+
+    /// <summary>
+    /// <c>judge/result.json</c> rebuilt from the slots when every slot holds a judgment and one is valid (the consensus
+    /// the judges already gave); null otherwise.
+    /// </summary>
+    private static JsonObject? RebuildConsensus(string runDirectory, IReadOnlyList<string> judgeModels, string path)
+    {
+        var judges = ReadJudges(runDirectory, judgeModels);
+        if (judges.Count == 0 || judges.Count < judgeModels.Count || judges.All(j => !j.Judgment.IsValid))
+        {
+            return null;
+        }
+
+        var consensus = Judging.Consensus(judges.Select(j => j.Judgment).ToList()).ToJson(withCriteria: false);
+        AgentRun.WriteJson(path, consensus);
+        return consensus;
     }
 
     internal static JsonObject? ReadObject(string path)

@@ -168,6 +168,9 @@ public sealed class ExperimentConfig
         return PythonJson.Serialize(output);
     }
 
+    /// <summary>A key as the file has it (no default, no alias expanded), or null; for the January-era hash.</summary>
+    internal JsonNode? RawValue(string key) => _raw[key];
+
     internal static JsonArray StringArray(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)v).ToArray());
 
     private static IReadOnlyList<string> NormalizeModels(IEnumerable<string> models) =>

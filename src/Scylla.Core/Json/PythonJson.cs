@@ -49,6 +49,13 @@ public static class PythonJson
         return builder.ToString();
     }
 
+    /// <summary>
+    /// <paramref name="node"/> as <see cref="Serialize"/> writes it when it sits <paramref name="level"/> containers
+    /// deep, so pieces of a document can be written once and joined (docs/performance.md, "Checkpoint updates").
+    /// </summary>
+    internal static void SerializeAt(StringBuilder builder, JsonNode? node, int level) =>
+        Write(builder, node, indent: 2, level, sortKeys: false);
+
     /// <summary>Like Python's <c>json.dumps(value, sort_keys=True)</c>: one line, separators ", " and ": ".</summary>
     public static string SerializeSorted(JsonNode? node)
     {
@@ -252,7 +259,7 @@ public static class PythonJson
         return text.Contains('.') || text.Contains('e') ? text : text + ".0";
     }
 
-    private static void WriteString(StringBuilder builder, string text)
+    internal static void WriteString(StringBuilder builder, string text)
     {
         builder.Append('"');
         if (!NeedsEscaping(text))

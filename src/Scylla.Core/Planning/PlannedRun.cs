@@ -4,7 +4,8 @@ using Scylla.Core.Runs;
 
 namespace Scylla.Core.Planning;
 
-/// <summary>What a re-run would do with one run as it is on disk now, what it would cost, or why it would refuse.</summary>
+/// <summary>What a re-run would do with one run as it is on disk now and what it would cost, or why it would refuse.
+/// </summary>
 public sealed record PlannedRun
 {
     public string ExperimentId { get; internal init; } = string.Empty;
@@ -31,7 +32,7 @@ public sealed record PlannedRun
     /// <summary>The estimated cost of the agent call, from the recorded runs; null when nothing recorded one.</summary>
     public Spread? CostUsd { get; internal init; }
 
-    /// <summary>The estimated agent and judge seconds, from the recorded runs; null when nothing recorded them.</summary>
+    /// <summary>The estimated agent and judge seconds, from the recorded runs; null when none recorded them.</summary>
     public Spread? Seconds { get; internal init; }
 
     /// <summary>The recorded runs the estimate is from: the run's tier, else every tier, else none.</summary>

@@ -29,7 +29,8 @@ public sealed class RerunBudget(double? maxCostUsd, int? maxRuns)
         }
     }
 
-    /// <summary>Starts a run estimated to cost <paramref name="estimateUsd"/>, or holds it back (and every later run).</summary>
+    /// <summary>Starts a run estimated to cost <paramref name="estimateUsd"/>, or holds it and every later one back.
+    /// </summary>
     public bool TryStart(double estimateUsd)
     {
         lock (_gate)
@@ -42,7 +43,8 @@ public sealed class RerunBudget(double? maxCostUsd, int? maxRuns)
             {
                 _errorId = "MaxCostReached";
                 Exhausted = FormattableString.Invariant(
-                    $"-MaxCost {maxCostUsd:0.00}: {_spentUsd:0.00} USD spent, {_runningUsd:0.00} USD running, the next run estimated at {estimateUsd:0.00} USD");
+                    $"-MaxCost {maxCostUsd:0.00}: {_spentUsd:0.00} USD spent, {_runningUsd:0.00} USD running, ")
+                    + FormattableString.Invariant($"the next run estimated at {estimateUsd:0.00} USD");
             }
 
             if (Exhausted != null)
@@ -56,7 +58,8 @@ public sealed class RerunBudget(double? maxCostUsd, int? maxRuns)
         }
     }
 
-    /// <summary>What the re-run reports for a run it held back: Skipped, nothing touched, the limit as its error.</summary>
+    /// <summary>What the re-run reports for a run it held back: Skipped, nothing touched, the limit as its error.
+    /// </summary>
     public RerunResult HeldBack(PlannedRun run) => new()
     {
         ExperimentId = run.ExperimentId,
@@ -67,7 +70,8 @@ public sealed class RerunBudget(double? maxCostUsd, int? maxRuns)
         Action = run.Action,
         Outcome = RerunOutcome.Skipped,
         Status = run.Status,
-        Error = new ScyllaException(_errorId, ScyllaErrorKind.LimitsExceeded, $"{run.RunId} was not started: {Exhausted}."),
+        Error = new ScyllaException(
+            _errorId, ScyllaErrorKind.LimitsExceeded, $"{run.RunId} was not started: {Exhausted}."),
     };
 
     /// <summary>A started run ended: its recorded cost counts as spent; the estimate when it recorded none.</summary>

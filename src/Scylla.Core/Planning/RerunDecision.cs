@@ -19,22 +19,27 @@ internal static class RerunDecision
         var awaitsJudges = RunStates.Parse(run.RunState) is { } state && state.AwaitsJudges();
         if (judgeOnly && !awaitsJudges)
         {
-            return !agentValid ? throw Refusal("AgentResultInvalid",
-                    $"{run.RunId} has no valid agent result, so its judges cannot run; re-run its agent (without -JudgeOnly) instead.")
-                : open.Count == 0 ? throw Refusal("NothingToJudge", $"Every judge slot of {run.RunId} is complete; there is nothing to re-judge.")
+            return !agentValid ? throw Refusal("AgentResultInvalid", $"{run.RunId} has no valid agent result, so its " +
+                    "judges cannot run; re-run its agent (without -JudgeOnly) instead.")
+                : open.Count == 0 && !File.Exists(Path.Combine(run.Path, "judge", "result.json"))
+                    ? (RerunAction.Regenerate, []) // every slot judged, the consensus lost: rebuilt from the slots
+                : open.Count == 0 ? throw Refusal("NothingToJudge",
+                    $"Every judge slot of {run.RunId} is complete; there is nothing to re-judge.")
                 : (RerunAction.RerunJudges, open);
         }
 
         if (run.Status == RunStatus.Completed)
         {
-            throw Refusal("RunAlreadyCompleted",
-                $"{run.RunId} is Completed and needs no re-run. To re-run judge slots that are Missing or Failed, use -JudgeOnly.");
+            throw Refusal("RunAlreadyCompleted", $"{run.RunId} is Completed and needs no re-run. " +
+                "To re-run judge slots that are Missing or Failed, use -JudgeOnly.");
         }
 
-        return agentValid && (awaitsJudges || (run.Status == RunStatus.Results && open.Count > 0)) ? (RerunAction.ResumeJudges, open)
+        var resume = agentValid && (awaitsJudges || (run.Status == RunStatus.Results && open.Count > 0));
+        return resume ? (RerunAction.ResumeJudges, open)
             : run.Status == RunStatus.Results ? (RerunAction.Regenerate, [])
             : (RerunAction.RerunAgent, Enumerable.Range(1, slots.Count).ToList());
     }
 
-    private static ScyllaException Refusal(string id, string message) => new(id, ScyllaErrorKind.InvalidOperation, message);
+    internal static ScyllaException Refusal(string id, string message) =>
+        new(id, ScyllaErrorKind.InvalidOperation, message);
 }

@@ -37,9 +37,11 @@ internal sealed class RerunEstimator(Experiment experiment)
     }
 
     /// <summary>The estimate for a run taking <paramref name="action"/> with the given calls.</summary>
-    public (Spread? Cost, Spread? Seconds, string Source) Estimate(string tier, RerunAction action, int agentCalls, int judgeCalls)
+    public (Spread? Cost, Spread? Seconds, string Source) Estimate(
+        string tier, RerunAction action, int agentCalls, int judgeCalls)
     {
-        var (samples, source) = _byTier.TryGetValue(tier, out var own) && own.Cost.Count > 0 ? (own, $"{tier} ({own.Cost.Count} runs)")
+        var (samples, source) = _byTier.TryGetValue(tier, out var own) && own.Cost.Count > 0
+            ? (own, $"{tier} ({own.Cost.Count} runs)")
             : _all.Cost.Count > 0 ? (_all, $"all tiers ({_all.Cost.Count} runs)")
             : (null, "none");
         if (action == RerunAction.Regenerate)

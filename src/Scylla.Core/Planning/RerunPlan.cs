@@ -26,7 +26,8 @@ public sealed class RerunPlan
 
     public int JudgeCalls => Lines.Sum(l => l.JudgeCalls);
 
-    /// <summary>The sum of the lines' estimates; the runs without one are counted in <see cref="RunsWithoutEstimate"/>.</summary>
+    /// <summary>The sum of the lines' estimates; runs without one are counted in <see cref="RunsWithoutEstimate"/>.
+    /// </summary>
     public double EstimatedCostUsd => Lines.Sum(l => l.EstimatedCostUsd ?? 0);
 
     public double CostLowUsd => Lines.Sum(l => l.CostLowUsd ?? 0);
@@ -47,20 +48,24 @@ public sealed class RerunPlan
     /// <summary>Every run in plan order, refused ones included.</summary>
     public IReadOnlyList<PlannedRun> PlannedRuns { get; internal init; } = [];
 
-    /// <summary>The plan as text, for -WhatIf: a total, then one line per tier and action naming its first runs.</summary>
+    /// <summary>The plan as text, for -WhatIf: a total, then one line per tier and action naming its first runs.
+    /// </summary>
     public IEnumerable<string> Describe(int throttleLimit = 1)
     {
-        var total = new StringBuilder($"{ExperimentId} ({ExperimentPath}): {Runs} runs to re-run, {AgentCalls} agent calls, " +
+        var total = new StringBuilder(
+            $"{ExperimentId} ({ExperimentPath}): {Runs} runs to re-run, {AgentCalls} agent calls, " +
             $"{JudgeCalls} judge calls; estimated {Cost(EstimatedCostUsd, CostLowUsd, CostHighUsd)}, " +
             $"{Time(EstimatedDuration, DurationLow, DurationHigh)} of agent and judge time");
         if (throttleLimit > 1)
         {
-            total.Append(CultureInfo.InvariantCulture, $" (about {Hours(EstimatedDuration / throttleLimit)} at -ThrottleLimit {throttleLimit})");
+            total.Append(CultureInfo.InvariantCulture,
+                $" (about {Hours(EstimatedDuration / throttleLimit)} at -ThrottleLimit {throttleLimit})");
         }
 
         if (RunsWithoutEstimate > 0)
         {
-            total.Append(CultureInfo.InvariantCulture, $"; {RunsWithoutEstimate} runs have no recorded run to estimate from");
+            total.Append(CultureInfo.InvariantCulture,
+                $"; {RunsWithoutEstimate} runs have no recorded run to estimate from");
         }
 
         if (Refused > 0)
@@ -75,9 +80,10 @@ public sealed class RerunPlan
                 + (line.Runs > RunsNamed ? $" and {line.Runs - RunsNamed} more" : string.Empty);
             yield return line.Action == null
                 ? $"  {line.Tier} {line.Description}: {line.Runs} runs: {runs}"
-                : $"  {line.Tier} {line.Description}: {line.Runs} runs, {line.AgentCalls} agent calls, {line.JudgeCalls} judge calls, " +
-                  $"{Cost(line.EstimatedCostUsd, line.CostLowUsd, line.CostHighUsd)}, " +
-                  $"{Time(line.EstimatedDuration, line.DurationLow, line.DurationHigh)} (from {line.EstimateSource}): {runs}";
+                : $"  {line.Tier} {line.Description}: {line.Runs} runs, {line.AgentCalls} agent calls, " +
+                  $"{line.JudgeCalls} judge calls, {Cost(line.EstimatedCostUsd, line.CostLowUsd, line.CostHighUsd)}, " +
+                  $"{Time(line.EstimatedDuration, line.DurationLow, line.DurationHigh)} " +
+                  $"(from {line.EstimateSource}): {runs}";
         }
     }
 

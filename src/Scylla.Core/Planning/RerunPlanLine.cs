@@ -29,7 +29,8 @@ public sealed class RerunPlanLine
 
     public int JudgeCalls { get; internal init; }
 
-    /// <summary>The estimated cost in USD of the agent calls (judges record no cost); null when no run recorded one.</summary>
+    /// <summary>The estimated cost in USD of the agent calls (judges record no cost); null when no run recorded one.
+    /// </summary>
     public double? EstimatedCostUsd { get; internal init; }
 
     public double? CostLowUsd { get; internal init; }
@@ -43,7 +44,9 @@ public sealed class RerunPlanLine
 
     public TimeSpan? DurationHigh { get; internal init; }
 
-    /// <summary>The recorded runs the estimate is from, e.g. <c>T1 (28 runs)</c>, <c>all tiers (90 runs)</c> or <c>none</c>.</summary>
+    /// <summary>
+    /// The recorded runs the estimate is from, e.g. <c>T1 (28 runs)</c>, <c>all tiers (90 runs)</c> or <c>none</c>.
+    /// </summary>
     public string EstimateSource { get; internal init; } = string.Empty;
 
     /// <summary>The runs, in plan order.</summary>

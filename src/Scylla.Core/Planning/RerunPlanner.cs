@@ -12,7 +12,8 @@ namespace Scylla.Core.Planning;
 /// </summary>
 public static class RerunPlanner
 {
-    public static RerunPlan Build(Experiment experiment, RerunSelection selection, bool judgeOnly, Action<ScanIssue> report)
+    public static RerunPlan Build(
+        Experiment experiment, RerunSelection selection, bool judgeOnly, Action<ScanIssue> report)
     {
         var estimator = new RerunEstimator(experiment);
         var byQuery = new List<ScyllaRun>();
@@ -46,7 +47,8 @@ public static class RerunPlanner
             PlannedRuns = chosen,
             Lines = chosen.GroupBy(r => (r.Tier, r.Action, RefusalId: r.Refusal?.ErrorId))
                 .Select(g => Line(experiment, g.Key.Tier, g.Key.Action, g.Key.RefusalId, g.ToList()))
-                .OrderBy(l => TierOrder(experiment, l.Tier)).ThenBy(l => l.Action == null).ThenBy(l => l.Action).ThenBy(l => l.RefusalId)
+                .OrderBy(l => TierOrder(experiment, l.Tier)).ThenBy(l => l.Action == null)
+                .ThenBy(l => l.Action).ThenBy(l => l.RefusalId)
                 .ToList(),
         };
     }
@@ -60,7 +62,12 @@ public static class RerunPlanner
             var (cost, seconds, source) = estimator.Estimate(run.Tier, action, agentCalls, slots.Count);
             return New(experiment, run.Tier, run.Subtest, run.RunNumber, run.Status) with
             {
-                Action = action, AgentCalls = agentCalls, JudgeCalls = slots.Count, CostUsd = cost, Seconds = seconds, EstimateSource = source,
+                Action = action,
+                AgentCalls = agentCalls,
+                JudgeCalls = slots.Count,
+                CostUsd = cost,
+                Seconds = seconds,
+                EstimateSource = source,
             };
         }
         catch (ScyllaException refusal)
@@ -69,21 +76,29 @@ public static class RerunPlanner
         }
     }
 
-    /// <summary>A run the scan did not list (not expected, not on disk): read on its own, as the re-run would read it.</summary>
+    /// <summary>A run the scan did not list (not expected, not on disk): read on its own, as the re-run reads it.
+    /// </summary>
     private static PlannedRun ReadAndDecide(
-        Experiment experiment, RerunEstimator estimator, (string Tier, string Subtest, int RunNumber) address, bool judgeOnly)
+        Experiment experiment,
+        RerunEstimator estimator,
+        (string Tier, string Subtest, int RunNumber) address,
+        bool judgeOnly)
     {
         try
         {
-            return Decide(experiment, estimator, RunScanner.ReadRun(experiment, address.Tier, address.Subtest, address.RunNumber, _ => { }), judgeOnly);
+            var run = RunScanner.ReadRun(experiment, address.Tier, address.Subtest, address.RunNumber, _ => { });
+            return Decide(experiment, estimator, run, judgeOnly);
         }
         catch (ScyllaException refusal)
         {
-            return New(experiment, address.Tier, address.Subtest, address.RunNumber, RunStatus.Missing) with { Refusal = refusal };
+            var run = New(experiment, address.Tier, address.Subtest, address.RunNumber, RunStatus.Missing);
+            return run with { Refusal = refusal };
         }
     }
 
-    private static PlannedRun New(Experiment experiment, string tier, string subtest, int runNumber, RunStatus status) => new()
+    private static PlannedRun New(
+        Experiment experiment, string tier, string subtest, int runNumber, RunStatus status) =>
+        new()
     {
         ExperimentId = experiment.Config.ExperimentId,
         ExperimentPath = experiment.Path,
@@ -93,11 +108,14 @@ public static class RerunPlanner
         Status = status,
     };
 
-    private static RerunPlanLine Line(Experiment experiment, string tier, RerunAction? action, string? refusalId, List<PlannedRun> runs)
+    private static RerunPlanLine Line(
+        Experiment experiment, string tier, RerunAction? action, string? refusalId, List<PlannedRun> runs)
     {
         var estimated = runs.All(r => r.CostUsd != null) && action != null;
-        double? Sum(Func<Spread, double> value, Func<PlannedRun, Spread?> of) => estimated ? runs.Sum(r => value(of(r)!)) : null;
-        TimeSpan? Seconds(Func<Spread, double> value) => Sum(value, r => r.Seconds) is { } s ? TimeSpan.FromSeconds(s) : null;
+        double? Sum(Func<Spread, double> value, Func<PlannedRun, Spread?> of) =>
+            estimated ? runs.Sum(r => value(of(r)!)) : null;
+        TimeSpan? Seconds(Func<Spread, double> value) =>
+            Sum(value, r => r.Seconds) is { } s ? TimeSpan.FromSeconds(s) : null;
         return new RerunPlanLine
         {
             ExperimentId = experiment.Config.ExperimentId,

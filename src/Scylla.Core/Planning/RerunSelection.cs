@@ -27,6 +27,6 @@ public sealed class RerunSelection
 
     internal bool HasAddress(ScyllaRun run) => _seen.Contains((run.Tier, run.Subtest, run.RunNumber));
 
-    internal bool MatchesQuery(ScyllaRun run) => _queries.Any(q =>
-        q.IncludesTier(run.Tier) && q.IncludesSubtest(run.Subtest) && q.IncludesRun(run.RunNumber) && q.IncludesStatus(run.Status));
+    internal bool MatchesQuery(ScyllaRun run) => _queries.Any(q => q.IncludesTier(run.Tier)
+        && q.IncludesSubtest(run.Subtest) && q.IncludesRun(run.RunNumber) && q.IncludesStatus(run.Status));
 }

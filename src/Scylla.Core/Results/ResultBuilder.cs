@@ -191,7 +191,7 @@ public static class ResultBuilder
             t => ReadPrevious(Path.Combine(TierDirectory(experiment, t.Tier), ResultFile), issues));
         var configPath = experiment.Config.SourcePath ?? Path.Combine(experiment.Path, ExperimentConfig.RelativePath);
         var config = PythonJson.Parse(SmallFile.ReadText(configPath)) as JsonObject ?? new JsonObject();
-        var checkpointStart = CheckpointStore.TryLoad(experiment.Path)?.StartedAt;
+        var checkpointStart = CheckpointStore.ReadHeader(experiment.Path)?.StartedAt;
         var startedAt = string.IsNullOrEmpty(checkpointStart) ? generatedAt : checkpointStart;
         var phase = experiment.Layout == ExperimentLayout.Phase;
         var result = ResultDocuments.ExperimentResult(config, tiers, previousTiers, previous, phase, startedAt);

@@ -23,18 +23,21 @@ internal sealed class CheckpointMarks
     /// bytes; any other (an older version, a key such as <c>"01"</c>, a value that is not a string) goes through
     /// <see cref="Checkpoint.Parse"/>, so migrations and errors are exactly that loader's, thrown as it throws them.
     /// </summary>
-    public static CheckpointMarks Read(string experimentPath)
+    /// <remarks>
+    /// Read as <see cref="CheckpointStore.TryLoad"/> reads it, backup included; <paramref name="warn"/> hears when the
+    /// backup was read.
+    /// </remarks>
+    public static CheckpointMarks Read(string experimentPath, Action<string> warn)
     {
-        var path = CheckpointStore.PathFor(experimentPath);
-        try
+        var marks = CheckpointFile.Read(experimentPath,
+            (bytes, path) => TryReadPlain(bytes) ?? From(Checkpoint.Parse(SmallFile.Text(bytes.Span), path)),
+            out var fallback);
+        if (fallback != null)
         {
-            return SmallFile.ReadBytes(path, bytes =>
-                TryReadPlain(bytes) ?? From(Checkpoint.Parse(SmallFile.Text(bytes.Span), path)));
+            warn(fallback);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return None;
-        }
+
+        return marks ?? None;
     }
 
     public static CheckpointMarks From(Checkpoint? checkpoint)

@@ -66,8 +66,8 @@ public static class RunClassifier
         var status = ClassifyAgentSide(run, agent);
         var hasAgentResult = agent.Exists("result.json");
 
-        // The agent's result can only turn the listings' status into RateLimited.
-        if (!wanted(status) && !(hasAgentResult && wanted(RunStatus.RateLimited)))
+        // The agent's result can only turn the listings' status into RateLimited or Failed.
+        if (!wanted(status) && !(hasAgentResult && (wanted(RunStatus.RateLimited) || wanted(RunStatus.Failed))))
         {
             return null;
         }
@@ -75,12 +75,20 @@ public static class RunClassifier
         var agentResult = hasAgentResult
             ? ReadAgentResult(Path.Combine(agentDirectory, "result.json"), issues)
             : default;
-        if (agentResult.RateLimit is { } limit)
+        if (agentResult.NoWork is { } noWork)
         {
-            // Not a result at all: nothing may judge it, and a re-run starts the agent afresh (docs/format.md, "A run folder").
-            var reason = $"Agent rate-limited: {Execution.RateLimits.Printable(limit)} (agent/result.json)";
-            return wanted(RunStatus.RateLimited)
-                ? new RunClassification(RunStatus.RateLimited, reason, NoSlots(judgeCount), null, issues)
+            // Not a result at all: nothing may judge it, and a re-run starts the agent afresh (docs/claude-cli-contract.md).
+            var message = Execution.RateLimits.Printable(noWork.Message);
+            var (noWorkStatus, reason) = noWork.Kind switch
+            {
+                Execution.AgentOutcomeKind.RateLimited => (RunStatus.RateLimited, $"Agent rate-limited: {message}"),
+                Execution.AgentOutcomeKind.InfrastructureFailure =>
+                    (RunStatus.Failed, $"Agent infrastructure failure: {message}"),
+                _ => (RunStatus.Failed, $"Agent failed: {message}"),
+            };
+            reason += " (agent/result.json)";
+            return wanted(noWorkStatus)
+                ? new RunClassification(noWorkStatus, reason, NoSlots(judgeCount), null, issues)
                 : null;
         }
 
@@ -101,8 +109,7 @@ public static class RunClassifier
         }
 
         var result = run.Exists("run_result.json") ? ReadRunResult(Path.Combine(runDirectory, "run_result.json"), issues) : null;
-        var why = status == RunStatus.Completed ? null : agentResult.InfrastructureFailure
-            ? "Agent infrastructure failure: exit code -1 and no tokens (agent/result.json)"
+        var why = status == RunStatus.Completed ? null
             : agentValid && slots.Length > 0 && !slots.Contains(JudgeSlotStatus.Complete) && slots.Contains(JudgeSlotStatus.Failed)
                 ? JudgeFailure(runDirectory, Array.IndexOf(slots, JudgeSlotStatus.Failed) + 1)
                 : null;
@@ -199,34 +206,27 @@ public static class RunClassifier
     });
 
     /// <summary>
-    /// formats.md §4.2: the file parses, has <c>exit_code</c>, <c>token_stats</c> and <c>cost_usd</c>, and is not an
-    /// infrastructure failure (exit code -1 with all four canonical token counts 0).
+    /// formats.md §4.2: the file parses, has <c>exit_code</c>, <c>token_stats</c> and <c>cost_usd</c>, and records
+    /// real work (<see cref="Execution.AgentOutcome"/>: no limit, API or infrastructure failure, or silent crash).
     /// </summary>
     internal static bool IsValidAgentResult(string path, List<ScanIssue> issues) => ReadAgentResult(path, issues).Valid;
 
-    /// <summary>
-    /// Whether the agent result is valid, and the rate-limit message of an agent that exited non-zero with one (such a
-    /// result counts as valid upstream; here it is not a result). Only a failed agent's output is searched.
-    /// </summary>
-    private static (bool Valid, string? RateLimit, bool InfrastructureFailure) ReadAgentResult(string path, List<ScanIssue> issues) =>
+    /// <summary>Whether the agent result is valid, and what it is instead of work when it is not real work.</summary>
+    private static (bool Valid, Execution.AgentOutcome? NoWork) ReadAgentResult(string path, List<ScanIssue> issues) =>
         ReadJsonObject(path, issues, root =>
         {
             if (!root.TryGetProperty("exit_code", out var exitCode) || !root.TryGetProperty("token_stats", out var tokens) || !root.TryGetProperty("cost_usd", out _))
             {
-                return (false, null, false);
+                return (false, null);
             }
 
-            if (exitCode.ValueKind == JsonValueKind.Number && exitCode.GetDouble() != 0
-                && Execution.RateLimits.DetectForAgent(Text(root, "stdout"), Text(root, "stderr")) is { } limit)
-            {
-                return (false, limit, false);
-            }
-
-            string[] canonical = ["input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens"];
-            var infrastructureFailure = exitCode.ValueKind == JsonValueKind.Number && exitCode.GetDouble() == -1
-                && !(tokens.ValueKind == JsonValueKind.Object && canonical.Any(key =>
-                    tokens.TryGetProperty(key, out var count) && count.ValueKind == JsonValueKind.Number && count.GetDouble() != 0));
-            return (!infrastructureFailure, (string?)null, infrastructureFailure);
+            var code = exitCode.ValueKind == JsonValueKind.Number && exitCode.TryGetInt32(out var n) ? n : 0;
+            var counts = tokens.ValueKind == JsonValueKind.Object
+                ? System.Text.Json.Nodes.JsonNode.Parse(tokens.GetRawText())
+                : null;
+            var outcome = Execution.AgentOutcome.Of(
+                code, Text(root, "stdout"), Text(root, "stderr"), Execution.TokenStats.From(counts));
+            return outcome.IsRealWork ? (true, (Execution.AgentOutcome?)null) : (false, outcome);
         });
 
     private static string Text(JsonElement root, string key) =>

@@ -74,13 +74,15 @@ public static class RunScanner
     public static ScyllaRun ReadRun(Experiment experiment, string tier, string subtest, int runNumber, Action<ScanIssue> report)
     {
         Experiment.ValidateIds(tier, subtest);
-        var checkpoint = ReadCheckpoint(experiment.Path, CheckpointStore.TryLoad, report);
         var expected = experiment.Config.TiersToRun.Contains(tier)
             && ExpectedSubtests(experiment, tier, report).Contains(subtest)
             && runNumber >= 1 && runNumber <= experiment.Config.RunsPerSubtest;
         var address = new RunAddress(tier, subtest, runNumber, expected);
-        var marks = (checkpoint?.GetRunStatus(tier, subtest, runNumber),
-            checkpoint?.GetRunState(tier, subtest, runNumber));
+        // what this process wrote last, when the file is still that: a re-run reads its run twice, and a large
+        // checkpoint is not parsed for that (docs/performance.md, "Checkpoint updates")
+        var marks = CheckpointStore.KeptRun(experiment.Path, tier, subtest, runNumber)
+            ?? (ReadCheckpoint(experiment.Path, CheckpointMarks.Read, report) ?? CheckpointMarks.None)
+                .For(tier, subtest, runNumber);
         return ToRun(experiment, marks, Classify(experiment, address, _ => true), report);
     }
 
@@ -130,12 +132,14 @@ public static class RunScanner
     }
 
     /// <summary><paramref name="read"/> of the experiment's checkpoint; null, and an issue, if unreadable.</summary>
-    private static T? ReadCheckpoint<T>(string experimentPath, Func<string, T?> read, Action<ScanIssue> report)
+    private static T? ReadCheckpoint<T>(
+        string experimentPath, Func<string, Action<string>, T?> read, Action<ScanIssue> report)
         where T : class
     {
         try
         {
-            return read(experimentPath);
+            var path = CheckpointStore.PathFor(experimentPath);
+            return read(experimentPath, warning => report(new ScanIssue(path, warning)));
         }
         catch (ScyllaException e)
         {

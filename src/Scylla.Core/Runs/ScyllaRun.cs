@@ -52,7 +52,7 @@ public sealed class ScyllaRun
     /// <summary>The agent's part of <see cref="DurationSeconds"/> (<c>agent_duration_seconds</c>), or null.</summary>
     public double? AgentDurationSeconds { get; internal init; }
 
-    /// <summary>The judges' part of <see cref="DurationSeconds"/> (<c>judge_duration_seconds</c>, all slots), or null.</summary>
+    /// <summary>The judges' part of <see cref="DurationSeconds"/> (<c>judge_duration_seconds</c>), or null.</summary>
     public double? JudgeDurationSeconds { get; internal init; }
 
     /// <summary>The run directory.</summary>

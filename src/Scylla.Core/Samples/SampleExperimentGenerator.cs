@@ -106,7 +106,7 @@ public static class SampleExperimentGenerator
                         : System.IO.Path.Combine(root, status == RunStatus.Completed ? Experiment.CompletedFolder : Experiment.InProgressFolder, tier);
                     var runDirectory = System.IO.Path.Combine(folder, subtest, Experiment.RunDirectoryName(n));
                     var score = (uint)(index * 2654435761u) % 101 / 100.0; // spread over [0, 1] whatever the pattern
-                    WriteRun(runDirectory, status, n, score, judgeModels, spec.WorkspaceFiles);
+                    WriteRun(root, runDirectory, status, n, score, judgeModels, spec.WorkspaceFiles);
                     if (status == RunStatus.Completed)
                     {
                         checkpoint.MarkRunCompleted(tier, subtest, n, score >= 0.5 ? CompletedRunStatus.Passed : CompletedRunStatus.Failed);
@@ -155,7 +155,8 @@ public static class SampleExperimentGenerator
         }
     }
 
-    private static void WriteRun(string runDirectory, RunStatus status, int runNumber, double score, string[] judgeModels, int workspaceFiles)
+    private static void WriteRun(string root, string runDirectory, RunStatus status, int runNumber, double score,
+        string[] judgeModels, int workspaceFiles)
     {
         if (status == RunStatus.Missing)
         {
@@ -228,6 +229,11 @@ public static class SampleExperimentGenerator
             ["api_calls"] = 4,
         });
 
+        // What the judges were shown, built as the engine builds it (the patch of the hello.py the workspace holds).
+        const string patch = "## Committed Changes\ndiff --git a/hello.py b/hello.py\nnew file mode 100644\n"
+            + "--- /dev/null\n+++ b/hello.py\n@@ -0,0 +1 @@\n+print('Hello, World!')";
+        File.WriteAllText(System.IO.Path.Combine(runDirectory, "judge_prompt.md"),
+            Execution.Judging.BuildPrompt(root, TaskPrompt, stdout, patch));
         var judges = WriteJudges(System.IO.Path.Combine(runDirectory, "judge"), score, judgeModels);
         if (status == RunStatus.Completed)
         {

@@ -68,6 +68,7 @@ public static class ExperimentStatusReader
             Failed = group.Count(r => r.Status == RunStatus.Failed),
             Partial = group.Count(r => r.Status == RunStatus.Partial),
             Results = group.Count(r => r.Status == RunStatus.Results),
+            RateLimited = group.Count(r => r.Status == RunStatus.RateLimited),
             JudgeSlotsComplete = group.Where(r => r.IsExpected).Sum(r => CompleteSlots(r.JudgeSlots)),
             JudgeSlotsExpected = group.Count(r => r.IsExpected) * experiment.Config.JudgeModels.Count,
             ScoredRuns = scored.Sum(s => s.RunCount),

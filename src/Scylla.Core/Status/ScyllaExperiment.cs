@@ -52,6 +52,9 @@ public sealed class ScyllaExperiment
 
     public int Results { get; internal init; }
 
+    /// <summary>Runs whose agent met a rate limit or usage cap; with the five above they add up to TotalRuns.</summary>
+    public int RateLimited { get; internal init; }
+
     /// <summary>Judge slots that are Complete, over the expected runs.</summary>
     public int JudgeSlotsComplete { get; internal init; }
 

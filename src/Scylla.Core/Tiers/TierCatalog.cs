@@ -53,13 +53,15 @@ public sealed class TierCatalog
             : new TierCatalog(null, TierCatalogSource.Disk) { Warning = UserDefaultProblem() };
     }
 
-    /// <summary>Why the user's default was not used, when it is set and was needed; a scan reports it as a warning.</summary>
+    /// <summary>Why the user's default was not used when it was set and needed; a scan reports it as a warning.
+    /// </summary>
     public string? Warning { get; private init; }
 
-    private static string? UserDefaultProblem() => Environment.GetEnvironmentVariable(DefaultVariable) is { Length: > 0 } path
-        ? $"${DefaultVariable} is '{path}', which is not a tier configuration folder (it has no 'subtests' folder); " +
-          "it is ignored, and the subtests come from the folders on disk."
-        : null;
+    private static string? UserDefaultProblem() =>
+        Environment.GetEnvironmentVariable(DefaultVariable) is { Length: > 0 } path
+            ? $"${DefaultVariable} is '{path}', which is not a tier configuration folder (it has no 'subtests' " +
+              "folder); it is ignored, and the subtests come from the folders on disk."
+            : null;
 
     /// <summary>The user's default tier configuration for experiments that name none (README, "Tier configuration").</summary>
     public const string DefaultVariable = "SCYLLA_TIER_CONFIG";

@@ -22,16 +22,71 @@ internal static class WorktreeRegistrations
 
         foreach (var admin in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
         {
-            var gitdirFile = Path.Combine(admin, "gitdir");
-            if (!File.Exists(gitdirFile))
+            // Another run may unregister its own worktree meanwhile (without the lock): a vanished entry is no entry.
+            var gitdir = ReadIfExists(Path.Combine(admin, "gitdir"));
+            if (gitdir == null)
             {
                 continue;
             }
 
-            var workspace = Path.GetDirectoryName(File.ReadAllText(gitdirFile).Trim())!;
-            var head = File.Exists(Path.Combine(admin, "HEAD")) ? File.ReadAllText(Path.Combine(admin, "HEAD")).Trim() : string.Empty;
+            var workspace = Path.GetDirectoryName(gitdir.Trim())!;
+            var head = ReadIfExists(Path.Combine(admin, "HEAD"))?.Trim() ?? string.Empty;
             var branch = head.StartsWith("ref: refs/heads/", StringComparison.Ordinal) ? head["ref: refs/heads/".Length..] : null;
             yield return new WorktreeRegistration(Path.GetFileName(admin), admin, workspace, branch, branch == null && head.Length > 0 ? head : null, File.Exists(Path.Combine(admin, "locked")));
+        }
+    }
+
+    /// <summary>The registration folder a worktree's <c>.git</c> file names, or null when it is no worktree.</summary>
+    public static string? AdminDirectoryOf(string workspace)
+    {
+        var dotGit = Path.Combine(workspace, ".git");
+        var text = File.Exists(dotGit) ? ReadIfExists(dotGit)?.Trim() : null;
+        return text != null && text.StartsWith("gitdir: ", StringComparison.Ordinal)
+            ? Path.GetFullPath(text["gitdir: ".Length..], workspace)
+            : null;
+    }
+
+    /// <summary>
+    /// A worktree git can work in: its <c>.git</c> is a folder, or a file naming a registration that still exists
+    /// (upstream leaves promoted workspaces behind with a <c>.git</c> whose registration a later prune removed).
+    /// </summary>
+    public static bool IsLive(string workspace) => Directory.Exists(Path.Combine(workspace, ".git"))
+        || AdminDirectoryOf(workspace) is { } admin && Directory.Exists(admin);
+
+    /// <summary>
+    /// Removes the registration of the worktree at <paramref name="workspace"/> (only one that names that folder back),
+    /// leaving its files: the run's own entry, so it needs no repository lock.
+    /// </summary>
+    public static void Unregister(string workspace)
+    {
+        var admin = AdminDirectoryOf(workspace);
+        var registered = admin == null ? null : ReadIfExists(Path.Combine(admin, "gitdir"))?.Trim();
+        if (registered != null && SamePath(Path.GetDirectoryName(registered)!, workspace))
+        {
+            try
+            {
+                Directory.Delete(admin!, recursive: true);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // pruned by another process meanwhile
+            }
+        }
+    }
+
+    public static bool SamePath(string a, string b) =>
+        string.Equals(Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar),
+            Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
+
+    private static string? ReadIfExists(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
         }
     }
 
@@ -40,7 +95,14 @@ internal static class WorktreeRegistrations
     {
         foreach (var stale in Read(gitDirectory).Where(r => r.IsStale && !r.IsLocked).ToList())
         {
-            Directory.Delete(stale.AdminDirectory, recursive: true);
+            try
+            {
+                Directory.Delete(stale.AdminDirectory, recursive: true);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // its run unregistered it meanwhile
+            }
         }
     }
 }

@@ -60,8 +60,11 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
                 var mode = File.GetUnixFileMode(script);
                 if ((mode & UnixFileMode.UserExecute) == 0)
                 {
-                    File.SetUnixFileMode(script, mode | UnixFileMode.UserExecute | (mode.HasFlag(UnixFileMode.GroupRead) ? UnixFileMode.GroupExecute : 0)
-                        | (mode.HasFlag(UnixFileMode.OtherRead) ? UnixFileMode.OtherExecute : 0));
+                    // whoever may read the script may run it, as the build folder had it
+                    var execute = UnixFileMode.UserExecute
+                        | (mode.HasFlag(UnixFileMode.GroupRead) ? UnixFileMode.GroupExecute : 0)
+                        | (mode.HasFlag(UnixFileMode.OtherRead) ? UnixFileMode.OtherExecute : 0);
+                    File.SetUnixFileMode(script, mode | execute);
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -18,17 +18,22 @@ internal sealed class RerunSelections(PSCmdlet cmdlet)
 
     /// <summary>The statuses -Path picks by default: every one but Completed; with -JudgeOnly, every one.</summary>
     public static RunStatus[] DefaultStatuses(bool judgeOnly) =>
-        judgeOnly ? Enum.GetValues<RunStatus>() : Enum.GetValues<RunStatus>().Where(s => s != RunStatus.Completed).ToArray();
+        judgeOnly ? Enum.GetValues<RunStatus>()
+            : Enum.GetValues<RunStatus>().Where(s => s != RunStatus.Completed).ToArray();
 
     /// <summary>Runs given by address: every combination of the tiers, subtests and run numbers.</summary>
-    public void AddAddresses(string experimentPath, string? tierConfig, string[] tiers, string[] subtests, int[] runNumbers)
+    public void AddAddresses(
+        string experimentPath, string? tierConfig, string[] tiers, string[] subtests, int[] runNumbers)
     {
         var path = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(experimentPath);
         Add(path, tierConfig, warn: false, (_, selection) =>
         {
-            foreach (var (tier, subtest, runNumber) in tiers.SelectMany(t => subtests.SelectMany(s => runNumbers.Select(n => (t, s, n)))))
+            foreach (var tier in tiers)
             {
-                selection.Add(tier.ToUpperInvariant(), subtest, runNumber);
+                foreach (var (subtest, runNumber) in subtests.SelectMany(s => runNumbers.Select(n => (s, n))))
+                {
+                    selection.Add(tier.ToUpperInvariant(), subtest, runNumber);
+                }
             }
         });
     }
@@ -38,12 +43,13 @@ internal sealed class RerunSelections(PSCmdlet cmdlet)
     {
         foreach (var (path, _) in ExperimentPaths.Resolve(cmdlet, paths, literal))
         {
-            Add(path, tierConfig, warn: true,
-                (experiment, selection) => selection.Add(query.Resolve(experiment, e => cmdlet.WriteError(ErrorRecords.From(e)))));
+            Add(path, tierConfig, warn: true, (experiment, selection) =>
+                selection.Add(query.Resolve(experiment, e => cmdlet.WriteError(ErrorRecords.From(e)))));
         }
     }
 
-    /// <summary>One plan per experiment; scan warnings are written for experiments chosen by -Path (as Get-ScyllaRun does).</summary>
+    /// <summary>One plan per experiment; scan warnings are written for experiments chosen by -Path, as Get-ScyllaRun
+    /// writes them.</summary>
     public List<(Experiment Experiment, RerunPlan Plan)> Plan(bool judgeOnly) => _selections
         .Select(s => (s.Experiment, RerunPlanner.Build(s.Experiment, s.Selection, judgeOnly, issue =>
         {

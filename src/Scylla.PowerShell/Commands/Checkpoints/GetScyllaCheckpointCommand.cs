@@ -23,6 +23,11 @@ public sealed class GetScyllaCheckpointCommand : ExperimentPathCommand
             {
                 var checkpoint = CheckpointStore.TryLoad(path)
                     ?? throw new ScyllaException("CheckpointNotFound", ScyllaErrorKind.NotFound, $"The experiment '{path}' has no {Checkpoint.FileName}.", path);
+                if (checkpoint.LoadWarning != null)
+                {
+                    WriteWarning(checkpoint.LoadWarning);
+                }
+
                 WriteObject(CheckpointSummary.From(checkpoint, path, TryLoadConfig(path)));
             });
         }

@@ -202,7 +202,7 @@ public sealed class ResetScyllaRunCommand : PSCmdlet
 
                 var archiveNote = judgeStage
                     ? $"; archive judge slot(s) {string.Join(", ", slots)} and run_result.json under .failed/"
-                    : string.Empty;
+                    : "; archive the run folder under .failed/";
                 if (!ShouldProcess($"{change.Target} in {experiment.Path}", $"Reset {change.Key}{archiveNote}"))
                 {
                     WriteObject(change);
@@ -210,11 +210,14 @@ public sealed class ResetScyllaRunCommand : PSCmdlet
                 }
 
                 using var lease = RunLease.Acquire(new RunReference(experiment.Path, tier, subtest, run));
-                if (judgeStage)
-                {
-                    var archived = JudgeResultArchive.Archive(experiment.LocateRun(tier, subtest, run).Path, slots);
-                    change.ArchivedPaths = archived.Count > 0 ? string.Join(';', archived) : null;
-                }
+
+                // The folder goes before the checkpoint changes, so disk and checkpoint agree that the run is due
+                // (docs/checkpoints.md, "Reset").
+                IReadOnlyList<string> archived = judgeStage
+                    ? JudgeResultArchive.Archive(experiment.LocateRun(tier, subtest, run).Path, slots)
+                    : RunArchive.ArchiveRun(experiment, tier, subtest, run) is { } folder
+                        ? [folder] : [];
+                change.ArchivedPaths = archived.Count > 0 ? string.Join(';', archived) : null;
 
                 CheckpointStore.Update(experiment.Path, experiment.Config,
                     c => CheckpointReset.ApplyRun(c, tier, subtest, run, judgeStage));

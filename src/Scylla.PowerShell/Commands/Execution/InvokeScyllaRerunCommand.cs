@@ -142,7 +142,8 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
     [Parameter]
     public SwitchParameter SkipOwnershipCheck { get; set; }
 
-    /// <summary>Start no run once what was spent plus the estimates of the running runs and the next would cross it (USD).</summary>
+    /// <summary>Start no run once spent plus the estimates of the running runs and the next would cross it (USD).
+    /// </summary>
     [Parameter]
     [ValidateRange(0.0, double.MaxValue)]
     public double? MaxCost { get; set; }
@@ -167,8 +168,9 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
         }
 
         var literal = ParameterSetName == LiteralPathSet;
+        var statuses = Status ?? RerunSelections.DefaultStatuses(JudgeOnly);
         _selections.AddQuery(literal ? LiteralPath : Path, literal, tierConfig,
-            new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = Status ?? RerunSelections.DefaultStatuses(JudgeOnly) });
+            new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = statuses });
     }
 
     protected override void EndProcessing()
@@ -196,13 +198,15 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
         var plans = _selections?.Plan(JudgeOnly) ?? [];
         foreach (var (experiment, _) in plans.Where(p => p.Plan.PlannedRuns.Count == 0))
         {
-            WriteVerbose($"{experiment.Path}: no run to re-run among those asked for; a Completed run is re-run only with " +
-                "-JudgeOnly (its Missing and Failed judge slots), or named by -Status Completed (to be refused with the reason).");
+            WriteVerbose($"{experiment.Path}: no run to re-run among those asked for; a Completed run is re-run " +
+                "only with -JudgeOnly (its Missing and Failed judge slots), or named by -Status Completed (to be " +
+                "refused with the reason).");
         }
 
         if (IsWhatIf())
         {
-            // One line per tier and action, not one per run: a dry run of 21,000 runs stays readable (docs/planning.md).
+            // One line per tier and action, not one per run: a dry run of 21,000 runs stays readable
+            // (docs/planning.md).
             foreach (var line in plans.SelectMany(p => p.Plan.Describe(ThrottleLimit)))
             {
                 ShouldProcess(line, line, "Re-run");
@@ -257,7 +261,8 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
     /// what this thread writes. However this thread leaves (the batch ends, Ctrl+C, SIGTERM, a stop downstream, an error
     /// turned terminating by -ErrorAction Stop), it leaves only after every worker and every process they started ended.
     /// </summary>
-    private (List<string> Interrupted, ILookup<Experiment, string> Touched, List<(Experiment, PlannedRun)> HeldBack) RunBatch(
+    private (List<string> Interrupted, ILookup<Experiment, string> Touched, List<(Experiment, PlannedRun)> HeldBack)
+        RunBatch(
         Rerunner rerunner, List<(Experiment Experiment, PlannedRun Run)> batch, Progress progress, RerunBudget budget)
     {
         var pending = new ConcurrentQueue<(Experiment Experiment, PlannedRun Run)>(batch);
@@ -335,26 +340,28 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
         }
 
         var order = batch.Select((item, index) => (item.Run, index)).ToDictionary(p => p.Run, p => p.index);
-        return (interrupted.Order(StringComparer.Ordinal).ToList(), touched.Distinct().ToLookup(t => t.Experiment, t => t.Tier),
+        return (interrupted.Order(StringComparer.Ordinal).ToList(),
+            touched.Distinct().ToLookup(t => t.Experiment, t => t.Tier),
             heldBack.OrderBy(h => order[h.Item2]).ToList());
     }
 
-    /// <summary>The runs -MaxCost or -MaxRuns held back: one warning, and one result each (Skipped, not an error).</summary>
-    private void ReportHeldBack(List<(Experiment Experiment, PlannedRun Run)> heldBack, RerunBudget budget, Progress progress)
+    /// <summary>The runs -MaxCost or -MaxRuns held back: one warning, and one result each (Skipped, not an error).
+    /// </summary>
+    private void ReportHeldBack(
+        List<(Experiment Experiment, PlannedRun Run)> heldBack, RerunBudget budget, Progress progress)
     {
         if (heldBack.Count == 0 || _cancellation.IsCancellationRequested)
         {
             return;
         }
 
+        var more = heldBack.Count > 10 ? $" and {heldBack.Count - 10} more." : ".";
         WriteWarning($"{budget.Exhausted}; {heldBack.Count} runs were not started: " +
-            string.Join(", ", heldBack.Take(10).Select(h => h.Run.RunId)) + (heldBack.Count > 10 ? $" and {heldBack.Count - 10} more." : "."));
+            string.Join(", ", heldBack.Take(10).Select(h => h.Run.RunId)) + more);
         foreach (var (experiment, run) in heldBack)
         {
             progress.Done(this, OverallActivity + 1, run.RunId);
-            WriteObject(PassThru
-                ? RunScanner.ReadRun(experiment, run.Tier, run.Subtest, run.RunNumber, issue => WriteWarning(issue.Message))
-                : budget.HeldBack(run));
+            WriteObject(PassThru ? ReadRun(experiment, run.Reference) : budget.HeldBack(run));
         }
     }
 
@@ -386,14 +393,18 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
         progress.Done(this, activity, run.RunId);
         WriteVerbose($"{result.RunId}: {result.Action?.ToString() ?? "refused"} -> {result.Outcome}{(result.ErrorMessage != null ? ": " + result.ErrorMessage : string.Empty)}");
         if (result is { Outcome: not (RerunOutcome.Succeeded or RerunOutcome.Interrupted), Error: { } error }
-            && _reported.Add((experiment.Path, error.ErrorId, error.Message)))
+            && (result.Outcome != RerunOutcome.Skipped || _reported.Add((experiment.Path, error.ErrorId, error.Message))))
         {
-            // An experiment-wide refusal (no tier configuration, a busy experiment) has one message, so it is written once.
+            // An experiment-wide refusal (no tier configuration, a busy experiment) has one message: written once;
+            // a run that ran and failed has its own record, even when several runs met the same limit.
             WriteError(ErrorRecords.From(error, run));
         }
 
-        WriteObject(PassThru ? RunScanner.ReadRun(experiment, run.Tier, run.Subtest, run.RunNumber, issue => WriteWarning(issue.Message)) : result);
+        WriteObject(PassThru ? ReadRun(experiment, run) : result);
     }
+
+    private ScyllaRun ReadRun(Experiment experiment, RunReference run) =>
+        RunScanner.ReadRun(experiment, run.Tier, run.Subtest, run.RunNumber, issue => WriteWarning(issue.Message));
 
     /// <summary>A path (it holds a separator) resolves against the session's location; a bare name is looked up in PATH.</summary>
     private string ResolveExecutable(string value) =>

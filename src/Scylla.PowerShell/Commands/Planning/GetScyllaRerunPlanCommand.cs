@@ -7,7 +7,8 @@ using Scylla.PowerShell.Infrastructure;
 namespace Scylla.PowerShell.Commands.Planning;
 
 /// <summary>
-/// <para type="synopsis">What Invoke-ScyllaRerun would do with the same runs, as objects: per tier and action the runs, agent and judge calls, and an estimated cost and duration.</para>
+/// <para type="synopsis">What Invoke-ScyllaRerun would do with the same runs, as objects: per tier and action the
+/// runs, agent and judge calls, and an estimated cost and duration.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ScyllaRerunPlan", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(RerunPlan))]
@@ -54,7 +55,8 @@ public sealed class GetScyllaRerunPlanCommand : PSCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int[]? RunNumber { get; set; }
 
-    /// <summary>With -Path: the statuses to plan for (default: every status but Completed; with -JudgeOnly, every status).</summary>
+    /// <summary>With -Path: the statuses to plan for (default: every status but Completed; with -JudgeOnly, every one).
+    /// </summary>
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
     public RunStatus[]? Status { get; set; }
@@ -80,8 +82,9 @@ public sealed class GetScyllaRerunPlanCommand : PSCmdlet
         }
 
         var literal = ParameterSetName == LiteralPathSet;
+        var statuses = Status ?? RerunSelections.DefaultStatuses(JudgeOnly);
         _selections.AddQuery(literal ? LiteralPath : Path, literal, tierConfig,
-            new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = Status ?? RerunSelections.DefaultStatuses(JudgeOnly) });
+            new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = statuses });
     }
 
     protected override void EndProcessing()

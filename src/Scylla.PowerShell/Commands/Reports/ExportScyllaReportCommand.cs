@@ -7,7 +7,8 @@ using Scylla.PowerShell.Infrastructure;
 namespace Scylla.PowerShell.Commands.Reports;
 
 /// <summary>
-/// <para type="synopsis">Writes one self-contained HTML report per experiment: a subtest x tier matrix of runs done and passed, cost and time per tier, and the runs that need action.</para>
+/// <para type="synopsis">Writes one self-contained HTML report per experiment: a subtest x tier matrix of runs done
+/// and passed, cost and time per tier, and the runs that need action.</para>
 /// </summary>
 [Cmdlet(VerbsData.Export, "ScyllaReport", DefaultParameterSetName = PathSet, SupportsShouldProcess = true,
     ConfirmImpact = ConfirmImpact.Low)]
@@ -37,7 +38,8 @@ public sealed class ExportScyllaReportCommand : ExperimentPathCommand
                 continue;
             }
 
-            var file = System.IO.Path.Combine(destination, System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(path)) + ".html");
+            var name = System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(path));
+            var file = System.IO.Path.Combine(destination, name + ".html");
             ErrorRecords.Guard(this, path, "ReportWriteFailed", () =>
             {
                 var experiment = Experiment.Open(path, tierConfig);
@@ -47,7 +49,8 @@ public sealed class ExportScyllaReportCommand : ExperimentPathCommand
                 }
 
                 Directory.CreateDirectory(destination);
-                var runs = HtmlReport.Write(experiment, file, DateTimeOffset.UtcNow, issue => WriteWarning(issue.Message));
+                var runs = HtmlReport.Write(
+                    experiment, file, DateTimeOffset.UtcNow, issue => WriteWarning(issue.Message));
                 WriteVerbose($"{file}: {runs} runs of {experiment.Path}.");
                 WriteObject(InvokeProvider.Item.Get(file), enumerateCollection: true); // as Get-Item shows it
             });
