@@ -197,7 +197,7 @@ public sealed class Rerunner(RerunOptions options)
             reportStage(stage.Name);
             stage.Run(attempt);
             unsaved.AddRange(stage.Records);
-            if (unsaved.Count > 0 && MustSave(stage, last: i == stages.Count - 1))
+            if (unsaved.Count > 0 && MustSave(stage, i + 1 < stages.Count ? stages[i + 1] : null))
             {
                 Record(attempt, unsaved, stage.Interruptible ? attempt.CancellationToken : CancellationToken.None);
                 unsaved.Clear();
@@ -208,11 +208,12 @@ public sealed class Rerunner(RerunOptions options)
     /// <summary>
     /// Whether the states reached so far are saved now, or with a later stage's (docs/performance.md, "Checkpoint
     /// updates"): now when they forget the old outcome, hold the agent's work, its commit (done twice it would leave an
-    /// empty diff to judge) or the verdict, or come last. A stop in between leaves the checkpoint at an earlier state
-    /// whose stages are safe to repeat.
+    /// empty diff to judge) or the verdict, come last, or the agent starts next (the checkpoint shows the run ready
+    /// while it works). A stop in between leaves the checkpoint at an earlier state whose stages are safe to repeat.
     /// </summary>
-    private static bool MustSave(RerunStage stage, bool last) =>
-        last
+    private static bool MustSave(RerunStage stage, RerunStage? next) =>
+        next == null
+        || next.Records.Contains(RunState.AgentComplete)
         || stage.Records.Any(s => s is RunState.Pending or RunState.AgentComplete or RunState.AgentChangesCommitted
             || s.IsComplete());
 
