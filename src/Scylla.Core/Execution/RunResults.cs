@@ -205,7 +205,17 @@ public static class RunResults
 
     private static double Seconds(JsonObject? timing, string key) => timing?[key] is JsonValue v && v.TryGetValue(out double seconds) ? seconds : 0.0;
 
-    private static string? ModelOf(string modelFile) => File.Exists(modelFile)
-        ? File.ReadLines(modelFile).FirstOrDefault(l => l.StartsWith("**Model**:", StringComparison.Ordinal))?["**Model**:".Length..].Trim()
-        : null;
+    /// <summary>The model the file names; null when it is absent or not a small regular file (a FIFO never blocks).</summary>
+    private static string? ModelOf(string modelFile)
+    {
+        try
+        {
+            return SmallFile.ReadText(modelFile).Split('\n')
+                .FirstOrDefault(l => l.StartsWith("**Model**:", StringComparison.Ordinal))?["**Model**:".Length..].Trim();
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or ScyllaException)
+        {
+            return null;
+        }
+    }
 }
