@@ -57,7 +57,7 @@ public static class ResultBuilder
 
     /// <summary>Reads every tier's counted runs and aggregates them, writing nothing (Get-ScyllaExperiment).</summary>
     public static IReadOnlyList<TierAggregate> Aggregate(Experiment experiment, Action<ScanIssue> report) =>
-        ResultRunReader.TiersOnDisk(experiment).Select(t => AggregateTier(experiment, t, null, false, report)).ToList();
+        ResultRunReader.TiersOnDisk(experiment).Select(t => AggregateTier(experiment, t, null, report)).ToList();
 
     private static ResultRebuild Rebuild(
         Experiment experiment, ResultScope scope, IReadOnlyCollection<string>? tiers, string? subtest, bool write)
@@ -73,7 +73,8 @@ public static class ResultBuilder
         }
 
         var issues = new List<ScanIssue>();
-        var files = new List<(string Path, string Content)>();
+        // Each file is written when its turn comes, so at most one is in memory (docs/performance.md, "Result files").
+        var files = new List<(string Path, Action<Stream> Write)>();
         var generatedAt = PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
         // Read and written as one step across processes too (docs/format.md, "Leases"): the last writer read the newest runs.
         using var resultsLock = write ? FileLock.Acquire(Path.Combine(
@@ -82,8 +83,8 @@ public static class ResultBuilder
         {
             var aggregated = scope == ResultScope.Experiment
                 ? ResultRunReader.TiersOnDisk(experiment)
-                    .Select(t => AggregateTier(experiment, t, null, true, issues.Add)).ToList()
-                : [AggregateTier(experiment, tiers!.First(), subtest, true, issues.Add)];
+                    .Select(t => AggregateTier(experiment, t, null, issues.Add)).ToList()
+                : [AggregateTier(experiment, tiers!.First(), subtest, issues.Add)];
             var rebuilt = aggregated.Where(t => tiers == null || tiers.Contains(t.Tier)).ToList();
             foreach (var tier in rebuilt)
             {
@@ -98,10 +99,10 @@ public static class ResultBuilder
 
             if (write)
             {
-                foreach (var (path, content) in files)
+                foreach (var (path, writeContent) in files)
                 {
                     Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-                    AtomicFile.WriteAllText(path, content);
+                    AtomicFile.Write(path, writeContent);
                 }
             }
 
@@ -110,7 +111,7 @@ public static class ResultBuilder
     }
 
     private static TierAggregate AggregateTier(
-        Experiment experiment, string tier, string? onlySubtest, bool keepRecords, Action<ScanIssue> report)
+        Experiment experiment, string tier, string? onlySubtest, Action<ScanIssue> report)
     {
         var subtests = onlySubtest != null ? [onlySubtest] : ResultRunReader.Subtests(experiment, tier, report);
 
@@ -118,7 +119,7 @@ public static class ResultBuilder
         var read = subtests.AsParallel().AsOrdered().Select(subtest =>
         {
             var issues = new List<ScanIssue>();
-            var runs = ResultRunReader.Runs(experiment, tier, subtest, keepRecords, issues.Add);
+            var runs = ResultRunReader.Runs(experiment, tier, subtest, issues.Add);
             return (Subtest: subtest, Runs: runs, Issues: issues);
         }).ToList();
         foreach (var issue in read.SelectMany(r => r.Issues))
@@ -131,16 +132,16 @@ public static class ResultBuilder
     }
 
     private static void AddTierFiles(Experiment experiment, TierAggregate tier, ResultScope scope, string generatedAt,
-        List<(string, string)> files, List<ScanIssue> issues)
+        List<(string, Action<Stream>)> files, List<ScanIssue> issues)
     {
         var directory = TierDirectory(experiment, tier.Tier);
         foreach (var subtest in tier.Subtests)
         {
             var subtestDirectory = Path.Combine(directory, subtest.Subtest);
             var report = ResultDocuments.SubtestReport(subtest, generatedAt);
-            files.Add((Path.Combine(subtestDirectory, ReportFile), PythonJson.Serialize(report)));
+            files.Add((Path.Combine(subtestDirectory, ReportFile), Json(report)));
             var markdown = ResultMarkdown.SubtestReport(subtest, generatedAt);
-            files.Add((Path.Combine(subtestDirectory, ReportMarkdownFile), markdown));
+            files.Add((Path.Combine(subtestDirectory, ReportMarkdownFile), Text(markdown)));
         }
 
         if (scope == ResultScope.Subtest)
@@ -157,19 +158,19 @@ public static class ResultBuilder
 
         var previous = ReadPrevious(Path.Combine(directory, ResultFile), issues);
         var phase = experiment.Layout == ExperimentLayout.Phase;
-        var result = ResultDocuments.TierResult(tier, previous, costOfPassLast: phase);
+        var runs = new StreamedRuns();
+        var result = ResultDocuments.TierResult(tier, previous, runs, costOfPassLast: phase);
         var duration = ResultDocuments.Kept(previous, "total_duration");
-        files.Add((Path.Combine(directory, ResultFile), PythonJson.Serialize(result)));
-        files.Add((Path.Combine(directory, BestSubtestFile), PythonJson.Serialize(tier.Selection.ToJson())));
-        files.Add((Path.Combine(directory, ReportFile),
-            PythonJson.Serialize(ResultDocuments.TierReport(tier, duration, generatedAt))));
+        files.Add((Path.Combine(directory, ResultFile), AtomicFile.Text(writer => runs.Write(writer, result))));
+        files.Add((Path.Combine(directory, BestSubtestFile), Json(tier.Selection.ToJson())));
+        files.Add((Path.Combine(directory, ReportFile), Json(ResultDocuments.TierReport(tier, duration, generatedAt))));
         files.Add((Path.Combine(directory, ReportMarkdownFile),
-            ResultMarkdown.TierReport(tier, duration, generatedAt)));
-        files.Add((Path.Combine(directory, SummaryFile), ResultMarkdown.TierSummary(tier)));
+            Text(ResultMarkdown.TierReport(tier, duration, generatedAt))));
+        files.Add((Path.Combine(directory, SummaryFile), Text(ResultMarkdown.TierSummary(tier))));
     }
 
     private static void AddExperimentFiles(Experiment experiment, List<TierAggregate> tiers, string generatedAt,
-        List<(string, string)> files, List<ScanIssue> issues)
+        List<(string, Action<Stream>)> files, List<ScanIssue> issues)
     {
         if (tiers.Count == 0)
         {
@@ -179,7 +180,6 @@ public static class ResultBuilder
         }
 
         var resultPath = Path.Combine(experiment.Path, ResultFile);
-        var previousText = File.Exists(resultPath) ? SmallFile.ReadText(resultPath) : null;
         var previous = ReadPrevious(resultPath, issues);
 
         // Tiers keep the order the previous result listed them in (upstream writes them as they finish).
@@ -194,30 +194,40 @@ public static class ResultBuilder
         var checkpointStart = CheckpointStore.ReadHeader(experiment.Path)?.StartedAt;
         var startedAt = string.IsNullOrEmpty(checkpointStart) ? generatedAt : checkpointStart;
         var phase = experiment.Layout == ExperimentLayout.Phase;
-        var result = ResultDocuments.ExperimentResult(config, tiers, previousTiers, previous, phase, startedAt);
+        var runs = new StreamedRuns();
+        var result = ResultDocuments.ExperimentResult(config, tiers, previousTiers, previous, runs, phase, startedAt);
         string TierFolder(string tier) => phase ? $"./{Experiment.CompletedFolder}/{tier}" : $"./{tier}";
         var id = experiment.Config.ExperimentId;
 
         // The first rebuild keeps what it replaces (usually the Python tool's own result); later ones leave it.
-        if (previousText != null && !File.Exists(Path.Combine(experiment.Path, BackupFile)))
+        if (File.Exists(resultPath) && !File.Exists(Path.Combine(experiment.Path, BackupFile)))
         {
-            files.Add((Path.Combine(experiment.Path, BackupFile), previousText));
+            files.Add((Path.Combine(experiment.Path, BackupFile), CopyOf(resultPath)));
         }
 
         var report = ResultDocuments.ExperimentReport(id, result, tiers,
             t => $"{TierFolder(t)}/report.json", generatedAt);
         var bestTier = result["best_overall_tier"]?.GetValue<string>();
         var frontier = result["frontier_cop"]!.GetValue<double>();
-        files.Add((resultPath, PythonJson.Serialize(result)));
-        files.Add((Path.Combine(experiment.Path, TierComparisonFile),
-            PythonJson.Serialize(ResultDocuments.TierComparison(tiers))));
-        files.Add((Path.Combine(experiment.Path, ReportFile), PythonJson.Serialize(report)));
-        files.Add((Path.Combine(experiment.Path, ReportMarkdownFile),
-            ResultMarkdown.ExperimentReport(id, tiers, bestTier, frontier, experiment.Config, TierFolder,
-                generatedAt)));
+        files.Add((resultPath, AtomicFile.Text(writer => runs.Write(writer, result))));
+        files.Add((Path.Combine(experiment.Path, TierComparisonFile), Json(ResultDocuments.TierComparison(tiers))));
+        files.Add((Path.Combine(experiment.Path, ReportFile), Json(report)));
+        files.Add((Path.Combine(experiment.Path, ReportMarkdownFile), Text(ResultMarkdown.ExperimentReport(
+            id, tiers, bestTier, frontier, experiment.Config, TierFolder, generatedAt))));
         files.Add((Path.Combine(experiment.Path, SummaryFile),
-            ResultMarkdown.ExperimentSummary(tiers, TierFolder)));
+            Text(ResultMarkdown.ExperimentSummary(tiers, TierFolder))));
     }
+
+    private static Action<Stream> Json(JsonNode document) => Text(PythonJson.Serialize(document));
+
+    private static Action<Stream> Text(string content) => AtomicFile.Text(writer => writer.Write(content));
+
+    /// <summary>The file's bytes as they are, read when the copy is written (before the file is replaced).</summary>
+    private static Action<Stream> CopyOf(string path) => stream =>
+    {
+        using var source = File.OpenRead(path);
+        source.CopyTo(stream);
+    };
 
     private static int TierIndex(string tier) => TierId.All.ToList().IndexOf(tier);
 
@@ -235,28 +245,8 @@ public static class ResultBuilder
                 return null;
             }
 
-            using var document = PythonJson.ParseDocument(SmallFile.ReadText(path));
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            var kept = new JsonObject();
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                if (s_keptKeys.Contains(property.Name))
-                {
-                    kept[property.Name] = PythonJson.Parse(property.Value.GetRawText());
-                }
-                else if (property.Name == "tier_results" && property.Value.ValueKind == JsonValueKind.Object)
-                {
-                    var names = property.Value.EnumerateObject()
-                        .Select(t => new KeyValuePair<string, JsonNode?>(t.Name, null));
-                    kept[property.Name] = new JsonObject(names);
-                }
-            }
-
-            return kept;
+            // Parsed from the file's bytes: a result file holds every run, so no text copy of it is made.
+            return SmallFile.ReadJson(path, KeptValues);
         }
         catch (JsonException e)
         {
@@ -264,5 +254,30 @@ public static class ResultBuilder
                 $"'{path}' is not valid JSON ({e.Message}); it is rebuilt without the values it held."));
             return null;
         }
+    }
+
+    private static JsonObject? KeptValues(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var kept = new JsonObject();
+        foreach (var property in root.EnumerateObject())
+        {
+            if (s_keptKeys.Contains(property.Name))
+            {
+                kept[property.Name] = PythonJson.Parse(property.Value.GetRawText());
+            }
+            else if (property.Name == "tier_results" && property.Value.ValueKind == JsonValueKind.Object)
+            {
+                var names = property.Value.EnumerateObject()
+                    .Select(t => new KeyValuePair<string, JsonNode?>(t.Name, null));
+                kept[property.Name] = new JsonObject(names);
+            }
+        }
+
+        return kept;
     }
 }

@@ -42,15 +42,16 @@ internal static class ResultDocuments
     /// <summary>
     /// A tier's <c>result.json</c>; <paramref name="previous"/> is the file it replaces, if any. Upstream's 2026 code
     /// (the phase layout) puts <c>cost_of_pass</c> last, and leaves it out where the tier sits inside the experiment
-    /// result; the earlier code (the flat layout) puts it before <c>token_stats</c> in both places.
+    /// result; the earlier code (the flat layout) puts it before <c>token_stats</c> in both places. The run records
+    /// are placeholders of <paramref name="runs"/>, which writes the document.
     /// </summary>
-    public static JsonObject TierResult(
-        TierAggregate tier, JsonObject? previous, bool costOfPassLast, bool withCostOfPass = true)
+    public static JsonObject TierResult(TierAggregate tier, JsonObject? previous, StreamedRuns runs,
+        bool costOfPassLast, bool withCostOfPass = true)
     {
         var result = new JsonObject
         {
             ["tier_id"] = tier.Tier,
-            ["subtest_results"] = Map(tier.Subtests, s => s.Subtest, s => SubtestResult(s, tier.Selection)),
+            ["subtest_results"] = Map(tier.Subtests, s => s.Subtest, s => SubtestResult(s, tier.Selection, runs)),
             ["best_subtest"] = tier.BestSubtest,
             ["best_subtest_score"] = tier.Selection?.WinningScore ?? 0.0,
             ["inherited_from"] = previous?["inherited_from"]?.DeepClone(),
@@ -106,15 +107,15 @@ internal static class ResultDocuments
 
     /// <summary>The experiment's <c>result.json</c>; <paramref name="tiers"/> are those with a best subtest.</summary>
     public static JsonObject ExperimentResult(JsonObject config, IReadOnlyList<TierAggregate> tiers,
-        IReadOnlyDictionary<string, JsonObject?> previousTiers, JsonObject? previous, bool costOfPassLast,
-        string startedAt)
+        IReadOnlyDictionary<string, JsonObject?> previousTiers, JsonObject? previous, StreamedRuns runs,
+        bool costOfPassLast, string startedAt)
     {
         var frontier = Frontier(tiers);
         return new JsonObject
         {
             ["config"] = config.DeepClone(),
             ["tier_results"] = Map(tiers, t => t.Tier,
-                t => TierResult(t, previousTiers.GetValueOrDefault(t.Tier), costOfPassLast, !costOfPassLast)),
+                t => TierResult(t, previousTiers.GetValueOrDefault(t.Tier), runs, costOfPassLast, !costOfPassLast)),
             ["best_overall_tier"] = frontier?.Tier,
             ["best_overall_subtest"] = frontier?.BestSubtest,
             ["frontier_cop"] = frontier?.CostOfPass ?? double.PositiveInfinity,
@@ -197,14 +198,14 @@ internal static class ResultDocuments
         return frontier;
     }
 
-    private static JsonObject SubtestResult(SubtestAggregate s, BestSubtestSelection? selection)
+    private static JsonObject SubtestResult(SubtestAggregate s, BestSubtestSelection? selection, StreamedRuns runs)
     {
         var selected = selection?.WinningSubtest == s.Subtest;
         return new JsonObject
         {
             ["subtest_id"] = s.Subtest,
             ["tier_id"] = s.Tier,
-            ["runs"] = Array(s.Runs.Select(r => Detached(r.Record!))),
+            ["runs"] = runs.Placeholder(s),
             ["pass_rate"] = s.PassRate,
             ["mean_score"] = s.MeanScore,
             ["median_score"] = s.MedianScore,
@@ -221,20 +222,6 @@ internal static class ResultDocuments
             ["selection_reason"] = selected ? selection!.SelectionReason : string.Empty,
             ["rate_limit_info"] = null,
         };
-    }
-
-    /// <summary>
-    /// A run record, taken out of the document built before (a node has one parent). Each document is serialized as
-    /// soon as it is built, so moving the records is cheaper than copying 20,000 of them for every file.
-    /// </summary>
-    private static JsonObject Detached(JsonObject record)
-    {
-        if (record.Parent is JsonArray runs)
-        {
-            runs.Remove(record);
-        }
-
-        return record;
     }
 
     private static JsonObject? GradeDistribution(SubtestAggregate s) => s.GradeDistribution == null

@@ -1,10 +1,8 @@
-using System.Text.Json.Nodes;
-
 namespace Scylla.Core.Results;
 
 /// <summary>
-/// One run's <c>run_result.json</c> as the aggregation sees it: the values it uses, and the object itself (without the
-/// per-run extras upstream leaves out of tier results) for the <c>runs</c> array of <c>result.json</c>, when kept.
+/// One run's <c>run_result.json</c> as the aggregation sees it: the values it uses and the file's path; result files
+/// that embed the run read the file again as they are written (<see cref="ResultRunReader.ReadRecord"/>).
 /// </summary>
 internal sealed record ResultRun(
     int RunNumber,
@@ -16,4 +14,4 @@ internal sealed record ResultRun(
     double AgentSeconds,
     double JudgeSeconds,
     TokenCounts Tokens,
-    JsonObject? Record);
+    string Path);

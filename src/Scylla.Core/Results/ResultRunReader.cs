@@ -40,8 +40,7 @@ internal static class ResultRunReader
             .ToList();
 
     /// <summary>The counted runs of one subtest, ordered by run number.</summary>
-    public static List<ResultRun> Runs(
-        Experiment experiment, string tier, string subtest, bool keepRecords, Action<ScanIssue> report)
+    public static List<ResultRun> Runs(Experiment experiment, string tier, string subtest, Action<ScanIssue> report)
     {
         var subtestDirectory = Path.Combine(TierDirectory(experiment, tier), subtest);
         var runs = new List<ResultRun>();
@@ -50,7 +49,7 @@ internal static class ResultRunReader
         {
             var file = Path.Combine(subtestDirectory, name, RunFolder.RunResult);
             if (Experiment.TryParseRunDirectoryName(name, out _) && File.Exists(file)
-                && Read(file, report, keepRecords) is { } run)
+                && Read(file, report) is { } run)
             {
                 runs.Add(run);
             }
@@ -59,11 +58,8 @@ internal static class ResultRunReader
         return runs.OrderBy(r => r.RunNumber).ToList();
     }
 
-    /// <summary>
-    /// Reads one <c>run_result.json</c>; an unreadable or incomplete one is reported and counts as no result. The
-    /// object itself is kept only with <paramref name="keepRecord"/> (the tier results embed it).
-    /// </summary>
-    public static ResultRun? Read(string path, Action<ScanIssue> report, bool keepRecord = true)
+    /// <summary>Reads one <c>run_result.json</c>; an unreadable or incomplete one is reported, counts as no result.</summary>
+    public static ResultRun? Read(string path, Action<ScanIssue> report)
     {
         try
         {
@@ -87,29 +83,49 @@ internal static class ResultRunReader
                 return null;
             }
 
-            JsonObject? record = null;
-            if (keepRecord)
-            {
-                record = (JsonObject)PythonJson.Parse(text)!;
-                foreach (var key in s_droppedKeys)
-                {
-                    record.Remove(key);
-                }
-            }
-
             var passed = root.GetProperty("judge_passed").GetBoolean();
             var grade = root.GetProperty("judge_grade").GetString()!;
             var agentSeconds = Number(root, "agent_duration_seconds") ?? 0.0;
             var judgeSeconds = Number(root, "judge_duration_seconds") ?? 0.0;
             var tokens = TokenCounts.From(root.GetProperty("token_stats"));
             return new ResultRun(
-                (int)runNumber, score, passed, grade, cost, duration, agentSeconds, judgeSeconds, tokens, record);
+                (int)runNumber, score, passed, grade, cost, duration, agentSeconds, judgeSeconds, tokens, path);
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or ScyllaException)
         {
             report(new ScanIssue(path, $"Leaving '{path}' out of the results: it cannot be read ({e.Message})."));
             return null;
         }
+    }
+
+    /// <summary>
+    /// A counted run's record as tier results embed it: the object without the per-run extras upstream leaves out.
+    /// The file is read again while the result file is written (under the results lock), one run at a time.
+    /// </summary>
+    public static JsonObject ReadRecord(ResultRun run)
+    {
+        var changed = $"'{run.Path}' changed while its results were being written; rebuild the results again.";
+        JsonNode? parsed;
+        try
+        {
+            parsed = PythonJson.Parse(SmallFile.ReadText(run.Path));
+        }
+        catch (JsonException e)
+        {
+            throw new IOException(changed, e);
+        }
+
+        if (parsed is not JsonObject record)
+        {
+            throw new IOException(changed);
+        }
+
+        foreach (var key in s_droppedKeys)
+        {
+            record.Remove(key);
+        }
+
+        return record;
     }
 
     private static double? Number(JsonElement record, string key) =>
