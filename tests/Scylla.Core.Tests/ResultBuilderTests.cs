@@ -126,6 +126,26 @@ public sealed class ResultBuilderTests : IDisposable
         Assert.Equal("T0", result["inherited_from"]!["tier_id"]!.GetValue<string>());
     }
 
+    [Fact]
+    public void A_replaced_file_with_bare_non_finite_numbers_keeps_its_values_and_tier_order()
+    {
+        var experiment = Experiment.Open(ResultSample.Write(_temp, ExperimentLayout.Flat));
+        var resultPath = Path.Combine(experiment.Path, "result.json");
+        // Python writes bare NaN and Infinity; a string may spell them too (the reader skips those values).
+        File.WriteAllText(resultPath, """
+            {"tier_results": {"T1": {"cost_of_pass": Infinity, "x": NaN}, "T0": {"y": -Infinity}},
+             "note": "Infinity \" NaN", "total_duration_seconds": 77.25, "started_at": "2026-01-02T03:04:05+00:00",
+             "frontier_cop": Infinity}
+            """);
+
+        ResultBuilder.RebuildExperiment(experiment);
+
+        var result = JsonAssert.Load(resultPath)!;
+        Assert.Equal(77.25, result["total_duration_seconds"]!.GetValue<double>());
+        Assert.Equal("2026-01-02T03:04:05+00:00", result["started_at"]!.GetValue<string>());
+        Assert.Equal(["T1", "T0"], result["tier_results"]!.AsObject().Select(t => t.Key).Take(2).ToArray());
+    }
+
     [Theory]
     [MemberData(nameof(Layouts))]
     public void T5_inheritance_reads_the_best_subtests_the_rebuild_wrote(ExperimentLayout layout)

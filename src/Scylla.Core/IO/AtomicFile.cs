@@ -39,7 +39,7 @@ public static class AtomicFile
     /// <summary>A writer of UTF-8 text (no BOM) for <see cref="Write"/>.</summary>
     public static Action<Stream> Text(Action<TextWriter> write) => stream =>
     {
-        using var writer = new StreamWriter(stream, s_utf8NoBom, bufferSize: 1 << 16, leaveOpen: true);
+        using var writer = new StreamWriter(stream, s_utf8NoBom, leaveOpen: true);
         write(writer);
     };
 }

@@ -27,10 +27,6 @@ public static class ResultBuilder
     public const string TierComparisonFile = "tier_comparison.json";
     public const string BackupFile = "result.json.backup";
 
-    /// <summary>Top-level keys of a tier or experiment result that a rebuild takes from the file it replaces.</summary>
-    private static readonly HashSet<string> s_keptKeys =
-        ["inherited_from", "total_duration", "total_duration_seconds", "started_at", "completed_at"];
-
     private static readonly ConcurrentDictionary<string, object> s_experimentLocks = new(StringComparer.Ordinal);
     private static readonly TimeSpan s_lockTimeout = TimeSpan.FromMinutes(2);
 
@@ -73,6 +69,7 @@ public static class ResultBuilder
         }
 
         var issues = new List<ScanIssue>();
+        var previousResults = new PreviousResult(issues);
         // Each file is written when its turn comes, so at most one is in memory (docs/performance.md, "Result files").
         var files = new List<(string Path, Action<Stream> Write)>();
         var generatedAt = PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
@@ -88,13 +85,13 @@ public static class ResultBuilder
             var rebuilt = aggregated.Where(t => tiers == null || tiers.Contains(t.Tier)).ToList();
             foreach (var tier in rebuilt)
             {
-                AddTierFiles(experiment, tier, scope, generatedAt, files, issues);
+                AddTierFiles(experiment, tier, scope, generatedAt, files, previousResults, issues);
             }
 
             if (scope == ResultScope.Experiment)
             {
                 var withBest = aggregated.Where(t => t.Selection != null).ToList();
-                AddExperimentFiles(experiment, withBest, generatedAt, files, issues);
+                AddExperimentFiles(experiment, withBest, generatedAt, files, previousResults, issues);
             }
 
             if (write)
@@ -132,7 +129,7 @@ public static class ResultBuilder
     }
 
     private static void AddTierFiles(Experiment experiment, TierAggregate tier, ResultScope scope, string generatedAt,
-        List<(string, Action<Stream>)> files, List<ScanIssue> issues)
+        List<(string, Action<Stream>)> files, PreviousResult previousResults, List<ScanIssue> issues)
     {
         var directory = TierDirectory(experiment, tier.Tier);
         foreach (var subtest in tier.Subtests)
@@ -156,7 +153,7 @@ public static class ResultBuilder
             return;
         }
 
-        var previous = ReadPrevious(Path.Combine(directory, ResultFile), issues);
+        var previous = previousResults.Read(Path.Combine(directory, ResultFile));
         var phase = experiment.Layout == ExperimentLayout.Phase;
         var runs = new StreamedRuns();
         var result = ResultDocuments.TierResult(tier, previous, runs, costOfPassLast: phase);
@@ -170,7 +167,7 @@ public static class ResultBuilder
     }
 
     private static void AddExperimentFiles(Experiment experiment, List<TierAggregate> tiers, string generatedAt,
-        List<(string, Action<Stream>)> files, List<ScanIssue> issues)
+        List<(string, Action<Stream>)> files, PreviousResult previousResults, List<ScanIssue> issues)
     {
         if (tiers.Count == 0)
         {
@@ -180,7 +177,7 @@ public static class ResultBuilder
         }
 
         var resultPath = Path.Combine(experiment.Path, ResultFile);
-        var previous = ReadPrevious(resultPath, issues);
+        var previous = previousResults.Read(resultPath);
 
         // Tiers keep the order the previous result listed them in (upstream writes them as they finish).
         var order = (previous?["tier_results"] as JsonObject)?.Select(p => p.Key).ToList() ?? [];
@@ -188,7 +185,7 @@ public static class ResultBuilder
             .ToList();
 
         var previousTiers = tiers.ToDictionary(t => t.Tier,
-            t => ReadPrevious(Path.Combine(TierDirectory(experiment, t.Tier), ResultFile), issues));
+            t => previousResults.Read(Path.Combine(TierDirectory(experiment, t.Tier), ResultFile)));
         var configPath = experiment.Config.SourcePath ?? Path.Combine(experiment.Path, ExperimentConfig.RelativePath);
         var config = PythonJson.Parse(SmallFile.ReadText(configPath)) as JsonObject ?? new JsonObject();
         var checkpointStart = CheckpointStore.ReadHeader(experiment.Path)?.StartedAt;
@@ -230,54 +227,4 @@ public static class ResultBuilder
     };
 
     private static int TierIndex(string tier) => TierId.All.ToList().IndexOf(tier);
-
-    /// <summary>
-    /// What a rebuild keeps of the result file it replaces: the values that cannot be recomputed, and the tier order
-    /// (only the keys of <c>tier_results</c>; result files hold every run, so the rest is not turned into nodes).
-    /// An unreadable file is reported and replaced.
-    /// </summary>
-    private static JsonObject? ReadPrevious(string path, List<ScanIssue> issues)
-    {
-        try
-        {
-            if (!File.Exists(path))
-            {
-                return null;
-            }
-
-            // Parsed from the file's bytes: a result file holds every run, so no text copy of it is made.
-            return SmallFile.ReadJson(path, KeptValues);
-        }
-        catch (JsonException e)
-        {
-            issues.Add(new ScanIssue(path,
-                $"'{path}' is not valid JSON ({e.Message}); it is rebuilt without the values it held."));
-            return null;
-        }
-    }
-
-    private static JsonObject? KeptValues(JsonElement root)
-    {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        var kept = new JsonObject();
-        foreach (var property in root.EnumerateObject())
-        {
-            if (s_keptKeys.Contains(property.Name))
-            {
-                kept[property.Name] = PythonJson.Parse(property.Value.GetRawText());
-            }
-            else if (property.Name == "tier_results" && property.Value.ValueKind == JsonValueKind.Object)
-            {
-                var names = property.Value.EnumerateObject()
-                    .Select(t => new KeyValuePair<string, JsonNode?>(t.Name, null));
-                kept[property.Name] = new JsonObject(names);
-            }
-        }
-
-        return kept;
-    }
 }
