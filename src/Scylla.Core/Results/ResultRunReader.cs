@@ -58,7 +58,7 @@ internal static class ResultRunReader
         return runs.OrderBy(r => r.RunNumber).ToList();
     }
 
-    /// <summary>Reads one <c>run_result.json</c>; an unreadable or incomplete one is reported, counts as no result.</summary>
+    /// <summary>Reads one <c>run_result.json</c>; an unreadable or incomplete one is reported as no result.</summary>
     public static ResultRun? Read(string path, Action<ScanIssue> report)
     {
         try

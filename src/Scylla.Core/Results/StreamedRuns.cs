@@ -24,7 +24,7 @@ internal sealed class StreamedRuns
         return placeholder;
     }
 
-    /// <summary>Writes <paramref name="document"/> as <see cref="PythonJson.Serialize"/> would, with the records.</summary>
+    /// <summary>Writes <paramref name="document"/> as <see cref="PythonJson.Serialize"/> would, records in.</summary>
     public void Write(TextWriter writer, JsonNode? document) => Write(writer, document, level: 0);
 
     private void Write(TextWriter writer, JsonNode? node, int level)
