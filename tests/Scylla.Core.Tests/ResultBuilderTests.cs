@@ -132,9 +132,12 @@ public sealed class ResultBuilderTests : IDisposable
         var experiment = Experiment.Open(ResultSample.Write(_temp, ExperimentLayout.Flat));
         var resultPath = Path.Combine(experiment.Path, "result.json");
         // Python writes bare NaN and Infinity; a string may spell them too (the reader skips those values).
-        File.WriteAllText(resultPath, """
-            {"tier_results": {"T1": {"cost_of_pass": Infinity, "x": NaN}, "T0": {"y": -Infinity}},
-             "note": "Infinity \" NaN", "total_duration_seconds": 77.25, "started_at": "2026-01-02T03:04:05+00:00",
+        // The file is read in pieces: a string longer than a piece and tokens across their edges.
+        var filler = string.Join(", ", Enumerable.Repeat("Infinity, -Infinity, NaN, \"NaN \\\" Infinity\"", 9000));
+        File.WriteAllText(resultPath, $$$"""
+            {"tier_results": {"T1": {"cost_of_pass": Infinity, "x": [{{{filler}}}]}, "T0": {"y": -Infinity}},
+             "note": "{{{new string('N', 200_000)}}}", "total_duration_seconds": 77.25,
+             "started_at": "2026-01-02T03:04:05+00:00", "inherited_from": {"tier_id": "T0", "n": [NaN, 1.5]},
              "frontier_cop": Infinity}
             """);
 

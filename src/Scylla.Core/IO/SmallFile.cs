@@ -65,36 +65,20 @@ internal static class SmallFile
     }
 
     /// <summary>
-    /// Reads the file into <paramref name="buffer"/>, replaced by a larger one when it is too small, and returns its
-    /// length: for large files read one after another (result files hold every run), one buffer serves them all and
-    /// is dropped after, where a pooled one would stay for the rest of the process (docs/performance.md).
+    /// Opens a regular file for reading in pieces: for a file too large to hold whole (a result file holds every run),
+    /// refused without blocking as the other reads refuse it.
     /// </summary>
-    public static int ReadInto(string path, ref byte[] buffer)
+    public static Stream OpenRegular(string path)
     {
-        using var handle = OpenForReading(path);
-        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
-        if (!stream.CanSeek)
+        var handle = OpenForReading(path);
+        var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        if (!stream.CanSeek || Directory.Exists(path))
         {
-            throw NotRegular(path, "it is a pipe, socket or terminal");
+            stream.Dispose();
+            throw NotRegular(path, Directory.Exists(path) ? "it is a directory" : "it is a pipe, socket or terminal");
         }
 
-        if (stream.Length > MaxBytes)
-        {
-            throw new ScyllaException("FileTooLarge", ScyllaErrorKind.InvalidData,
-                $"'{path}' was not read: it is larger than {MaxBytes / (1024 * 1024)} MiB (or is a device).", path);
-        }
-
-        try
-        {
-            var length = (int)stream.Length;
-            buffer = buffer.Length < length ? new byte[length] : buffer;
-            stream.ReadExactly(buffer, 0, length);
-            return length;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw Directory.Exists(path) ? NotRegular(path, "it is a directory") : Unreadable(path, e);
-        }
+        return stream;
     }
 
     private static byte[] ReadPooled(string path, out int length)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -9,19 +10,17 @@ namespace Scylla.Core.Results;
 
 /// <summary>
 /// What a rebuild keeps of the tier or experiment result file it replaces: the values that cannot be recomputed, and
-/// the tier order (only the keys of <c>tier_results</c>). Result files hold every run, so the file is read token by
-/// token and none of the rest is kept (docs/performance.md, "Result files"). An unreadable file is reported and
-/// replaced. One instance serves one rebuild: its buffer is reused from file to file.
+/// the tier order (only the keys of <c>tier_results</c>). Result files hold every run, so the file is read in pieces,
+/// token by token, and none of the rest is kept (docs/performance.md, "Result files"). An unreadable file is reported
+/// and replaced.
 /// </summary>
-internal sealed class PreviousResult(List<ScanIssue> issues)
+internal static class PreviousResult
 {
     /// <summary>Top-level keys of a tier or experiment result that a rebuild takes from the file it replaces.</summary>
     private static readonly HashSet<string> s_keptKeys =
         ["inherited_from", "total_duration", "total_duration_seconds", "started_at", "completed_at"];
 
-    private byte[] _buffer = [];
-
-    public JsonObject? Read(string path)
+    public static JsonObject? Read(string path, List<ScanIssue> issues)
     {
         try
         {
@@ -30,8 +29,8 @@ internal sealed class PreviousResult(List<ScanIssue> issues)
                 return null;
             }
 
-            var length = SmallFile.ReadInto(path, ref _buffer);
-            return KeptValues(_buffer.AsSpan(0, length));
+            using var stream = SmallFile.OpenRegular(path);
+            return new KeptValueReader().Read(stream);
         }
         catch (JsonException e)
         {
@@ -41,74 +40,179 @@ internal sealed class PreviousResult(List<ScanIssue> issues)
         }
     }
 
-    private static JsonObject? KeptValues(Span<byte> json)
+    /// <summary>The state of one read: the key being read at the top level, and the kept value being copied.</summary>
+    private sealed class KeptValueReader
     {
-        json = json.StartsWith(Encoding.UTF8.Preamble) ? json[Encoding.UTF8.Preamble.Length..] : json;
-        BlankNonFiniteTokens(json);
-        var reader = new Utf8JsonReader(json);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return null;
-        }
+        private readonly JsonObject _kept = [];
+        private readonly ArrayBufferWriter<byte> _value = new();
+        private JsonObject? _tiers;
+        private string? _key;
+        private Utf8JsonWriter? _copy;
+        private bool _notAnObject;
 
-        var kept = new JsonObject();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        public JsonObject? Read(Stream stream)
         {
-            // Assigning a key again keeps its first position with the last value, as a Python dict does.
-            var name = reader.GetString()!;
-            reader.Read();
-            if (s_keptKeys.Contains(name))
+            var buffer = new byte[64 * 1024];
+            var filled = 0;
+            var blanked = 0;
+            var blanker = new NonFiniteBlanker();
+            var state = default(JsonReaderState);
+            var final = false;
+            var first = true;
+            while (!final)
             {
-                using var value = JsonDocument.ParseValue(ref reader);
-                kept[name] = PythonJson.Parse(value.RootElement.GetRawText());
-            }
-            else if (name == "tier_results" && reader.TokenType == JsonTokenType.StartObject)
-            {
-                var tiers = new JsonObject();
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                if (filled == buffer.Length)
                 {
-                    tiers[reader.GetString()!] = null;
-                    reader.Read();
-                    reader.Skip();
+                    Array.Resize(ref buffer, buffer.Length * 2); // one token longer than the buffer
                 }
 
-                kept[name] = tiers;
+                var count = stream.Read(buffer, filled, buffer.Length - filled);
+                final = count == 0;
+                filled += count;
+                if (first && buffer.AsSpan(0, filled).StartsWith(Encoding.UTF8.Preamble))
+                {
+                    // A byte order mark is dropped, as the other reads of a file drop it.
+                    buffer.AsSpan(3, filled - 3).CopyTo(buffer);
+                    filled -= 3;
+                }
+
+                first = false;
+                blanked = blanker.Blank(buffer.AsSpan(0, filled), blanked, final);
+                var reader = new Utf8JsonReader(buffer.AsSpan(0, blanked), final, state);
+                while (!_notAnObject && reader.Read())
+                {
+                    Take(ref reader);
+                }
+
+                if (_notAnObject)
+                {
+                    return null;
+                }
+
+                var consumed = (int)reader.BytesConsumed;
+                buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                filled -= consumed;
+                blanked -= consumed;
+                state = reader.CurrentState;
             }
-            else
+
+            return _kept;
+        }
+
+        private void Take(ref Utf8JsonReader reader)
+        {
+            var depth = reader.CurrentDepth;
+            if (depth == 0)
             {
-                reader.Skip();
+                _notAnObject = reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.EndObject);
+                return;
+            }
+
+            if (_copy != null)
+            {
+                Copy(ref reader);
+                if (depth == 1 && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+                {
+                    _copy.Flush();
+                    // Assigning a key again keeps its first position with the last value, as a Python dict does.
+                    _kept[_key!] = PythonJson.Parse(Encoding.UTF8.GetString(_value.WrittenSpan));
+                    _copy.Dispose();
+                    _copy = null;
+                }
+            }
+            else if (depth == 1 && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                _key = reader.GetString();
+            }
+            else if (depth == 1 && s_keptKeys.Contains(_key!))
+            {
+                _value.Clear();
+                _copy = new Utf8JsonWriter(_value);
+                Take(ref reader);
+            }
+            else if (depth == 1 && _key == "tier_results" && reader.TokenType == JsonTokenType.StartObject)
+            {
+                _tiers = [];
+                _kept[_key] = _tiers;
+            }
+            else if (depth == 2 && _key == "tier_results" && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                _tiers![reader.GetString()!] = null;
             }
         }
 
-        return kept;
+        private void Copy(ref Utf8JsonReader reader)
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject: _copy!.WriteStartObject(); break;
+                case JsonTokenType.EndObject: _copy!.WriteEndObject(); break;
+                case JsonTokenType.StartArray: _copy!.WriteStartArray(); break;
+                case JsonTokenType.EndArray: _copy!.WriteEndArray(); break;
+                case JsonTokenType.PropertyName: _copy!.WritePropertyName(reader.GetString()!); break;
+                case JsonTokenType.String: _copy!.WriteStringValue(reader.GetString()); break;
+                case JsonTokenType.Number: _copy!.WriteRawValue(reader.ValueSpan, skipInputValidation: true); break;
+                case JsonTokenType.True or JsonTokenType.False: _copy!.WriteBooleanValue(reader.GetBoolean()); break;
+                default: _copy!.WriteNullValue(); break;
+            }
+        }
     }
 
     /// <summary>
     /// Python writes bare NaN and Infinity, which the reader refuses: outside strings they are overwritten in place
-    /// with a value of the same length (null, padded; NaN becomes 0), as no kept value is one of them.
+    /// with a value of the same length (null, padded; NaN becomes 0), as no kept value is one of them. Text that may
+    /// end inside such a token or an escape is left for the next piece.
     /// </summary>
-    private static void BlankNonFiniteTokens(Span<byte> json)
+    private sealed class NonFiniteBlanker
     {
-        var inString = false;
-        for (var i = 0; i < json.Length; i++)
+        private static readonly byte[][] s_tokens =
+            ["-Infinity"u8.ToArray(), "Infinity"u8.ToArray(), "NaN"u8.ToArray()];
+
+        private bool _inString;
+
+        /// <summary>Blanks <paramref name="json"/> from <paramref name="from"/>; returns where it stopped.</summary>
+        public int Blank(Span<byte> json, int from, bool final)
         {
-            var rest = json[i..];
-            if (inString)
+            var i = from;
+            for (; i < json.Length; i++)
             {
-                i += rest[0] == '\\' ? 1 : 0;
-                inString = rest[0] != '"';
+                var rest = json[i..];
+                if (_inString)
+                {
+                    if (rest[0] == '\\' && rest.Length == 1 && !final)
+                    {
+                        return i;
+                    }
+
+                    i += rest[0] == '\\' ? 1 : 0;
+                    _inString = rest[0] != '"';
+                    continue;
+                }
+
+                if (rest[0] == '"')
+                {
+                    _inString = true;
+                    continue;
+                }
+
+                foreach (var token in s_tokens)
+                {
+                    if (rest.StartsWith(token))
+                    {
+                        rest[..token.Length].Fill((byte)' ');
+                        (token.Length == 3 ? "0"u8 : "null"u8).CopyTo(rest);
+                        i += token.Length - 1;
+                        break;
+                    }
+
+                    if (!final && rest.Length < token.Length && token.AsSpan().StartsWith(rest))
+                    {
+                        return i;
+                    }
+                }
             }
-            else if (rest[0] == '"')
-            {
-                inString = true;
-            }
-            else if (rest.StartsWith("-Infinity"u8) || rest.StartsWith("Infinity"u8) || rest.StartsWith("NaN"u8))
-            {
-                var length = rest[0] == 'N' ? 3 : rest[0] == '-' ? 9 : 8;
-                rest[..length].Fill((byte)' ');
-                (length == 3 ? "0"u8 : "null"u8).CopyTo(rest);
-                i += length - 1;
-            }
+
+            return Math.Min(i, json.Length);
         }
     }
 }

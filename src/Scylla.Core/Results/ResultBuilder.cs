@@ -69,7 +69,6 @@ public static class ResultBuilder
         }
 
         var issues = new List<ScanIssue>();
-        var previousResults = new PreviousResult(issues);
         // Each file is written when its turn comes, so at most one is in memory (docs/performance.md, "Result files").
         var files = new List<(string Path, Action<Stream> Write)>();
         var generatedAt = PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
@@ -85,13 +84,13 @@ public static class ResultBuilder
             var rebuilt = aggregated.Where(t => tiers == null || tiers.Contains(t.Tier)).ToList();
             foreach (var tier in rebuilt)
             {
-                AddTierFiles(experiment, tier, scope, generatedAt, files, previousResults, issues);
+                AddTierFiles(experiment, tier, scope, generatedAt, files, issues);
             }
 
             if (scope == ResultScope.Experiment)
             {
                 var withBest = aggregated.Where(t => t.Selection != null).ToList();
-                AddExperimentFiles(experiment, withBest, generatedAt, files, previousResults, issues);
+                AddExperimentFiles(experiment, withBest, generatedAt, files, issues);
             }
 
             if (write)
@@ -129,7 +128,7 @@ public static class ResultBuilder
     }
 
     private static void AddTierFiles(Experiment experiment, TierAggregate tier, ResultScope scope, string generatedAt,
-        List<(string, Action<Stream>)> files, PreviousResult previousResults, List<ScanIssue> issues)
+        List<(string, Action<Stream>)> files, List<ScanIssue> issues)
     {
         var directory = TierDirectory(experiment, tier.Tier);
         foreach (var subtest in tier.Subtests)
@@ -153,7 +152,7 @@ public static class ResultBuilder
             return;
         }
 
-        var previous = previousResults.Read(Path.Combine(directory, ResultFile));
+        var previous = PreviousResult.Read(Path.Combine(directory, ResultFile), issues);
         var phase = experiment.Layout == ExperimentLayout.Phase;
         var runs = new StreamedRuns();
         var result = ResultDocuments.TierResult(tier, previous, runs, costOfPassLast: phase);
@@ -167,7 +166,7 @@ public static class ResultBuilder
     }
 
     private static void AddExperimentFiles(Experiment experiment, List<TierAggregate> tiers, string generatedAt,
-        List<(string, Action<Stream>)> files, PreviousResult previousResults, List<ScanIssue> issues)
+        List<(string, Action<Stream>)> files, List<ScanIssue> issues)
     {
         if (tiers.Count == 0)
         {
@@ -177,7 +176,7 @@ public static class ResultBuilder
         }
 
         var resultPath = Path.Combine(experiment.Path, ResultFile);
-        var previous = previousResults.Read(resultPath);
+        var previous = PreviousResult.Read(resultPath, issues);
 
         // Tiers keep the order the previous result listed them in (upstream writes them as they finish).
         var order = (previous?["tier_results"] as JsonObject)?.Select(p => p.Key).ToList() ?? [];
@@ -185,7 +184,7 @@ public static class ResultBuilder
             .ToList();
 
         var previousTiers = tiers.ToDictionary(t => t.Tier,
-            t => previousResults.Read(Path.Combine(TierDirectory(experiment, t.Tier), ResultFile)));
+            t => PreviousResult.Read(Path.Combine(TierDirectory(experiment, t.Tier), ResultFile), issues));
         var configPath = experiment.Config.SourcePath ?? Path.Combine(experiment.Path, ExperimentConfig.RelativePath);
         var config = PythonJson.Parse(SmallFile.ReadText(configPath)) as JsonObject ?? new JsonObject();
         var checkpointStart = CheckpointStore.ReadHeader(experiment.Path)?.StartedAt;
