@@ -1,7 +1,8 @@
 <#
 .SYNOPSIS
     The dry run against the scan: Invoke-ScyllaRerun -WhatIf and Get-ScyllaRerunPlan over an experiment of -Runs runs,
-    each against Get-ScyllaRun over the same runs, warm, alternating, medians (docs/performance.md; target: at most 1.5).
+    each against Get-ScyllaRun over the same runs, warm, alternating, medians (docs/performance.md; target: at most
+    1.5).
 .DESCRIPTION
     7 tiers x 50 subtests x 60 runs by default (21,000 runs), every status represented.
         ./build.sh build
@@ -24,7 +25,9 @@ $runs = 7 * $SubtestCount * $RunCount
 $experiment = Join-Path ([System.IO.Path]::GetTempPath()) "scylla-bench-plan/runs-$runs"
 if (-not (Test-Path (Join-Path $experiment 'checkpoint.json'))) {
     Remove-Item $experiment -Recurse -Force -ErrorAction Ignore
-    $took = Measure-Command { $null = New-ScyllaSampleExperiment $experiment -TierCount 7 -SubtestCount $SubtestCount -RunCount $RunCount }
+    $took = Measure-Command {
+        $null = New-ScyllaSampleExperiment $experiment -TierCount 7 -SubtestCount $SubtestCount -RunCount $RunCount
+    }
     Write-Host ('Generated {0} runs in {1:0.0} s: {2}' -f $runs, $took.TotalSeconds, $experiment)
 }
 
@@ -42,7 +45,9 @@ for ($i = 0; $i -lt $Repeat; $i++) {
     }
 }
 
-function Get-Median([double[]] $Values) { $sorted = $Values | Sort-Object; $sorted[[int][math]::Floor($sorted.Count / 2)] }
+function Get-Median([double[]] $Values) {
+    $sorted = $Values | Sort-Object; $sorted[[int][math]::Floor($sorted.Count / 2)]
+}
 $scan = Get-Median $times['Get-ScyllaRun']
 $(foreach ($name in $cases.Keys) {
     $median = Get-Median $times[$name]

@@ -69,5 +69,6 @@ if (Test-Path /usr/bin/time) {
     $rebuildPeak = Measure-PeakMiB "Update-ScyllaResult '$experiment'"
     $statusPeak = Measure-PeakMiB "Get-ScyllaExperiment '$experiment'"
     Write-Host ("Peak memory of a fresh pwsh at {0} runs: Update-ScyllaResult {1} MiB (target under 200), " +
-        "Get-ScyllaExperiment {2} MiB, importing the module only {3} MiB.") -f $count, $rebuildPeak, $statusPeak, $baseline
+        "Get-ScyllaExperiment {2} MiB, importing the module only {3} MiB.") -f $count, $rebuildPeak, $statusPeak,
+        $baseline
 }

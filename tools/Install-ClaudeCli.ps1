@@ -22,13 +22,18 @@ function Get-InstalledVersion {
 if ((Get-InstalledVersion) -eq $Version) { return }
 
 if (-not (Get-Command npm -ErrorAction Ignore)) {
-    throw 'npm is needed to install the Claude Code CLI for the contract suite (apt-get install -y npm), or set SCYLLA_OFFLINE=1.'
+    throw ('npm is needed to install the Claude Code CLI for the contract suite (apt-get install -y npm), ' +
+        'or set SCYLLA_OFFLINE=1.')
 }
 
 Write-Host "Installing @anthropic-ai/claude-code@$Version into $([System.IO.Path]::GetRelativePath($root, $prefix)) ..."
 New-Item -ItemType Directory -Force $prefix | Out-Null
 # The native binary arrives as an optional dependency of the package, so optional dependencies must stay on.
-npm install --prefix $prefix --no-audit --no-fund --no-save --include=optional "@anthropic-ai/claude-code@$Version" | Out-Host
-if ($LASTEXITCODE -ne 0) { throw "npm could not install @anthropic-ai/claude-code@$Version (exit code $LASTEXITCODE); set SCYLLA_OFFLINE=1 to test offline." }
+npm install --prefix $prefix --no-audit --no-fund --no-save --include=optional "@anthropic-ai/claude-code@$Version" |
+    Out-Host
+if ($LASTEXITCODE -ne 0) {
+    throw ("npm could not install @anthropic-ai/claude-code@$Version (exit code $LASTEXITCODE); " +
+        'set SCYLLA_OFFLINE=1 to test offline.')
+}
 $installed = Get-InstalledVersion
 if ($installed -ne $Version) { throw "The installed Claude Code CLI reports version '$installed', not $Version." }

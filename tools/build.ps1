@@ -154,7 +154,8 @@ switch ($Task) {
     'test' {
         Invoke-Native 'installing chromium' { bash (Join-Path $PSScriptRoot 'Install-Chromium.sh') }
         Build-Module
-        & (Join-Path $PSScriptRoot 'Install-ClaudeCli.ps1') # the contract suite's pinned claude (SCYLLA_OFFLINE=1 skips)
+        # the contract suite's pinned claude (SCYLLA_OFFLINE=1 skips)
+        & (Join-Path $PSScriptRoot 'Install-ClaudeCli.ps1')
         Invoke-Native 'starting Slurm' { bash (Join-Path $PSScriptRoot 'Start-Slurm.sh') }
         $xunitProjects = 'tests/Scylla.Core.Tests', 'tests/Scylla.PowerShell.Tests'
         $rows = [System.Collections.Generic.List[object]]::new()

@@ -2,7 +2,8 @@
 # A stand-in for the `claude` agent CLI, for demos and tests: same arguments, same single JSON object on stdout.
 # It does the sample task (hello.py) in its working directory (the run's workspace).
 # SCYLLA_FAKE_AGENT_MODE picks a behaviour: ok (default), fail, ratelimit, sleep:<seconds>, hang, stubborn, flood.
-# SCYLLA_FAKE_AGENT_LOG, when set, names a file that gets one line per start: the working directory (the run's workspace).
+# SCYLLA_FAKE_AGENT_LOG, when set, names a file that gets one line per start: the working directory (the run's
+# workspace).
 set -u
 if [ "${1:-}" = "--version" ]; then echo "fake-claude-agent 1.0"; exit 0; fi
 if [ -n "${SCYLLA_FAKE_AGENT_LOG:-}" ]; then echo "$PWD" >> "$SCYLLA_FAKE_AGENT_LOG"; fi

@@ -200,7 +200,8 @@ public sealed class ClassificationTests : IDisposable
     [Theory]
     [InlineData("{\"exit_code\": -1, \"token_stats\": {\"input_tokens\": 0}, \"cost_usd\": 0.0}", false)]
     [InlineData("{\"exit_code\": -1, \"token_stats\": {\"cache_read_tokens\": 5}, \"cost_usd\": 0.0}", true)]
-    [InlineData("{\"exit_code\": 1, \"token_stats\": {}, \"cost_usd\": 0.0}", false)] // upstream judges it; no work, no judge here
+    // upstream judges it; no work, no judge here
+    [InlineData("{\"exit_code\": 1, \"token_stats\": {}, \"cost_usd\": 0.0}", false)]
     [InlineData("{\"exit_code\": 0, \"cost_usd\": 0.1}", false)]
     public void Judges_are_gated_on_a_valid_agent_result(string agentResult, bool judged)
     {

@@ -125,7 +125,8 @@ public sealed class LeaseTests : IDisposable
 
         // What a host that judged this holder dead writes into the same file (on a file system without shared locks).
         // .NET's own FileStream would ask for a lock first; the shell's 1<> writes in place, as a plain write(2) does.
-        var record = System.Text.Encoding.UTF8.GetString((Dead() with { Host = "another-host", Fence = lease.Fence + 1 }).ToBytes());
+        var record = System.Text.Encoding.UTF8.GetString(
+            (Dead() with { Host = "another-host", Fence = lease.Fence + 1 }).ToBytes());
         Run("bash", "-c", $"printf '%-1023s\\n' '{record}' 1<> '{lease.FilePath}'");
 
         Assert.Equal("LeaseLost", Assert.Throws<ScyllaException>(lease.EnsureHeld).ErrorId);
@@ -198,7 +199,8 @@ public sealed class LeaseTests : IDisposable
         }
         else
         {
-            var heartbeat = DateTimeOffset.UtcNow.AddSeconds(-heartbeatAgeSeconds).ToString("yyyy-MM-ddTHH:mm:ss.ffffffzzz");
+            var heartbeat = DateTimeOffset.UtcNow.AddSeconds(-heartbeatAgeSeconds)
+                .ToString("yyyy-MM-ddTHH:mm:ss.ffffffzzz");
             var text = File.ReadAllText(checkpoint);
             var json = System.Text.Json.Nodes.JsonNode.Parse(text)!;
             json["status"] = status;
@@ -234,7 +236,9 @@ public sealed class LeaseTests : IDisposable
         return new RunReference(path, "T0", "00", 1);
     }
 
-    /// <summary>A record this user left on this host and boot when it died holding the run (pid 999999 is not alive).</summary>
+    /// <summary>
+    /// A record this user left on this host and boot when it died holding the run (pid 999999 is not alive).
+    /// </summary>
     private static LeaseOwner Dead() => RunLease.Self with
     {
         Pid = 999_999,
@@ -252,11 +256,15 @@ public sealed class LeaseTests : IDisposable
         File.WriteAllBytes(RunLease.PathFor(run), owner.ToBytes());
     }
 
-    /// <summary>A process group (setsid), optionally started through <paramref name="prefix"/> (another user).</summary>
+    /// <summary>
+    /// A process group (setsid), optionally started through <paramref name="prefix"/> (another user).
+    /// </summary>
     private static Process StartGroup(string script, params string[] prefix)
     {
         var start = new ProcessStartInfo(prefix.Length > 0 ? prefix[0] : "setsid");
-        foreach (var argument in prefix.Skip(1).Concat(prefix.Length > 0 ? ["setsid"] : []).Concat(["bash", "-c", script]))
+        foreach (var argument in prefix.Skip(1)
+            .Concat(prefix.Length > 0 ? ["setsid"] : [])
+            .Concat(["bash", "-c", script]))
         {
             start.ArgumentList.Add(argument);
         }

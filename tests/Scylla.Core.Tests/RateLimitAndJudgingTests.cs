@@ -32,10 +32,13 @@ public sealed class RateLimitAndJudgingTests : IDisposable
     }
 
     [Theory]
-    [InlineData("infrastructure", "Agent infrastructure failure: exit code -1 and no tokens (agent/result.json)", RunStatus.Failed)]
+    [InlineData("infrastructure", "Agent infrastructure failure: exit code -1 and no tokens (agent/result.json)",
+        RunStatus.Failed)]
     [InlineData("invalid", "Invalid verdict: no valid judgment (judge/judge_01/judgment.json)", RunStatus.Results)]
-    [InlineData("judges failed", "Judge infrastructure failure: no valid judgment (judge/judge_01/error.log)", RunStatus.Results)]
-    public void The_reason_of_a_run_that_is_not_done_names_the_failure_and_its_evidence(string failure, string reason, RunStatus status)
+    [InlineData("judges failed", "Judge infrastructure failure: no valid judgment (judge/judge_01/error.log)",
+        RunStatus.Results)]
+    public void The_reason_of_a_run_that_is_not_done_names_the_failure_and_its_evidence(
+        string failure, string reason, RunStatus status)
     {
         var run = CompletedRun();
         File.Delete(Path.Combine(run, "run_result.json"));
@@ -57,7 +60,8 @@ public sealed class RateLimitAndJudgingTests : IDisposable
 
         var classified = RunClassifier.Classify(run, 3);
 
-        Assert.Equal(status, classified.Status); // a judge failure keeps upstream's status; an agent that did no work is Failed
+        // a judge failure keeps upstream's status; an agent that did no work is Failed
+        Assert.Equal(status, classified.Status);
         Assert.Equal(reason, classified.Reason);
     }
 
@@ -101,8 +105,9 @@ public sealed class RateLimitAndJudgingTests : IDisposable
         Assert.Equal("red text\tand\nmore", RateLimits.Printable("\u001b[31mred\u001b[0m text\tand\nmore\u0007"));
 
     /// <summary>
-    /// The reset times claude's messages name, read as "not before the end of the minute shown" plus the margin; "now" is
-    /// Tuesday 2026-12-01 10:00 UTC (02:00 in Los Angeles). The 2.1.328 wordings are the recorded ones (Data/claude-cli).
+    /// The reset times claude's messages name, read as "not before the end of the minute shown" plus the margin; "now"
+    /// is Tuesday 2026-12-01 10:00 UTC (02:00 in Los Angeles). The 2.1.328 wordings are the recorded ones
+    /// (Data/claude-cli).
     /// </summary>
     [Theory]
     [InlineData("API Error: 429 Too Many Requests. Retry-After: 17", "2026-12-01T10:00:17+00:00")]
@@ -117,7 +122,8 @@ public sealed class RateLimitAndJudgingTests : IDisposable
     [InlineData("You've hit your limit · resets Sep 12 at 12pm (America/Los_Angeles)", "2027-09-12T19:01:05+00:00")]
     [InlineData("Weekly limit reached ∙ resets Mon 9:30am (Europe/Berlin)", "2026-12-07T08:31:05+00:00")]
     [InlineData("resets 11pm", "2026-12-01T23:01:05+00:00")]
-    [InlineData("resets 3am (UTC)", "2026-12-02T03:01:05+00:00")] // passed 7 hours ago: a 5-hour window's reset is tomorrow's
+    // passed 7 hours ago: a 5-hour window's reset is tomorrow's
+    [InlineData("resets 3am (UTC)", "2026-12-02T03:01:05+00:00")]
     public void Reset_times_are_read_from_claudes_messages(string output, string expected)
     {
         var now = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
@@ -128,7 +134,8 @@ public sealed class RateLimitAndJudgingTests : IDisposable
     [Fact]
     public void A_reset_time_that_has_just_passed_is_the_limit_still_in_force_never_the_next_day()
     {
-        // 13:34 shown, the limit lifted at 13:34:30 by the API's clock but not yet by its own: refused again at 13:35:06.
+        // 13:34 shown, the limit lifted at 13:34:30 by the API's clock but not yet by its own: refused again at
+        // 13:35:06.
         var now = new DateTimeOffset(2026, 12, 1, 13, 35, 6, TimeSpan.Zero);
 
         var reset = RateLimitReset.From("You've hit your 5-hour limit · resets 1:34pm (UTC)", now);

@@ -127,7 +127,8 @@ public sealed class FilterAndBadInputTests : IDisposable
     public void Get_ScyllaExperiment_reads_past_a_FIFO_or_a_device_in_place_of_run_result_json_or_experiment_pid()
     {
         var exp = _temp.Sample("special");
-        var results = Directory.GetFiles(exp, "run_result.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var results = Directory.GetFiles(exp, "run_result.json", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal).ToList();
         File.Delete(results[0]);
         MakeFifo(results[0]);
         File.Delete(results[1]);

@@ -3,7 +3,8 @@
 # re-run. The hosts are simulated as root: separate mount and UTS namespaces, each with a private /tmp and a hostname.
 BeforeDiscovery {
     # Namespaces and another user need root; CI runs as root.
-    $canNamespace = (id -u) -eq '0' -and (Get-Command unshare -ErrorAction Ignore) -and (Get-Command setpriv -ErrorAction Ignore)
+    $canNamespace = (id -u) -eq '0' -and (Get-Command unshare -ErrorAction Ignore) -and
+        (Get-Command setpriv -ErrorAction Ignore)
 }
 
 BeforeAll {
@@ -15,13 +16,15 @@ BeforeAll {
     if ((Split-Path $pwsh[0] -Leaf) -like 'dotnet*') { $pwsh += [Environment]::GetCommandLineArgs()[0] }
 
     # Outside /tmp, so both simulated hosts (each with a private /tmp) see the same files; readable by nobody.
-    $shared = Join-Path ([IO.Path]::GetFullPath("$PSScriptRoot/../../out")) "ownership-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    $shared = Join-Path ([IO.Path]::GetFullPath("$PSScriptRoot/../../out")) `
+        "ownership-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     New-Item -ItemType Directory $shared -Force | Out-Null
     chmod 755 $shared
 
     function New-RerunExperiment([int] $Runs = 4) {
         $path = Join-Path $shared "exp-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
-        New-ScyllaSampleExperiment $path -TierCount 1 -SubtestCount 1 -RunCount $Runs -Status Failed -WithRepository | Out-Null
+        New-ScyllaSampleExperiment $path -TierCount 1 -SubtestCount 1 -RunCount $Runs -Status Failed -WithRepository |
+            Out-Null
         $path
     }
 
@@ -46,7 +49,8 @@ exec '$(Join-Path $fakes 'agent.sh')' "`$@"
         $argv = @($pwsh) + @('-NoProfile', '-NonInteractive', '-Command', $script)
         $file, $list = if ($HostName) {
             'unshare', (@('--mount', '--uts', '--propagation', 'private', 'bash', '-c',
-                    "mount --make-rprivate / && mount -t tmpfs tmpfs /tmp && hostname $HostName && exec `"`$@`"", 'host') + $argv)
+                    "mount --make-rprivate / && mount -t tmpfs tmpfs /tmp && hostname $HostName && exec `"`$@`"",
+                    'host') + $argv)
         } else { $argv[0], @($argv | Select-Object -Skip 1) }
         $info = [System.Diagnostics.ProcessStartInfo]::new($file)
         foreach ($a in $list) { $info.ArgumentList.Add($a) }
@@ -64,12 +68,16 @@ exec '$(Join-Path $fakes 'agent.sh')' "`$@"
         }
     }
 
-    function Get-Archives([string] $Experiment) { @(Get-ChildItem (Join-Path $Experiment 'T0/00/.failed') -Directory -ErrorAction Ignore).Name }
+    function Get-Archives([string] $Experiment) {
+        @(Get-ChildItem (Join-Path $Experiment 'T0/00/.failed') -Directory -ErrorAction Ignore).Name
+    }
 
     # Every file under $Path (links by target), with its hash: what "nothing changed" is checked against.
     function Get-Tree([string] $Path) {
         Get-ChildItem $Path -Recurse -Force -ErrorAction Ignore | Sort-Object FullName | ForEach-Object {
-            $what = if ($_.LinkTarget) { "-> $($_.LinkTarget)" } elseif ($_.PSIsContainer) { 'dir' } else { (Get-FileHash $_.FullName).Hash }
+            $what = if ($_.LinkTarget) { "-> $($_.LinkTarget)" } elseif ($_.PSIsContainer) { 'dir' } else {
+                (Get-FileHash $_.FullName).Hash
+            }
             "$($_.FullName) $what"
         }
     }
@@ -84,8 +92,8 @@ AfterAll {
 }
 
 Describe 'Two hosts sharing one experiment' -Skip:(-not $canNamespace) {
-    It 'runs every agent once, archives nothing twice, and reports what a fresh Get-ScyllaRun says (trial <Trial>)' -TestCases @(
-        1..5 | ForEach-Object { @{ Trial = $_ } }) {
+    It 'runs every agent once, archives nothing twice, and reports what a fresh Get-ScyllaRun says (trial <Trial>)' `
+        -TestCases @(1..5 | ForEach-Object { @{ Trial = $_ } }) {
         $e = New-RerunExperiment -Runs 6
         $log = Join-Path $shared "agents-$Trial.log"
         $agent = New-Agent 'sleep 0.3'
@@ -101,7 +109,8 @@ Describe 'Two hosts sharing one experiment' -Skip:(-not $canNamespace) {
         $hosts | ForEach-Object { $_.WaitForExit() }
 
         $ran = @(Get-Content $log)
-        @($ran | ForEach-Object { ($_ -split ' ')[0] }) | Sort-Object | Should -Be @(1..6 | ForEach-Object { 'run_{0:00}' -f $_ })
+        @($ran | ForEach-Object { ($_ -split ' ')[0] }) | Sort-Object |
+            Should -Be @(1..6 | ForEach-Object { 'run_{0:00}' -f $_ })
         @($ran | ForEach-Object { ($_ -split ' ')[1] }) | Sort-Object -Unique | Should -BeIn @('host-a', 'host-b')
         Get-Archives $e | Sort-Object | Should -Be @(1..6 | ForEach-Object { 'run_{0:00}' -f $_ })
         $reported = @($results.Values | ForEach-Object { Get-Content $_ -Raw | ConvertFrom-Json })
@@ -110,7 +119,8 @@ Describe 'Two hosts sharing one experiment' -Skip:(-not $canNamespace) {
             $run.Status | Should -Be 'Completed'
             $mine = @($reported | Where-Object RunId -eq $run.RunId)
             $mine.Count | Should -Be 2 -Because 'each host reports every run'
-            @($mine | Where-Object Outcome -ne 'Skipped').Outcome | Should -Be 'Succeeded' -Because "$($run.RunId) ran once"
+            @($mine | Where-Object Outcome -ne 'Skipped').Outcome |
+                Should -Be 'Succeeded' -Because "$($run.RunId) ran once"
             @($mine | Where-Object Outcome -eq 'Skipped').ErrorId | Should -BeIn @('RunBusy', 'RunAlreadyCompleted')
             @($mine | Where-Object Outcome -ne 'Skipped').Status | Should -Be $run.Status
         }
@@ -127,8 +137,9 @@ Describe 'Two hosts sharing one experiment' -Skip:(-not $canNamespace) {
         $before = Get-Tree $e | Where-Object { $_ -notlike "*/.scylla*" }
         $out = Join-Path $shared 'busy.json'
 
-        $p = Start-Pwsh ("Invoke-ScyllaRerun -Path '$e' -AgentPath '$(New-Agent)' -JudgePath '$judge' -TierConfigPath " +
-            "'$e/tier-config' -ErrorAction SilentlyContinue | Select-Object Outcome, ErrorId | ConvertTo-Json | Set-Content '$out'") `
+        $p = Start-Pwsh ("Invoke-ScyllaRerun -Path '$e' -AgentPath '$(New-Agent)' -JudgePath '$judge' " +
+            "-TierConfigPath '$e/tier-config' -ErrorAction SilentlyContinue | Select-Object Outcome, ErrorId | " +
+            "ConvertTo-Json | Set-Content '$out'") `
             (Join-Path $shared 'busy.log') -HostName 'host-b'
         $p.WaitForExit()
 
@@ -145,7 +156,10 @@ Describe 'Another local user against the lease' -Skip:(-not $canNamespace) {
         Set-Content $secret 'root data'
         chmod 600 $secret
         $victim = Start-Process setsid -ArgumentList 'sleep', '600' -PassThru
-        Wait-Until { (Get-Content "/proc/$($victim.Id)/stat" -Raw) -match '\) \S+ \d+ (\d+)' -and $Matches[1] -eq "$($victim.Id)" }
+        Wait-Until {
+            (Get-Content "/proc/$($victim.Id)/stat" -Raw) -match '\) \S+ \d+ (\d+)' -and
+                $Matches[1] -eq "$($victim.Id)"
+        }
     }
 
     AfterAll { Stop-Process -Id $victim.Id -ErrorAction Ignore }
@@ -174,18 +188,21 @@ Describe 'Another local user against the lease' -Skip:(-not $canNamespace) {
 
     It 'gets at worst that run skipped (LeaseUnsafe) where it may write to the experiment: <Plant>' -TestCases @(
         @{ Plant = 'a link for the lease folder'; Command = 'ln -s {secret} {e}/.scylla' }
-        @{ Plant = 'its own lease folder with a forged record'; Command = 'mkdir -p {e}/.scylla/leases && echo ''{forged}'' > {e}/.scylla/leases/T0-00-run_01.lock' }
+        @{ Plant = 'its own lease folder with a forged record'
+            Command = 'mkdir -p {e}/.scylla/leases && echo ''{forged}'' > {e}/.scylla/leases/T0-00-run_01.lock' }
         @{ Plant = 'a link for the checkpoint lock'; Command = 'ln -s {secret} {e}/.checkpoint.lock' }
     ) {
         $e = New-RerunExperiment -Runs 1
         chmod 1777 $e # a shared scratch folder: anyone may add files
         $forged = '{"host": "' + (hostname) + '", "boot_id": "' + (Get-Content /proc/sys/kernel/random/boot_id) +
             '", "pid": 999999, "uid": 0, "process_group": ' + $victim.Id + ', "process_group_start": 0}'
-        Invoke-AsNobody ($Command -replace '\{secret\}', $secret -replace '\{e\}', $e -replace '\{forged\}', $forged) | Out-Null
+        Invoke-AsNobody ($Command -replace '\{secret\}', $secret -replace '\{e\}', $e -replace '\{forged\}', $forged) |
+            Out-Null
         $agent = New-Agent
         $outside = Get-Tree $shared | Where-Object { $_ -notlike "$e/*" -and $_ -notlike "*.log *" }
 
-        $result = Invoke-ScyllaRerun -Path $e -AgentPath $agent -JudgePath $judge -TierConfigPath "$e/tier-config" -ErrorAction SilentlyContinue
+        $result = Invoke-ScyllaRerun -Path $e -AgentPath $agent -JudgePath $judge -TierConfigPath "$e/tier-config" `
+            -ErrorAction SilentlyContinue
 
         ($result.Outcome, $result.ErrorId) | Should -Be @('Skipped', 'LeaseUnsafe')
         $result.Error.Message | Should -BeLike '*T0/00/run_01*'
@@ -212,22 +229,26 @@ exec '$judge' "`$@"
 "@
         chmod 755 $slowJudge
         $out = Join-Path $shared 'race.json'
-        $rerun = Start-Pwsh ("Invoke-ScyllaRerun -Path '$e' -AgentPath '$(New-Agent)' -JudgePath '$slowJudge' -TierConfigPath " +
-            "'$e/tier-config' | Select-Object Outcome, Status, ErrorId | ConvertTo-Json | Set-Content '$out'") $log
+        $rerun = Start-Pwsh ("Invoke-ScyllaRerun -Path '$e' -AgentPath '$(New-Agent)' -JudgePath '$slowJudge' " +
+            "-TierConfigPath '$e/tier-config' | Select-Object Outcome, Status, ErrorId | ConvertTo-Json | " +
+            "Set-Content '$out'") $log
         Wait-Until { Test-Path $judging }
     }
 
     It '<Name> is skipped with RunBusy' -TestCases @(
         @{ Name = 'Reset-ScyllaRun'; Call = { Reset-ScyllaRun $e -FromState pending } }
-        @{ Name = 'Set-ScyllaCheckpoint'; Call = { Set-ScyllaCheckpoint -Path $e -Tier T0 -Subtest 00 -RunNumber 1 -Status passed } }
+        @{ Name = 'Set-ScyllaCheckpoint'; Call = {
+                Set-ScyllaCheckpoint -Path $e -Tier T0 -Subtest 00 -RunNumber 1 -Status passed } }
         @{ Name = 'Repair-ScyllaCheckpoint'; Call = {
                 # a record the disk contradicts (written behind the module's back), so the repair has a run to correct
                 $checkpoint = Get-Content "$e/checkpoint.json" -Raw | ConvertFrom-Json -AsHashtable
                 $checkpoint.completed_runs = @{ T0 = @{ '00' = @{ '1' = 'passed' } } }
                 $checkpoint | ConvertTo-Json -Depth 20 | Set-Content "$e/checkpoint.json"
                 Repair-ScyllaCheckpoint $e -Force } }
-        @{ Name = 'New-ScyllaWorkspace'; Call = { New-ScyllaWorkspace -Path $e -Tier T0 -Subtest 00 -RunNumber 1 -TierConfigPath "$e/tier-config" } }
-        @{ Name = 'Remove-ScyllaWorkspace'; Call = { Remove-ScyllaWorkspace -Path $e -Tier T0 -Subtest 00 -RunNumber 1 -Force } }
+        @{ Name = 'New-ScyllaWorkspace'; Call = {
+                New-ScyllaWorkspace -Path $e -Tier T0 -Subtest 00 -RunNumber 1 -TierConfigPath "$e/tier-config" } }
+        @{ Name = 'Remove-ScyllaWorkspace'; Call = {
+                Remove-ScyllaWorkspace -Path $e -Tier T0 -Subtest 00 -RunNumber 1 -Force } }
     ) {
         $ErrorActionPreference = 'Continue'
         $errors = @(& $Call 2>&1 | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })

@@ -33,7 +33,8 @@ Describe 'The package' {
         $entries | Where-Object { $_ -like '*.pdb' } | Should -BeNullOrEmpty
         $entries | Should -Contain 'Scylla.psd1'
         $entries | Should -Contain 'LICENSE'
-        $entries | Should -Not -Contain 'Newtonsoft.Json.dll' -Because 'pwsh loads its own; the examples run without a copy'
+        $entries |
+            Should -Not -Contain 'Newtonsoft.Json.dll' -Because 'pwsh loads its own; the examples run without a copy'
         $entries | Should -Contain 'en-US/Scylla.PowerShell.dll-Help.xml'
     }
 
@@ -106,7 +107,9 @@ Describe 'The package' {
                         $Error.Clear()
                         & ([scriptblock]::Create($example.Code)) *> $null
                         $errors = @($Error | Where-Object { $_.FullyQualifiedErrorId -notlike 'RunAlreadyCompleted,*' })
-                        if ($errors) { "$($command.Name) $($example.Title): $($errors[0].FullyQualifiedErrorId) $($errors[0])" }
+                        if ($errors) {
+                            "$($command.Name) $($example.Title): $($errors[0].FullyQualifiedErrorId) $($errors[0])"
+                        }
                     }
                     catch { "$($command.Name) $($example.Title): $_" }
                     finally { Pop-Location }
@@ -116,13 +119,15 @@ Describe 'The package' {
                 ModuleBase = (Get-Module Scylla).ModuleBase
                 ModeBefore = "$modeBefore"
                 ModeAfter  = "$((Get-Item $agent).UnixFileMode)"
-                Examples   = @(Get-Command -Module Scylla -CommandType Cmdlet | ForEach-Object { (Get-Help $_.Name -Examples).Examples.Example }).Count
+                Examples   = @(Get-Command -Module Scylla -CommandType Cmdlet |
+                        ForEach-Object { (Get-Help $_.Name -Examples).Examples.Example }).Count
                 Failures   = @($failures)
             }
         } | Receive-Job -Wait -AutoRemoveJob
 
         $result.ModuleBase | Should -BeLike "$($data.FullName)*"
-        $result.ModeAfter | Should -Match 'UserExecute' -Because "the package kept no file modes (before the import: $($result.ModeBefore))"
+        $result.ModeAfter | Should -Match 'UserExecute' `
+            -Because "the package kept no file modes (before the import: $($result.ModeBefore))"
         $result.Examples | Should -BeGreaterThan 25
         $result.Failures | Should -BeNullOrEmpty
     }

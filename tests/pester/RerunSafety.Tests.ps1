@@ -302,7 +302,10 @@ Describe 'Outcomes agree with a fresh listing' {
     It 'refuses a -JudgePath typo before touching anything' {
         $e = New-RerunExperiment -Runs 1
         # every file but the run's lease, the one thing a refused run may create (docs/format.md, Leases)
-        function Get-Files { Get-ChildItem $e -Recurse -File -Force | Where-Object FullName -notlike '*/.scylla/*' | Get-FileHash | ForEach-Object { "$($_.Path) $($_.Hash)" } }
+        function Get-Files {
+            Get-ChildItem $e -Recurse -File -Force | Where-Object FullName -notlike '*/.scylla/*' | Get-FileHash |
+                ForEach-Object { "$($_.Path) $($_.Hash)" }
+        }
         $before = Get-Files
 
         $result = Invoke-ScyllaRerun -Path $e -AgentPath (Join-Path $fakes 'agent.sh') -JudgePath ./no-such-judge.sh -TierConfigPath "$e/tier-config" -ErrorAction SilentlyContinue -ErrorVariable errors

@@ -177,7 +177,8 @@ Describe 'Get-ScyllaCheckpoint' {
 
 Describe 'A user default tier configuration that is not one' {
     It 'is reported as a warning, not ignored silently' {
-        $experiment = (New-ScyllaSampleExperiment (Join-Path $TestDrive 'no-tier-config') -TierCount 1 -SubtestCount 1 -RunCount 1).FullName
+        $experiment = (New-ScyllaSampleExperiment (Join-Path $TestDrive 'no-tier-config') -TierCount 1 -SubtestCount 1 `
+                -RunCount 1).FullName
         $env:SCYLLA_TIER_CONFIG = Join-Path $TestDrive 'not-a-tier-config'
         try {
             $runs = Get-ScyllaRun $experiment -WarningVariable warnings -WarningAction SilentlyContinue
@@ -188,6 +189,7 @@ Describe 'A user default tier configuration that is not one' {
 
         @($runs).Count | Should -Be 1
         @($warnings).Count | Should -Be 1
-        $warnings[0].Message | Should -BeLike "`$SCYLLA_TIER_CONFIG is '*not-a-tier-config', which is not a tier configuration folder*"
+        $warnings[0].Message |
+            Should -BeLike "`$SCYLLA_TIER_CONFIG is '*not-a-tier-config', which is not a tier configuration folder*"
     }
 }

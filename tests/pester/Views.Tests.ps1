@@ -48,23 +48,27 @@ Describe 'The ScyllaExperiment table' {
 
             $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual $width }
             $lines[0] | Should -Match '^Experiment\s+Done\s+Judges\s+Pass\s+Score\s+Cost\s+Completeness$'
-            $lines[2] | Should -Match '^sample-001\S*\s+\d+/\d+\s+\d+/\d+\s+\d+\.\d%\s+\d\.\d\d\s+\d+\.\d\d\s+(Progressing|Stuck|Complete)$'
+            $lines[2] | Should -Match ('^sample-001\S*\s+\d+/\d+\s+\d+/\d+\s+\d+\.\d%\s+' +
+                '\d\.\d\d\s+\d+\.\d\d\s+(Progressing|Stuck|Complete)$')
         }
         (Get-ScyllaExperiment $experiment -By Subtest | Out-String -Width $width -Stream) -match '^sample-001/T1/01 ' |
             Should -Not -BeNullOrEmpty -Because 'a subtest row names its experiment, tier and subtest'
     }
 
     It 'shows the runs in each status in the Counts view at 120 columns' {
-        $lines = Get-ScyllaExperiment $experiment | Format-Table -View Counts | Out-String -Width 120 -Stream | Where-Object { $_ }
+        $lines = Get-ScyllaExperiment $experiment | Format-Table -View Counts | Out-String -Width 120 -Stream |
+            Where-Object { $_ }
 
-        $lines[0] | Should -Match '^Experiment\s+Owner\s+Done\s+Miss\s+Fail\s+Part\s+Res\s+Rate\s+Judges\s+Completeness$'
+        $lines[0] |
+            Should -Match '^Experiment\s+Owner\s+Done\s+Miss\s+Fail\s+Part\s+Res\s+Rate\s+Judges\s+Completeness$'
         $lines[2] | Should -Match '^sample-001\s+.+?\s+2/10\s+2\s+2\s+2\s+2\s+\d*\s+12/30\s+Progressing$'
     }
 
     It 'shows a run that never started without judge letters' {
         $lines = $runs | Where-Object Status -eq Missing | Out-String -Width 120 -Stream
 
-        $lines | Where-Object { $_ -match '^T0/00/run_02\s+Missing\s+---\s+Run never started$' } | Should -Not -BeNullOrEmpty
+        $lines | Where-Object { $_ -match '^T0/00/run_02\s+Missing\s+---\s+Run never started$' } |
+            Should -Not -BeNullOrEmpty
     }
 }
 

@@ -58,8 +58,11 @@ public static class CheckpointHealth
         if (checkpoint is { Status: "running" or "paused_rate_limit" } && TryParseTimestamp(checkpoint.LastHeartbeat,
             out var heartbeat) && now - heartbeat <= HeartbeatTimeout)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"its checkpoint says {checkpoint.Status} with a heartbeat " +
-                $"{(now - heartbeat).TotalSeconds:0} s old (pid {checkpoint.Pid?.ToString(CultureInfo.InvariantCulture) ?? "none"}, on whichever host wrote it)");
+            return string.Create(CultureInfo.InvariantCulture,
+                $"its checkpoint says {checkpoint.Status} with a heartbeat " +
+                $"{(now - heartbeat).TotalSeconds:0} s old " +
+                $"(pid {checkpoint.Pid?.ToString(CultureInfo.InvariantCulture) ?? "none"}, " +
+                $"on whichever host wrote it)");
         }
 
         if (ReadPidFile(experimentDirectory) is not { } pid)
@@ -74,14 +77,15 @@ public static class CheckpointHealth
 
         var written = File.GetLastWriteTimeUtc(Path.Combine(experimentDirectory, PidFileName));
         return checkpoint == null && now - written <= HeartbeatTimeout
-            ? $"{PidFileName} (process {pid}) is {(now - written).TotalSeconds:0} s old and there is no checkpoint yet: " +
+            ? $"{PidFileName} (process {pid}) is {(now - written).TotalSeconds:0} s old " +
+                "and there is no checkpoint yet: " +
                 "a runner may be starting on another host"
             : null;
     }
 
     /// <summary>
-    /// The pid <c>experiment.pid</c> holds, or null when there is none, it is not a number, or it is not a small regular
-    /// file (a FIFO or device there is read without blocking and ignored).
+    /// The pid <c>experiment.pid</c> holds, or null when there is none, it is not a number, or it is not a small
+    /// regular file (a FIFO or device there is read without blocking and ignored).
     /// </summary>
     public static int? ReadPidFile(string experimentDirectory)
     {

@@ -42,9 +42,9 @@ public static class CheckpointStore
     }
 
     /// <summary>
-    /// The checkpoint's top-level fields (status, pid, heartbeat, version; no run maps), or null when there is none. The
-    /// whole checkpoint is kept as the base of this process's next update of the file, so a batch of re-runs parses a
-    /// large file at most once, and not at all when this process wrote it last.
+    /// The checkpoint's top-level fields (status, pid, heartbeat, version; no run maps), or null when there is none.
+    /// The whole checkpoint is kept as the base of this process's next update of the file, so a batch of re-runs parses
+    /// a large file at most once, and not at all when this process wrote it last.
     /// </summary>
     public static Checkpoint? ReadHeader(string experimentDirectory)
     {
@@ -133,7 +133,8 @@ public static class CheckpointStore
         lock (kept.Checkpoint)
         {
             var checkpoint = kept.Checkpoint;
-            return (checkpoint.GetRunStatus(tier, subtest, runNumber), checkpoint.GetRunState(tier, subtest, runNumber));
+            return (checkpoint.GetRunStatus(tier, subtest, runNumber),
+                checkpoint.GetRunState(tier, subtest, runNumber));
         }
     }
 

@@ -16,7 +16,9 @@ internal sealed class CheckpointWriter
 
     private readonly Dictionary<JsonObject, byte[]> _pieces = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>How many levels of kept pieces a top-level field has (tiers, then subtests); 0: written whole.</summary>
+    /// <summary>
+    /// How many levels of kept pieces a top-level field has (tiers, then subtests); 0: written whole.
+    /// </summary>
     private static int PieceDepth(string field) => field switch
     {
         "run_states" or "completed_runs" => 2,

@@ -275,15 +275,16 @@ public static partial class Judging
     internal static string Now() => PythonJson.IsoTimestamp(DateTimeOffset.UtcNow);
 
     /// <summary>
-    /// The slot's MODEL.md, timing.json and replay.sh. The replay runs the judge's first call again exactly (executable,
-    /// every argument, the system prompt file, judge_prompt.md on stdin, the run folder as working directory) and prints
-    /// the answer, so response.txt keeps what the judge wrote.
+    /// The slot's MODEL.md, timing.json and replay.sh. The replay runs the judge's first call again exactly
+    /// (executable, every argument, the system prompt file, judge_prompt.md on stdin, the run folder as working
+    /// directory) and prints the answer, so response.txt keeps what the judge wrote.
     /// </summary>
     private static void WriteSlotFiles(string slotDirectory, string judgeExecutable, IEnumerable<string> arguments,
         string model, JsonObject timing)
     {
         File.WriteAllText(Path.Combine(slotDirectory, RunFolder.Model),
-            $"# Judge Model Information\n\n**Model**: {model}\n**Claude Code Version**: {AgentRun.Version(judgeExecutable)}\n**Timestamp**: {Now()}\n");
+            $"# Judge Model Information\n\n**Model**: {model}\n" +
+            $"**Claude Code Version**: {AgentRun.Version(judgeExecutable)}\n**Timestamp**: {Now()}\n");
         var replay = Path.Combine(slotDirectory, RunFolder.Replay);
         var command = string.Join(' ',
             new[] { judgeExecutable }.Concat(arguments).Select(Workspaces.WorkspaceManager.ShellQuote));

@@ -54,8 +54,8 @@ public sealed record LeaseOwner
         $"process {Pid} on host {Host} (heartbeat {(now - Heartbeat).TotalSeconds:0} s ago, holding {Fence})");
 
     /// <summary>
-    /// Whether the owner may still be alive, judged as <paramref name="self"/> can: on the same host and boot by its pid
-    /// and start time (a reused pid is another process); after a reboot of its host never; from another host by its
+    /// Whether the owner may still be alive, judged as <paramref name="self"/> can: on the same host and boot by its
+    /// pid and start time (a reused pid is another process); after a reboot of its host never; from another host by its
     /// heartbeat alone, younger than <paramref name="staleAfter"/> (or from the future, whose clock we cannot judge).
     /// </summary>
     public bool MayBeAlive(LeaseOwner self, DateTimeOffset now, TimeSpan staleAfter, Func<int, long?> startTimeOf)
@@ -91,7 +91,9 @@ public sealed record LeaseOwner
         ["filesystem"] = FileSystem,
     }));
 
-    /// <summary>The record in <paramref name="bytes"/>, or null when they hold none (empty, torn, or not ours).</summary>
+    /// <summary>
+    /// The record in <paramref name="bytes"/>, or null when they hold none (empty, torn, or not ours).
+    /// </summary>
     public static LeaseOwner? Parse(ReadOnlySpan<byte> bytes)
     {
         try

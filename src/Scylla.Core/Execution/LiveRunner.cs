@@ -8,13 +8,16 @@ namespace Scylla.Core.Execution;
 /// </summary>
 public static class LiveRunner
 {
-    /// <summary>Why a live runner owns the experiment (<see cref="CheckpointHealth.FindLiveRunner"/>), or null.</summary>
+    /// <summary>
+    /// Why a live runner owns the experiment (<see cref="CheckpointHealth.FindLiveRunner"/>), or null.
+    /// </summary>
     public static string? Find(string experimentDirectory, Checkpoint? checkpoint) =>
-        CheckpointHealth.FindLiveRunner(experimentDirectory, checkpoint, DateTimeOffset.UtcNow, ProcessGroup.IsProcessAlive);
+        CheckpointHealth.FindLiveRunner(
+            experimentDirectory, checkpoint, DateTimeOffset.UtcNow, ProcessGroup.IsProcessAlive);
 
     /// <summary>
-    /// Throws <c>ExperimentBusy</c> when a live runner owns the experiment, unless <paramref name="force"/>. An unreadable
-    /// checkpoint proves no runner; the change itself reports it.
+    /// Throws <c>ExperimentBusy</c> when a live runner owns the experiment, unless <paramref name="force"/>. An
+    /// unreadable checkpoint proves no runner; the change itself reports it.
     /// </summary>
     public static void Refuse(string experimentDirectory, bool force)
     {
@@ -36,8 +39,9 @@ public static class LiveRunner
         if (Find(experimentDirectory, checkpoint) is { } why)
         {
             throw new ScyllaException("ExperimentBusy", ScyllaErrorKind.ResourceBusy,
-                $"The experiment is being run by its own runner: {why}. Its whole-file checkpoint writes would erase this " +
-                "change. Wait for it to end, or pass -Force if that is not its runner.", experimentDirectory);
+                $"The experiment is being run by its own runner: {why}. " +
+                "Its whole-file checkpoint writes would erase this change. " +
+                "Wait for it to end, or pass -Force if that is not its runner.", experimentDirectory);
         }
     }
 }

@@ -183,9 +183,10 @@ public sealed partial class ProcessGroup : IDisposable
     public static long? StartTimeOf(int pid) => Stat(pid) is { } stat ? stat.Start : null;
 
     /// <summary>
-    /// Whether <paramref name="group"/> is a live group that can only be the one recorded (docs/format.md, "Processes"):
-    /// every member runs as <paramref name="user"/> (real and effective), none started before
-    /// <paramref name="leaderStart"/>, and its leader, if still there, started then. Linux only (procfs); false elsewhere.
+    /// Whether <paramref name="group"/> is a live group that can only be the one recorded (docs/format.md,
+    /// "Processes"): every member runs as <paramref name="user"/> (real and effective), none started before
+    /// <paramref name="leaderStart"/>, and its leader, if still there, started then. Linux only (procfs); false
+    /// elsewhere.
     /// </summary>
     public static bool IsGroupOf(int group, uint user, long leaderStart)
     {
@@ -195,23 +196,29 @@ public sealed partial class ProcessGroup : IDisposable
         }
 
         var members = Directory.EnumerateDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+            .Select(d => int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                ? pid
+                : 0)
             .Where(pid => pid > 0)
             .Select(pid => (Pid: pid, Stat: Stat(pid)))
             .Where(p => p.Stat?.Group == group)
             .ToList();
-        return members.Count > 0 && members.All(m => m.Stat!.Value.Start >= leaderStart && UsersOf(m.Pid) == (user, user))
+        return members.Count > 0
+            && members.All(m => m.Stat!.Value.Start >= leaderStart && UsersOf(m.Pid) == (user, user))
             && members.All(m => m.Pid != group || m.Stat!.Value.Start == leaderStart);
     }
 
-    /// <summary>Fields 5 (process group) and 22 (start time) of <c>/proc/&lt;pid&gt;/stat</c>; null when unreadable.</summary>
+    /// <summary>
+    /// Fields 5 (process group) and 22 (start time) of <c>/proc/&lt;pid&gt;/stat</c>; null when unreadable.
+    /// </summary>
     private static (int Group, long Start)? Stat(int pid)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // fields after "(comm)" start at field 3
-            return (int.Parse(fields[2], CultureInfo.InvariantCulture), long.Parse(fields[19], CultureInfo.InvariantCulture));
+            return (int.Parse(fields[2], CultureInfo.InvariantCulture),
+                long.Parse(fields[19], CultureInfo.InvariantCulture));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
@@ -219,18 +226,22 @@ public sealed partial class ProcessGroup : IDisposable
         }
     }
 
-    /// <summary>The real and effective user ids of a process (the <c>Uid:</c> line of its status); null when unreadable.</summary>
+    /// <summary>
+    /// The real and effective user ids of a process (the <c>Uid:</c> line of its status); null when unreadable.
+    /// </summary>
     private static (uint Real, uint Effective)? UsersOf(int pid)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+            var line = File.ReadLines($"/proc/{pid}/status")
+                .FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
             var ids = line?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             return ids is { Length: >= 3 }
                 ? (uint.Parse(ids[1], CultureInfo.InvariantCulture), uint.Parse(ids[2], CultureInfo.InvariantCulture))
                 : null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or OverflowException)
+        catch (Exception e)
+            when (e is IOException or UnauthorizedAccessException or FormatException or OverflowException)
         {
             return null;
         }

@@ -32,7 +32,9 @@ public sealed class RerunResult
 
     public double DurationSeconds { get; internal init; }
 
-    /// <summary>The run's recorded cost after the re-run (<c>cost_usd</c> in <c>run_result.json</c>), or null.</summary>
+    /// <summary>
+    /// The run's recorded cost after the re-run (<c>cost_usd</c> in <c>run_result.json</c>), or null.
+    /// </summary>
     public double? CostUsd { get; internal init; }
 
     /// <summary>Where the previous attempt was archived, if there was one.</summary>

@@ -176,7 +176,8 @@ public sealed class Rerunner(RerunOptions options)
     }
 
     /// <summary>The path a run takes, from its state as read now, and the judge slots it runs; or why it is refused.</summary>
-    private (RerunAction Action, IReadOnlyList<int> Slots) Plan(ScyllaRun run) => RerunDecision.For(run, options.JudgeOnly);
+    private (RerunAction Action, IReadOnlyList<int> Slots) Plan(ScyllaRun run) =>
+        RerunDecision.For(run, options.JudgeOnly);
 
     private void Advance(RunAttempt attempt, IReadOnlyList<RerunStage> stages, Action<string> reportStage)
     {

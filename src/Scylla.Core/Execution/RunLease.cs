@@ -63,7 +63,9 @@ public sealed class RunLease : IDisposable
     /// <summary>The lease file.</summary>
     public string FilePath { get; }
 
-    /// <summary>This holding's fencing counter: a record in the file with another number means the run was lost.</summary>
+    /// <summary>
+    /// This holding's fencing counter: a record in the file with another number means the run was lost.
+    /// </summary>
     public long Fence => _owner.Fence;
 
     /// <summary>The record of an owner that died holding the run, which this lease took over; or null.</summary>
@@ -123,7 +125,9 @@ public sealed class RunLease : IDisposable
         }
     }
 
-    /// <summary>The record in a run's lease file as it is now (held, released, or left by a dead owner); or null.</summary>
+    /// <summary>
+    /// The record in a run's lease file as it is now (held, released, or left by a dead owner); or null.
+    /// </summary>
     public static LeaseOwner? ReadOwner(RunReference run)
     {
         if (HeldHere(PathFor(run)) is { } mine)
@@ -269,7 +273,9 @@ public sealed class RunLease : IDisposable
         }
     }
 
-    /// <summary>Renews the heartbeat, unless another owner's record is in the file now (then the run is lost).</summary>
+    /// <summary>
+    /// Renews the heartbeat, unless another owner's record is in the file now (then the run is lost).
+    /// </summary>
     private void Renew()
     {
         lock (_gate)
@@ -316,7 +322,9 @@ public sealed class RunLease : IDisposable
         _owner = owner;
     }
 
-    /// <summary>The record in an open lease file (at most 64 KiB); a torn or foreign one is read again, then null.</summary>
+    /// <summary>
+    /// The record in an open lease file (at most 64 KiB); a torn or foreign one is read again, then null.
+    /// </summary>
     private static LeaseOwner? ReadRecord(SafeFileHandle file)
     {
         var buffer = new byte[64 * 1024];
@@ -339,15 +347,17 @@ public sealed class RunLease : IDisposable
         return null;
     }
 
-    /// <summary>Whether the path still names the open file (fstat against lstat): nobody unlinked or replaced it.</summary>
+    /// <summary>
+    /// Whether the path still names the open file (fstat against lstat): nobody unlinked or replaced it.
+    /// </summary>
     private static bool StillNamed(string path, SafeFileHandle file) =>
         NativeFile.Of(file) is not { } open || NativeFile.OfPath(path) is { } named && named.SameFileAs(open);
 
     /// <summary>
     /// Creates <c>E/.scylla/leases</c> one level at a time, and uses it only when each level is a real directory (not a
-    /// link) owned by this user or the experiment's owner and writable by no other user, in an experiment folder no other
-    /// user may write to: then nobody else can plant, replace or remove a lease file. Returns <c>E/.scylla</c>, where
-    /// the module's other lock files live too; <paramref name="what"/> names what a refusal skips.
+    /// link) owned by this user or the experiment's owner and writable by no other user, in an experiment folder no
+    /// other user may write to: then nobody else can plant, replace or remove a lease file. Returns <c>E/.scylla</c>,
+    /// where the module's other lock files live too; <paramref name="what"/> names what a refusal skips.
     /// </summary>
     internal static string EnsureFolder(string experimentPath, string what)
     {
@@ -377,7 +387,8 @@ public sealed class RunLease : IDisposable
             if (experiment != null && (level is not { IsDirectory: true } l || (l.Mode & 0b010) != 0
                 || (l.Owner != user && l.Owner != experiment.Value.Owner)))
             {
-                throw Unsafe(what, folder, "it is not a directory that only this user or the experiment's owner controls");
+                throw Unsafe(what, folder,
+                    "it is not a directory that only this user or the experiment's owner controls");
             }
         }
 
@@ -420,7 +431,9 @@ public sealed class RunLease : IDisposable
     {
         try
         {
-            return OperatingSystem.IsLinux() ? File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim() : string.Empty;
+            return OperatingSystem.IsLinux()
+                ? File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim()
+                : string.Empty;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

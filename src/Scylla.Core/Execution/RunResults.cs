@@ -146,7 +146,8 @@ public static class RunResults
 
         judgeResult = judgeResult
             ?? throw new ScyllaException("JudgeResultMissing", ScyllaErrorKind.InvalidOperation,
-                $"'{Path.Combine(runDirectory, RunFolder.Judge, RunFolder.Result)}' is missing, so run_result.json cannot be rebuilt from the logs. Re-run the judges with -JudgeOnly.", runDirectory);
+                $"'{Path.Combine(runDirectory, RunFolder.Judge, RunFolder.Result)}' is missing, " +
+                "so run_result.json cannot be rebuilt from the logs. Re-run the judges with -JudgeOnly.", runDirectory);
         var agentJson = ReadObject(agentResultPath)!;
         var agent = new AgentResult(
             agentJson["exit_code"] is JsonValue x && x.TryGetValue(out int exit) ? exit : 1,
@@ -205,13 +206,16 @@ public static class RunResults
 
     private static double Seconds(JsonObject? timing, string key) => timing?[key] is JsonValue v && v.TryGetValue(out double seconds) ? seconds : 0.0;
 
-    /// <summary>The model the file names; null when it is absent or not a small regular file (a FIFO never blocks).</summary>
+    /// <summary>
+    /// The model the file names; null when it is absent or not a small regular file (a FIFO never blocks).
+    /// </summary>
     private static string? ModelOf(string modelFile)
     {
         try
         {
             return SmallFile.ReadText(modelFile).Split('\n')
-                .FirstOrDefault(l => l.StartsWith("**Model**:", StringComparison.Ordinal))?["**Model**:".Length..].Trim();
+                .FirstOrDefault(l => l.StartsWith("**Model**:", StringComparison.Ordinal))
+                ?["**Model**:".Length..].Trim();
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or ScyllaException)
         {

@@ -5,8 +5,8 @@ namespace Scylla.Core.IO;
 /// <summary>
 /// An exclusive lock held on a lock file, shared by every process and thread that opens the same path.
 /// The operating system releases it when the holder exits, even on kill -9. The lock file is never opened through a
-/// symbolic link (a planted or dangling link is refused with <c>LockUnsafe</c>, its target untouched), and a lock is kept
-/// only while the path still names the file locked.
+/// symbolic link (a planted or dangling link is refused with <c>LockUnsafe</c>, its target untouched), and a lock is
+/// kept only while the path still names the file locked.
 /// </summary>
 public sealed class FileLock : IDisposable
 {
@@ -32,7 +32,8 @@ public sealed class FileLock : IDisposable
             if (DateTime.UtcNow >= deadline)
             {
                 throw new ScyllaException("LockTimeout", ScyllaErrorKind.ResourceBusy,
-                    $"Timed out after {timeout.TotalSeconds:0} s waiting for the lock '{lockPath}'; another process is holding it.", lockPath);
+                    $"Timed out after {timeout.TotalSeconds:0} s waiting for the lock '{lockPath}'; " +
+                    "another process is holding it.", lockPath);
             }
 
             cancellationToken.WaitHandle.WaitOne(Random.Shared.Next(delay, delay * 2));

@@ -46,8 +46,8 @@ internal static partial class NativeFile
     }
 
     /// <summary>
-    /// Opens <paramref name="path"/> read-write, creating it (mode <paramref name="mode"/>) when absent, never through a
-    /// symlink and never blocking on a FIFO. Returns the descriptor, or -1 with <paramref name="errno"/> set.
+    /// Opens <paramref name="path"/> read-write, creating it (mode <paramref name="mode"/>) when absent, never through
+    /// a symlink and never blocking on a FIFO. Returns the descriptor, or -1 with <paramref name="errno"/> set.
     /// </summary>
     public static SafeFileHandle? OpenOrCreate(string path, int mode, out int errno)
     {
@@ -70,7 +70,9 @@ internal static partial class NativeFile
         }
     }
 
-    /// <summary>Opens an existing file read-only, never through a symlink and never blocking; null with errno.</summary>
+    /// <summary>
+    /// Opens an existing file read-only, never through a symlink and never blocking; null with errno.
+    /// </summary>
     public static SafeFileHandle? OpenExistingForReading(string path, out int errno)
     {
         var descriptor = Open(path, s_noFollow | s_nonBlocking | s_closeOnExec, 0);
@@ -78,14 +80,18 @@ internal static partial class NativeFile
         return descriptor < 0 ? null : new SafeFileHandle(descriptor, ownsHandle: true);
     }
 
-    /// <summary>An exclusive flock(2) without waiting: 0, or the errno (<see cref="ErrorWouldBlock"/> when held).</summary>
+    /// <summary>
+    /// An exclusive flock(2) without waiting: 0, or the errno (<see cref="ErrorWouldBlock"/> when held).
+    /// </summary>
     public static int TryLockExclusive(SafeFileHandle handle) =>
         Flock(handle, LockExclusive | LockNonBlocking) == 0 ? 0 : Marshal.GetLastPInvokeError();
 
     /// <summary>The open file's identity (fstat), or null where statx(2) is not available.</summary>
     public static Identity? Of(SafeFileHandle handle) => Statx(handle, string.Empty, StatxEmptyPath);
 
-    /// <summary>The identity of what the path names, a symlink itself rather than its target (lstat), or null.</summary>
+    /// <summary>
+    /// The identity of what the path names, a symlink itself rather than its target (lstat), or null.
+    /// </summary>
     public static Identity? OfPath(string path)
     {
         if (!OperatingSystem.IsLinux())
@@ -100,7 +106,9 @@ internal static partial class NativeFile
     /// <summary>The effective user id; 0 where there is none (Windows).</summary>
     public static uint EffectiveUser => OperatingSystem.IsWindows() ? 0 : GetEffectiveUser();
 
-    /// <summary>statfs(2)'s f_type, the first field on every Linux architecture; null elsewhere or on failure.</summary>
+    /// <summary>
+    /// statfs(2)'s f_type, the first field on every Linux architecture; null elsewhere or on failure.
+    /// </summary>
     public static long? FileSystemType(string path)
     {
         if (!OperatingSystem.IsLinux())

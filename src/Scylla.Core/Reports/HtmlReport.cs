@@ -114,7 +114,8 @@ public static class HtmlReport
             var meanScore = scores.Count > 0 ? scores.Average().ToString("0.00", CultureInfo.InvariantCulture) : "-";
             var meanCost = costs.Count > 0 ? Usd(costs.Average()) : "-";
             var time = Hours(inTier.Sum(r => r.DurationSeconds ?? 0));
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"id\">{Encode(tier)}</td><td>{inTier.Count}</td>")
+            html.Append(CultureInfo.InvariantCulture,
+                    $"<tr><td class=\"id\">{Encode(tier)}</td><td>{inTier.Count}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{done}</td><td>{PassRate(inTier)}</td><td>{meanScore}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{Usd(costs.Sum())}</td><td>{meanCost}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{time}</td></tr>\n");

@@ -77,7 +77,8 @@ public static class RunClassifier
             : default;
         if (agentResult.NoWork is { } noWork)
         {
-            // Not a result at all: nothing may judge it, and a re-run starts the agent afresh (docs/claude-cli-contract.md).
+            // Not a result at all: nothing may judge it, and a re-run starts the agent afresh
+            // (docs/claude-cli-contract.md).
             var message = Execution.RateLimits.Printable(noWork.Message);
             var (noWorkStatus, reason) = noWork.Kind switch
             {

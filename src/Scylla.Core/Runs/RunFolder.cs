@@ -58,7 +58,9 @@ public static class RunFolder
     /// <summary>A script that runs the agent, or one judge, again.</summary>
     public const string Replay = "replay.sh";
 
-    /// <summary><c>prompt.md</c>: the prompt the agent was given; also the experiment's copy of the task prompt.</summary>
+    /// <summary>
+    /// <c>prompt.md</c>: the prompt the agent was given; also the experiment's copy of the task prompt.
+    /// </summary>
     public const string Prompt = "prompt.md";
 
     /// <summary>The model an agent or a judge ran with.</summary>

@@ -141,7 +141,9 @@ public static class SampleExperimentGenerator
         Directory.CreateDirectory(System.IO.Path.Combine(path, "blocks"));
         File.WriteAllText(System.IO.Path.Combine(path, "blocks", "B01-python.md"), "## Python\n\nWrite plain, idiomatic Python 3.\n");
         File.WriteAllText(System.IO.Path.Combine(path, TierCatalog.TiersFile), "tiers:\n"
-            + string.Concat(TierId.All.Select(t => $"  {t}:\n    name: \"Sample {t}\"\n    description: \"Sample tier {t}\"\n    tools_enabled: null\n    delegation_enabled: false\n")));
+            + string.Concat(TierId.All.Select(t =>
+                $"  {t}:\n    name: \"Sample {t}\"\n    description: \"Sample tier {t}\"\n" +
+                "    tools_enabled: null\n    delegation_enabled: false\n")));
         foreach (var tier in tiers)
         {
             var folder = Directory.CreateDirectory(System.IO.Path.Combine(path, "subtests", tier.ToLowerInvariant())).FullName;

@@ -84,7 +84,8 @@ public sealed class RepairScyllaCheckpointCommand : ExperimentPathCommand
         foreach (var change in plan.Where(c => approved.Contains(c.Key) && c.RunNumber != null))
         {
             // a run another process holds keeps its entry: that process writes it
-            if (!leases.TryAdd(new RunReference(experiment.Path, change.Tier!, change.Subtest!, change.RunNumber!.Value),
+            if (!leases.TryAdd(
+                new RunReference(experiment.Path, change.Tier!, change.Subtest!, change.RunNumber!.Value),
                 e => WriteError(ErrorRecords.From(e, change))))
             {
                 approved.Remove(change.Key);

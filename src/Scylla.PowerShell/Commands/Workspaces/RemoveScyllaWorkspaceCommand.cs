@@ -48,7 +48,8 @@ public sealed class RemoveScyllaWorkspaceCommand : WorkspaceCommand
                 var action = KeepBranch ? "Remove the worktree (keeping its branch)" : "Remove the worktree and its branch";
                 if (ShouldProcess($"{run.RunId} in {experiment.Path}", action))
                 {
-                    using var lease = RunLease.Acquire(new RunReference(experiment.Path, run.Tier, run.Subtest, run.RunNumber));
+                    using var lease = RunLease.Acquire(
+                        new RunReference(experiment.Path, run.Tier, run.Subtest, run.RunNumber));
                     var removed = WorkspaceManager.Remove(experiment, run.Tier, run.Subtest, run.RunNumber, options);
                     WriteVerbose($"{run.RunId}: removed {(removed.IsStale ? "the stale registration of " : string.Empty)}{removed.Path} ({removed.Branch}{(KeepBranch ? ", branch kept" : string.Empty)}).");
                 }
