@@ -19,7 +19,8 @@ public abstract class RerunSelectionCommand : PSCmdlet
 
     private RerunSelections? _selections;
 
-    /// <summary>The run's experiment folder; with Tier, Subtest and RunNumber, bound from any object that has them.</summary>
+    /// <summary>The run's experiment folder; with Tier, Subtest and RunNumber, bound from any object that has them.
+    /// </summary>
     [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string ExperimentPath { get; set; } = string.Empty;
