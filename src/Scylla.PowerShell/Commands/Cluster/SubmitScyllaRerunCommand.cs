@@ -2,9 +2,7 @@ using System.Management.Automation;
 using System.Text.Json.Nodes;
 using Scylla.Core;
 using Scylla.Core.Cluster;
-using Scylla.Core.Runs;
 using Scylla.Core.Tiers;
-using Scylla.PowerShell.Completion;
 using Scylla.PowerShell.Infrastructure;
 
 namespace Scylla.PowerShell.Commands.Cluster;
@@ -14,111 +12,14 @@ namespace Scylla.PowerShell.Commands.Cluster;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Submit, "ScyllaRerun", SupportsShouldProcess = true, DefaultParameterSetName = RunSet)]
 [OutputType(typeof(SlurmJob))]
-public sealed class SubmitScyllaRerunCommand : PSCmdlet
+public sealed class SubmitScyllaRerunCommand : RerunOptionsCommand
 {
-    private const string RunSet = "Run";
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
-    private RerunSelections? _selections;
-
     #region Parameters
-
-    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string ExperimentPath { get; set; } = string.Empty;
-
-    [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
-    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = [];
-
-    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    [ArgumentCompleter(typeof(TierCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[]? Tier { get; set; }
-
-    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    [ArgumentCompleter(typeof(SubtestCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[]? Subtest { get; set; }
-
-    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    [ArgumentCompleter(typeof(RunNumberCompleter))]
-    [ValidateRange(1, int.MaxValue)]
-    public int[]? RunNumber { get; set; }
-
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    public RunStatus[]? Status { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [AllowNull]
-    [AllowEmptyString]
-    public string? TierConfigPath { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? RepositoryPath { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? InstructionTemplatePath { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string AgentPath { get; set; } = "claude";
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string JudgePath { get; set; } = "claude";
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? JudgeSystemPromptPath { get; set; }
-
-    [Parameter]
-    public SwitchParameter JudgeOnly { get; set; }
-
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int? TimeoutSeconds { get; set; }
-
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int? JudgeTimeoutSeconds { get; set; }
-
-    [Parameter]
-    [ValidateRange(1, 64)]
-    public int? JudgeThrottleLimit { get; set; }
 
     /// <summary>How many tasks of the array run at once (<c>%N</c>).</summary>
     [Parameter]
     [ValidateRange(1, 100000)]
     public int ThrottleLimit { get; set; } = 4;
-
-    [Parameter]
-    public SwitchParameter WaitOnRateLimit { get; set; }
-
-    [Parameter]
-    public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromHours(6);
-
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    [Parameter]
-    public SwitchParameter SkipOwnershipCheck { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -151,22 +52,6 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
 
     #region Overrides
 
-    protected override void ProcessRecord()
-    {
-        _selections ??= new RerunSelections(this);
-        var tierConfig = WorkspaceParameters.Resolve(this, TierConfigPath);
-        if (ParameterSetName == RunSet)
-        {
-            _selections.AddAddresses(ExperimentPath, tierConfig, Tier!, Subtest!, RunNumber!);
-            return;
-        }
-
-        var literal = ParameterSetName == LiteralPathSet;
-        var statuses = Status ?? RerunSelections.DefaultStatuses(JudgeOnly);
-        _selections.AddQuery(literal ? LiteralPath : Path, literal, tierConfig,
-            new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = statuses });
-    }
-
     protected override void EndProcessing()
     {
         var settings = new SlurmSettings
@@ -180,7 +65,7 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
             PwshCommand = PwshPath ?? CurrentPwsh(),
         };
 
-        foreach (var (experiment, plan) in _selections?.Plan(JudgeOnly) ?? [])
+        foreach (var (experiment, plan) in PlanSelectedRuns())
         {
             // Each run as the engine would plan it now: a run it would refuse (Completed, no valid agent result for
             // -JudgeOnly) gets no task, and its refusal is reported here.
@@ -256,10 +141,6 @@ public sealed class SubmitScyllaRerunCommand : PSCmdlet
 
         return parameters;
     }
-
-    /// <summary>A path (it holds a separator) resolves against the session's location; a bare name stays.</summary>
-    private string ResolveExecutable(string value) =>
-        value.Contains('/') ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(value) : value;
 
     /// <summary>The pwsh running this command: its own executable, or dotnet and pwsh.dll for a dotnet tool.</summary>
     private static string[] CurrentPwsh()

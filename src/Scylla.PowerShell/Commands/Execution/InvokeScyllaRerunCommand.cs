@@ -7,7 +7,6 @@ using Scylla.Core.Planning;
 using Scylla.Core.Results;
 using Scylla.Core.Runs;
 using Scylla.Core.Workspaces;
-using Scylla.PowerShell.Completion;
 using Scylla.PowerShell.Infrastructure;
 
 namespace Scylla.PowerShell.Commands.Execution;
@@ -17,130 +16,22 @@ namespace Scylla.PowerShell.Commands.Execution;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ScyllaRerun", SupportsShouldProcess = true, DefaultParameterSetName = RunSet)]
 [OutputType(typeof(RerunResult), typeof(ScyllaRun))]
-public sealed class InvokeScyllaRerunCommand : PSCmdlet
+public sealed class InvokeScyllaRerunCommand : RerunOptionsCommand
 {
-    private const string RunSet = "Run";
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
     private const int OverallActivity = 1;
 
     private readonly HashSet<(string Experiment, string ErrorId, string Message)> _reported = [];
-    private RerunSelections? _selections;
     private readonly CancellationTokenSource _cancellation = new();
 
     #region Parameters
-
-    /// <summary>The run's experiment folder; with Tier, Subtest and RunNumber, bound from any object that has them.</summary>
-    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string ExperimentPath { get; set; } = string.Empty;
-
-    [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = [];
-
-    [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = [];
-
-    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    [ArgumentCompleter(typeof(TierCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[]? Tier { get; set; }
-
-    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    [ArgumentCompleter(typeof(SubtestCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[]? Subtest { get; set; }
-
-    [Parameter(ParameterSetName = RunSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    [ArgumentCompleter(typeof(RunNumberCompleter))]
-    [ValidateRange(1, int.MaxValue)]
-    public int[]? RunNumber { get; set; }
-
-    /// <summary>With -Path: the statuses to re-run (default: every status but Completed; with -JudgeOnly, every status).</summary>
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    public RunStatus[]? Status { get; set; }
-
-    /// <summary>The tier configuration; bound from the TierConfigPath a run was listed with (none when it had none).</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [AllowNull]
-    [AllowEmptyString]
-    public string? TierConfigPath { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? RepositoryPath { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? InstructionTemplatePath { get; set; }
-
-    /// <summary>The agent executable (default: claude), called with claude's arguments.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string AgentPath { get; set; } = "claude";
-
-    /// <summary>The judge executable (default: claude), called with claude's arguments.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string JudgePath { get; set; } = "claude";
-
-    /// <summary>The judges' system prompt (default: the module's judge-system-prompt.md).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? JudgeSystemPromptPath { get; set; }
-
-    /// <summary>Re-run only the Missing and Failed judge slots of runs whose agent result is valid.</summary>
-    [Parameter]
-    public SwitchParameter JudgeOnly { get; set; }
-
-    /// <summary>Overrides the experiment's timeout_seconds for the agent.</summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int? TimeoutSeconds { get; set; }
-
-    /// <summary>How long one judge may take (default: 1200 s); a judge past it is ended and its slot Failed.</summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int? JudgeTimeoutSeconds { get; set; }
 
     [Parameter]
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 1;
 
-    /// <summary>On a rate limit, pause the whole batch until the limit lifts, then go on.</summary>
-    [Parameter]
-    public SwitchParameter WaitOnRateLimit { get; set; }
-
-    /// <summary>The longest pause -WaitOnRateLimit accepts; a limit further away ends the run RateLimited.</summary>
-    [Parameter]
-    public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromHours(6);
-
-    /// <summary>How many judges of one run run at once (default: all of its judges).</summary>
-    [Parameter]
-    [ValidateRange(1, 64)]
-    public int? JudgeThrottleLimit { get; set; }
-
-    /// <summary>Re-run even when the checkpoint or experiment.pid shows a live runner on this host.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
     /// <summary>Emit the refreshed ScyllaRun instead of the re-run result.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
-
-    [Parameter]
-    public SwitchParameter SkipOwnershipCheck { get; set; }
 
     /// <summary>Start no run once spent plus the estimates of the running runs and the next would cross it (USD).
     /// </summary>
@@ -156,22 +47,6 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
     #endregion
 
     #region Overrides
-
-    protected override void ProcessRecord()
-    {
-        _selections ??= new RerunSelections(this);
-        var tierConfig = WorkspaceParameters.Resolve(this, TierConfigPath);
-        if (ParameterSetName == RunSet)
-        {
-            _selections.AddAddresses(ExperimentPath, tierConfig, Tier!, Subtest!, RunNumber!);
-            return;
-        }
-
-        var literal = ParameterSetName == LiteralPathSet;
-        var statuses = Status ?? RerunSelections.DefaultStatuses(JudgeOnly);
-        _selections.AddQuery(literal ? LiteralPath : Path, literal, tierConfig,
-            new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = statuses });
-    }
 
     protected override void EndProcessing()
     {
@@ -195,7 +70,7 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
             },
         });
 
-        var plans = _selections?.Plan(JudgeOnly) ?? [];
+        var plans = PlanSelectedRuns();
         foreach (var (experiment, _) in plans.Where(p => p.Plan.PlannedRuns.Count == 0))
         {
             WriteVerbose($"{experiment.Path}: no run to re-run among those asked for; a Completed run is re-run " +
@@ -405,10 +280,6 @@ public sealed class InvokeScyllaRerunCommand : PSCmdlet
 
     private ScyllaRun ReadRun(Experiment experiment, RunReference run) =>
         RunScanner.ReadRun(experiment, run.Tier, run.Subtest, run.RunNumber, issue => WriteWarning(issue.Message));
-
-    /// <summary>A path (it holds a separator) resolves against the session's location; a bare name is looked up in PATH.</summary>
-    private string ResolveExecutable(string value) =>
-        value.Contains('/') || value.Contains(System.IO.Path.DirectorySeparatorChar) ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(value) : value;
 
     private bool IsWhatIf() => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given)
         ? ((SwitchParameter)given).IsPresent
