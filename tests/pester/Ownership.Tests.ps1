@@ -14,6 +14,7 @@ BeforeAll {
     $judge = Join-Path $fakes 'judge.sh'
     $pwsh = @([Environment]::ProcessPath)
     if ((Split-Path $pwsh[0] -Leaf) -like 'dotnet*') { $pwsh += [Environment]::GetCommandLineArgs()[0] }
+    . (Join-Path $PSScriptRoot 'RerunHelpers.ps1')
 
     # Outside /tmp, so both simulated hosts (each with a private /tmp) see the same files; readable by nobody.
     $shared = Join-Path ([IO.Path]::GetFullPath("$PSScriptRoot/../../out")) `
@@ -41,35 +42,6 @@ exec '$(Join-Path $fakes 'agent.sh')' "`$@"
 "@
         chmod 755 $path
         $path
-    }
-
-    # A pwsh running $Command with the module, as a host of its own when -HostName is given; returns the process.
-    function Start-Pwsh([string] $Command, [string] $Log, [string] $HostName) {
-        $script = "`$ErrorActionPreference = 'Continue'; Import-Module '$env:SCYLLA_MODULE'; $Command"
-        $argv = @($pwsh) + @('-NoProfile', '-NonInteractive', '-Command', $script)
-        $file, $list = if ($HostName) {
-            'unshare', (@('--mount', '--uts', '--propagation', 'private', 'bash', '-c',
-                    "mount --make-rprivate / && mount -t tmpfs tmpfs /tmp && hostname $HostName && exec `"`$@`"",
-                    'host') + $argv)
-        } else { $argv[0], @($argv | Select-Object -Skip 1) }
-        $info = [System.Diagnostics.ProcessStartInfo]::new($file)
-        foreach ($a in $list) { $info.ArgumentList.Add($a) }
-        $info.RedirectStandardOutput = $true
-        $info.RedirectStandardError = $true
-        $info.Environment['SCYLLA_TEST_LOG'] = $Log
-        [System.Diagnostics.Process]::Start($info)
-    }
-
-    function Wait-Until([scriptblock] $Condition, [int] $Seconds = 60) {
-        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-        while (-not (& $Condition)) {
-            if ([DateTime]::UtcNow -gt $deadline) { throw "timed out after $Seconds s waiting for: $Condition" }
-            Start-Sleep -Milliseconds 100
-        }
-    }
-
-    function Get-Archives([string] $Experiment) {
-        @(Get-ChildItem (Join-Path $Experiment 'T0/00/.failed') -Directory -ErrorAction Ignore).Name
     }
 
     # Every file under $Path (links by target), with its hash: what "nothing changed" is checked against.

@@ -8,6 +8,7 @@ BeforeAll {
     # This pwsh, whether it runs as its own executable or as a dotnet tool (dotnet + pwsh.dll).
     $pwsh = @([Environment]::ProcessPath)
     if ((Split-Path $pwsh[0] -Leaf) -like 'dotnet*') { $pwsh += [Environment]::GetCommandLineArgs()[0] }
+    . (Join-Path $PSScriptRoot 'RerunHelpers.ps1')
 
     function New-RerunExperiment([int] $Runs = 4, [string[]] $Status = @('Failed')) {
         $path = Join-Path $TestDrive "exp-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
@@ -30,31 +31,11 @@ exec '$(Join-Path $fakes 'agent.sh')' "`$@"
         $path
     }
 
-    # Starts a pwsh that imports the module and runs $Command; returns the process.
-    function Start-Pwsh([string] $Command, [string] $Log) {
-        $script = "`$ErrorActionPreference = 'Continue'; Import-Module '$env:SCYLLA_MODULE'; $Command"
-        $info = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
-        foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $script)) { $info.ArgumentList.Add($a) }
-        $info.RedirectStandardOutput = $true
-        $info.RedirectStandardError = $true
-        $info.Environment['SCYLLA_TEST_LOG'] = $Log
-        [System.Diagnostics.Process]::Start($info)
-    }
-
-    function Wait-Until([scriptblock] $Condition, [int] $Seconds = 60) {
-        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-        while (-not (& $Condition)) {
-            if ([DateTime]::UtcNow -gt $deadline) { throw "timed out after $Seconds s waiting for: $Condition" }
-            Start-Sleep -Milliseconds 100
-        }
-    }
-
     function Test-ProcessRunning([int] $Id) {
         $stat = "/proc/$Id/stat"
         (Test-Path $stat) -and ((Get-Content $stat -Raw) -replace '^.*\) ', '')[0] -ne 'Z'
     }
 
-    function Get-Archives([string] $Experiment) { @(Get-ChildItem (Join-Path $Experiment 'T0/00/.failed') -Directory -ErrorAction Ignore).Name }
 }
 
 Describe 'Several processes re-running one experiment' {
