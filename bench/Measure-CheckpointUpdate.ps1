@@ -11,7 +11,7 @@
         checkpoint names -Sizes runs in all, -Rounds times, the sizes taking turns; the median time per run, and its
         ratio to the smallest size. The first round runs Missing runs, the next ones runs reset to pending.
         ./build.sh build
-        dotnet pwsh -NoProfile bench/Measure-CheckpointUpdate.ps1 -Sizes 1000, 100000
+        dotnet pwsh -NoProfile -Command '& ./bench/Measure-CheckpointUpdate.ps1 -Sizes 1000, 100000'
 #>
 param(
     [int[]] $Sizes = @(1000, 100000),

@@ -15,7 +15,7 @@
         imported the module (target: under 150 MiB at 100,000 runs).
         ./build.sh build
         dotnet pwsh -NoProfile bench/Measure-RunScan.ps1
-        dotnet pwsh -NoProfile bench/Measure-RunScan.ps1 -Runs 21000 -Sizes 1000, 10000, 100000
+        dotnet pwsh -NoProfile -Command '& ./bench/Measure-RunScan.ps1 -Runs 21000 -Sizes 1000, 10000, 100000'
 #>
 param(
     [ValidateRange(200, 1000000)]

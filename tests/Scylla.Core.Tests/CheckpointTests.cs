@@ -162,4 +162,49 @@ public class CheckpointTests
         Assert.Equal(107, reloaded.CompletedRuns.Count());
         Assert.All(Enumerable.Range(1, 100), n => Assert.Equal("passed", reloaded.GetRunStatus("T3", "02", n)));
     }
+
+    /// <summary>A re-run of a run already reset forgets nothing, so its first save writes nothing.</summary>
+    [Fact]
+    public void Clearing_a_cleared_run_leaves_the_file_as_it_was()
+    {
+        using var temp = new TempDirectory();
+        var experiment = Fixtures.CompletedSample(temp);
+        var config = ExperimentConfig.Load(experiment);
+        var path = CheckpointStore.PathFor(experiment);
+        CheckpointStore.Update(experiment, config, c => c.ClearRun("T2", "01", 1));
+        var (bytes, written) = (File.ReadAllBytes(path), File.GetLastWriteTimeUtc(path));
+        Thread.Sleep(20);
+
+        CheckpointStore.UpdateIfChanged(experiment, config, c =>
+        {
+            Assert.True(c.IsRunCleared("T2", "01", 1));
+            Assert.False(c.IsRunCleared("T2", "01", 2)); // still passed: clearing it would change the file
+            return false;
+        });
+
+        Assert.Equal(bytes, File.ReadAllBytes(path)); // a write would have stamped last_updated_at
+        Assert.Equal(written, File.GetLastWriteTimeUtc(path));
+    }
+
+    /// <summary>
+    /// The run listing of a process that saved the checkpoint last reads what it saved; once another writer replaced
+    /// the file, it reads the file.
+    /// </summary>
+    [Fact]
+    public void A_listing_after_this_process_saved_shows_the_file_as_another_writer_left_it()
+    {
+        using var temp = new TempDirectory();
+        var experiment = Fixtures.CompletedSample(temp);
+        var config = ExperimentConfig.Load(experiment);
+        var path = CheckpointStore.PathFor(experiment);
+        CheckpointStore.Update(experiment, config, c => c.AdvanceRun("T2", "01", 1, "agent_complete"));
+        Assert.Equal("agent_complete", Fixtures.Scan(experiment).Single(r => r.RunId == "T2/01/run_01").RunState);
+
+        var replaced = PythonJson.Parse(File.ReadAllText(path))!.AsObject();
+        replaced["run_states"]!["T2"]!["01"]!["1"] = "judge_prompt_built";
+        File.WriteAllText(path + ".other", replaced.ToJsonString());
+        File.Move(path + ".other", path, overwrite: true);
+
+        Assert.Equal("judge_prompt_built", Fixtures.Scan(experiment).Single(r => r.RunId == "T2/01/run_01").RunState);
+    }
 }

@@ -41,6 +41,25 @@ public sealed class WorkspaceTests : IDisposable
         Assert.Equal((false, false, false, Git(ws, "rev-parse", "HEAD")), (created.IsDirty!.Value, created.IsStale, created.IsLocked, created.Commit));
     }
 
+    /// <summary>A resumed run commits again when its commit was made but not saved in the checkpoint.</summary>
+    [Fact]
+    public void The_agents_changes_are_committed_once_however_often_the_commit_stage_runs()
+    {
+        var e = Create(_temp);
+        var experiment = e.Open();
+        WorkspaceManager.Create(experiment, "T3", "01", 1, s_defaults);
+        var ws = Workspace(e, "T3", "01");
+        File.WriteAllText(Path.Combine(ws, "hello.py"), "print('hi')\n");
+        using var session = RepositorySession.Open(BaseRepository.Locate(experiment), s_defaults);
+
+        session.CommitAgentChanges(ws);
+        session.CommitAgentChanges(ws);
+
+        Assert.Equal($"{RepositorySession.AgentChangesCommitMessage}\n{RepositorySession.ConfigurationCommitMessage}",
+            Git(ws, "log", "--format=%s", "-n", "2"));
+        Assert.Contains("+print('hi')", session.Patch(ws));
+    }
+
     [Fact]
     public void A_configured_git_identity_is_used_for_the_configuration_commit()
     {

@@ -209,6 +209,13 @@ public sealed class Checkpoint
         ReopenSubtest(tier, subtest);
     }
 
+    /// <summary>Whether <see cref="ClearRun"/> would change nothing but <c>last_updated_at</c>.</summary>
+    public bool IsRunCleared(string tier, string subtest, int runNumber) =>
+        GetRunStatus(tier, subtest, runNumber) == null && GetRunState(tier, subtest, runNumber) == "pending"
+        && Level(Map("subtest_states"), tier)?[subtest]?.ToString() == "pending"
+        && Map("tier_states")[tier]?.ToString() == "pending"
+        && Text("experiment_state") == "tiers_running";
+
     /// <summary>Sets a run's state and status as given; a null removes that entry (used by reset and repair).</summary>
     public void SetRunEntry(string tier, string subtest, int runNumber, string? state, string? status)
     {

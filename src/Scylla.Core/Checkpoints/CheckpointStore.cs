@@ -75,40 +75,45 @@ public static class CheckpointStore
     /// <c>CheckpointWriteFailed</c>; the file keeps its old content.
     /// </summary>
     public static Checkpoint Update(string experimentDirectory, ExperimentConfig config, Action<Checkpoint> change,
-        CancellationToken cancellationToken = default, TimeSpan? lockTimeout = null, bool backup = false)
+        CancellationToken cancellationToken = default, TimeSpan? lockTimeout = null, bool backup = false) =>
+        UpdateIfChanged(experimentDirectory, config, c =>
+        {
+            change(c);
+            return true;
+        }, cancellationToken, lockTimeout, backup);
+
+    /// <summary>
+    /// <see cref="Update"/>, except that a change returning false (it found nothing to change in the checkpoint as it
+    /// is on disk, and changed nothing) writes nothing: the file keeps its bytes and times.
+    /// </summary>
+    public static Checkpoint UpdateIfChanged(string experimentDirectory, ExperimentConfig config,
+        Func<Checkpoint, bool> change, CancellationToken cancellationToken = default, TimeSpan? lockTimeout = null,
+        bool backup = false)
     {
         var path = PathFor(experimentDirectory);
         try
         {
             using var fileLock = FileLock.Acquire(Path.Combine(experimentDirectory, LockFileName), lockTimeout ?? s_lockTimeout, cancellationToken);
 
-            // Taken out while it changes: a change or a write that fails leaves nothing half-applied behind, and a
-            // reader meanwhile reads the file.
+            // Kept while it changes, under its lock: a reader of this process waits for the save and reads it; a
+            // change or a write that fails drops it, so nothing half-applied is read again.
             var stamp = FileStamp.Of(path);
-            var checkpoint = s_kept.TryRemove(path, out var kept) && kept.Stamp == stamp && stamp.Exists
+            var checkpoint = s_kept.TryGetValue(path, out var kept) && kept.Stamp == stamp && stamp.Exists
                 ? kept.Checkpoint
                 : TryLoad(experimentDirectory) ?? Checkpoint.CreateNew(config, experimentDirectory);
-            var primaryUnreadable = checkpoint.LoadWarning != null && File.Exists(path);
-            var tempPath = Path.Combine(experimentDirectory,
-                $"checkpoint.tmp.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.json");
             lock (checkpoint)
             {
-                change(checkpoint);
-                WriteSynced(tempPath, checkpoint);
+                try
+                {
+                    Save(experimentDirectory, checkpoint, stamp, change, backup);
+                }
+                catch
+                {
+                    s_kept.TryRemove(path, out _);
+                    throw;
+                }
             }
 
-            if (primaryUnreadable)
-            {
-                KeepAside(path, $"{path}.unreadable.{DateTime.UtcNow:yyyyMMddTHHmmssfff}");
-            }
-            else if (File.Exists(path) && (backup || File.Exists(Path.Combine(experimentDirectory, BackupFileName))))
-            {
-                KeepAside(path, Path.Combine(experimentDirectory, BackupFileName));
-            }
-
-            File.Move(tempPath, path, overwrite: true);
-            checkpoint.LoadWarning = null;
-            s_kept[path] = (checkpoint, FileStamp.Of(path));
             return checkpoint;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -124,18 +129,62 @@ public static class CheckpointStore
     public static (string? Status, string? State)? KeptRun(
         string experimentDirectory, string tier, string subtest, int runNumber)
     {
-        var path = PathFor(experimentDirectory);
-        if (!s_kept.TryGetValue(path, out var kept) || kept.Stamp != FileStamp.Of(path))
+        if (Kept(experimentDirectory) is not { } checkpoint)
         {
             return null;
         }
 
-        lock (kept.Checkpoint)
+        lock (checkpoint)
         {
-            var checkpoint = kept.Checkpoint;
             return (checkpoint.GetRunStatus(tier, subtest, runNumber),
                 checkpoint.GetRunState(tier, subtest, runNumber));
         }
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to <paramref name="checkpoint"/> (the file at <paramref name="stamp"/>) and
+    /// replaces the file with it, unless nothing changed; keeps it as the base of the next update.
+    /// </summary>
+    private static void Save(string experimentDirectory, Checkpoint checkpoint, FileStamp stamp,
+        Func<Checkpoint, bool> change, bool backup)
+    {
+        var path = PathFor(experimentDirectory);
+        if (!change(checkpoint) && checkpoint.LoadWarning == null && stamp.Exists)
+        {
+            if (FileStamp.Of(path) == stamp)
+            {
+                s_kept[path] = (checkpoint, stamp);
+            }
+
+            return;
+        }
+
+        var primaryUnreadable = checkpoint.LoadWarning != null && File.Exists(path);
+        var tempPath = Path.Combine(experimentDirectory,
+            $"checkpoint.tmp.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.json");
+        WriteSynced(tempPath, checkpoint);
+        if (primaryUnreadable)
+        {
+            KeepAside(path, $"{path}.unreadable.{DateTime.UtcNow:yyyyMMddTHHmmssfff}");
+        }
+        else if (File.Exists(path) && (backup || File.Exists(Path.Combine(experimentDirectory, BackupFileName))))
+        {
+            KeepAside(path, Path.Combine(experimentDirectory, BackupFileName));
+        }
+
+        File.Move(tempPath, path, overwrite: true);
+        checkpoint.LoadWarning = null;
+        s_kept[path] = (checkpoint, FileStamp.Of(path));
+    }
+
+    /// <summary>
+    /// The checkpoint this process wrote (or parsed) last, when the file is still that one; null otherwise. It stays
+    /// current with this process's later updates; a reader locks it while reading.
+    /// </summary>
+    internal static Checkpoint? Kept(string experimentDirectory)
+    {
+        var path = PathFor(experimentDirectory);
+        return s_kept.TryGetValue(path, out var kept) && kept.Stamp == FileStamp.Of(path) ? kept.Checkpoint : null;
     }
 
     /// <summary>Writes <paramref name="checkpoint"/> and flushes it to disk; a failed write leaves no file.</summary>

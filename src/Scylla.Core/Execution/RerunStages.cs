@@ -38,7 +38,7 @@ internal static class RerunStages
         StageNeeds.AgentExecutable, ExecuteAgent);
 
     public static readonly RerunStage CommitAgentChanges = new("commit the agent's changes", [RunState.AgentChangesCommitted], true,
-        StageNeeds.Repository, a => a.Repository!.CommitAll(a.Workspace, RepositorySession.AgentChangesCommitMessage));
+        StageNeeds.Repository, a => a.Repository!.CommitAgentChanges(a.Workspace));
 
     public static readonly RerunStage CaptureDiff = new("capture the diff", [RunState.DiffCaptured], true,
         StageNeeds.Repository, a => a.Patch = a.Repository!.Patch(a.Workspace));

@@ -85,7 +85,7 @@ public sealed class Rerunner(RerunOptions options)
             using var lease = RunLease.Acquire(target);
             var run = Read(experiment, target);
             var (planned, slots) = Plan(run);
-            attempt = new RunAttempt(experiment, run, options, lease, cancellationToken) { JudgeSlots = slots };
+            attempt = new RunAttempt(experiment, run, options, lease, Record, cancellationToken) { JudgeSlots = slots };
             var stages = PlanWithAgentWork(attempt, ref planned, reportStage);
             action = planned;
             _preflight.CheckNeeds(attempt, stages.Aggregate(StageNeeds.None, (needs, s) => needs | s.Needs));
@@ -112,6 +112,7 @@ public sealed class Rerunner(RerunOptions options)
         }
         finally
         {
+            attempt?.Saves.Settle(); // nothing outlives the run; a stopped run keeps what it last saved
             attempt?.Repository?.Dispose();
         }
     }
@@ -154,6 +155,7 @@ public sealed class Rerunner(RerunOptions options)
     /// <summary>Records <c>failed</c> (or <c>rate_limited</c>), still under the lease, unless the checkpoint cannot take even that.</summary>
     private void RecordFailure(RunAttempt attempt, ScyllaException error)
     {
+        attempt.Saves.Settle(); // a save that failed on its way is followed by this one
         try
         {
             Record(attempt, [error is RateLimitException ? RunState.RateLimited : RunState.Failed], CancellationToken.None);
@@ -198,25 +200,33 @@ public sealed class Rerunner(RerunOptions options)
             reportStage(stage.Name);
             stage.Run(attempt);
             unsaved.AddRange(stage.Records);
-            if (unsaved.Count > 0 && MustSave(stage, i + 1 < stages.Count ? stages[i + 1] : null))
+            var next = i + 1 < stages.Count ? stages[i + 1] : null;
+            if (unsaved.Count > 0 && MustSave(stage, next))
             {
-                Record(attempt, unsaved, stage.Interruptible ? attempt.CancellationToken : CancellationToken.None);
+                attempt.Saves.Queue([.. unsaved], stage.Interruptible ? attempt.CancellationToken : CancellationToken.None);
                 unsaved.Clear();
+                if (next == null || stage.Records.Contains(RunState.Pending))
+                {
+                    attempt.Saves.Flush();
+                }
             }
         }
+
+        attempt.Saves.Flush();
     }
 
     /// <summary>
     /// Whether the states reached so far are saved now, or with a later stage's (docs/performance.md, "Checkpoint
-    /// updates"): now when they forget the old outcome, hold the agent's work, its commit (done twice it would leave an
-    /// empty diff to judge) or the verdict, come last, or the agent starts next (the checkpoint shows the run ready
-    /// while it works). A stop in between leaves the checkpoint at an earlier state whose stages are safe to repeat.
+    /// updates"): now when they forget the old outcome, hold the agent's work, or come last, or when the agent starts
+    /// next (the checkpoint shows the run ready while it works). A stop in between leaves the checkpoint at an earlier
+    /// state whose stages are safe to repeat (the agent's commit is made once, whatever the checkpoint says). Saves are
+    /// written while the next stages run (<see cref="RunStateSaves"/>); the run waits only for <c>pending</c>, which
+    /// must be on disk before the archive moves anything, and for the last save.
     /// </summary>
     private static bool MustSave(RerunStage stage, RerunStage? next) =>
         next == null
         || next.Records.Contains(RunState.AgentComplete)
-        || stage.Records.Any(s => s is RunState.Pending or RunState.AgentComplete or RunState.AgentChangesCommitted
-            || s.IsComplete());
+        || stage.Records.Any(s => s is RunState.Pending or RunState.AgentComplete);
 
     /// <summary>
     /// Saves states in the checkpoint: <c>pending</c> forgets the old outcome (formats.md §3.10); the first complete state
@@ -225,9 +235,14 @@ public sealed class Rerunner(RerunOptions options)
     private void Record(RunAttempt attempt, IReadOnlyList<RunState> states, CancellationToken cancellationToken)
     {
         var (tier, subtest, runNumber) = (attempt.Run.Tier, attempt.Run.Subtest, attempt.Run.RunNumber);
-        CheckpointStore.Update(attempt.Experiment.Path, attempt.Experiment.Config, checkpoint =>
+        CheckpointStore.UpdateIfChanged(attempt.Experiment.Path, attempt.Experiment.Config, checkpoint =>
         {
             attempt.Lease.EnsureHeld(); // under the checkpoint's lock: a run taken over writes nothing more
+            if (states.All(s => s == RunState.Pending) && checkpoint.IsRunCleared(tier, subtest, runNumber))
+            {
+                return false; // a run reset before (or never run) has no outcome to forget: nothing is written
+            }
+
             foreach (var state in states)
             {
                 if (state == RunState.Pending)
@@ -244,6 +259,8 @@ public sealed class Rerunner(RerunOptions options)
                 checkpoint.AdvanceRun(tier, subtest, runNumber, state.ToWire());
                 attempt.LastRecorded = state;
             }
+
+            return true;
         }, cancellationToken, options.CheckpointLockTimeout);
     }
 

@@ -12,8 +12,10 @@ namespace Scylla.Core.Execution;
 /// </summary>
 internal sealed class RunAttempt
 {
-    public RunAttempt(Experiment experiment, ScyllaRun run, RerunOptions options, RunLease lease, CancellationToken cancellationToken)
+    public RunAttempt(Experiment experiment, ScyllaRun run, RerunOptions options, RunLease lease,
+        Action<RunAttempt, IReadOnlyList<RunState>, CancellationToken> save, CancellationToken cancellationToken)
     {
+        Saves = new RunStateSaves((states, token) => save(this, states, token));
         Experiment = experiment;
         Run = run;
         Options = options;
@@ -32,6 +34,9 @@ internal sealed class RunAttempt
     public RunLease Lease { get; }
 
     public CancellationToken CancellationToken { get; }
+
+    /// <summary>Where the run's states go to be saved in <c>checkpoint.json</c> while its next stages run.</summary>
+    public RunStateSaves Saves { get; }
 
     /// <summary>The run folder; it moves when the attempt starts afresh and when the phase layout promotes it.</summary>
     public string RunDirectory { get; set; }

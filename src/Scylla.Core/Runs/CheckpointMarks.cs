@@ -16,7 +16,19 @@ internal sealed class CheckpointMarks
 
     private readonly Dictionary<(string Tier, string Subtest, int RunNumber), (string? Status, string? State)> _runs;
 
+    /// <summary>The checkpoint this process keeps, read run by run instead of <see cref="_runs"/>.</summary>
+    private readonly Checkpoint? _kept;
+
     private CheckpointMarks(Dictionary<(string, string, int), (string?, string?)> runs) => _runs = runs;
+
+    private CheckpointMarks(Checkpoint kept) : this([]) => _kept = kept;
+
+    /// <summary>
+    /// The marks of the checkpoint this process wrote or parsed last, when the file is still that one: a batch of
+    /// re-runs plans from its own checkpoint without reading the file (docs/performance.md, "Checkpoint updates").
+    /// </summary>
+    public static CheckpointMarks? Kept(string experimentPath) =>
+        CheckpointStore.Kept(experimentPath) is { } kept ? new CheckpointMarks(kept) : null;
 
     /// <summary>
     /// The marks of the experiment's checkpoint (none when it has none). A plain v3.1 file is read straight from its
@@ -57,8 +69,18 @@ internal sealed class CheckpointMarks
         return marks.Build();
     }
 
-    public (string? Status, string? State) For(string tier, string subtest, int runNumber) =>
-        _runs.TryGetValue((tier, subtest, runNumber), out var marks) ? marks : default;
+    public (string? Status, string? State) For(string tier, string subtest, int runNumber)
+    {
+        if (_kept != null)
+        {
+            lock (_kept)
+            {
+                return (_kept.GetRunStatus(tier, subtest, runNumber), _kept.GetRunState(tier, subtest, runNumber));
+            }
+        }
+
+        return _runs.TryGetValue((tier, subtest, runNumber), out var marks) ? marks : default;
+    }
 
     /// <summary>The marks of a plain v3.1 checkpoint, or null when the file needs the full loader.</summary>
     private static CheckpointMarks? TryReadPlain(ReadOnlyMemory<byte> bytes)

@@ -127,6 +127,23 @@ public sealed class RepositorySession : IDisposable
         worktree.Commit(message, signature, signature, new CommitOptions { AllowEmptyCommit = true });
     }
 
+    /// <summary>
+    /// Commits the agent's changes once: when the worktree's last commit is already the agent's (a resumed run whose
+    /// commit was made but not saved in the checkpoint), nothing is committed, so the judges never get an empty diff.
+    /// </summary>
+    public void CommitAgentChanges(string workspace)
+    {
+        using (var worktree = OpenWorktree(workspace))
+        {
+            if (worktree.Head.Tip?.MessageShort == AgentChangesCommitMessage)
+            {
+                return;
+            }
+        }
+
+        CommitAll(workspace, AgentChangesCommitMessage);
+    }
+
     /// <summary>The changes the agent committed in its worktree (HEAD~1..HEAD); see <see cref="PatchOf"/>.</summary>
     public string Patch(string workspace)
     {
