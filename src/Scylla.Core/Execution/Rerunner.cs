@@ -195,6 +195,7 @@ public sealed class Rerunner(RerunOptions options)
             if ((stage.Needs & (StageNeeds.AgentExecutable | StageNeeds.JudgeExecutable)) != 0)
             {
                 WaitWhilePaused(reportStage, attempt.CancellationToken); // no agent or judge starts while the batch is paused
+                attempt.Saves.Flush(); // nor before the checkpoint took the run's states: an unwritable one costs nothing
             }
 
             reportStage(stage.Name);
@@ -217,16 +218,16 @@ public sealed class Rerunner(RerunOptions options)
 
     /// <summary>
     /// Whether the states reached so far are saved now, or with a later stage's (docs/performance.md, "Checkpoint
-    /// updates"): now when they forget the old outcome, hold the agent's work, or come last, or when the agent starts
-    /// next (the checkpoint shows the run ready while it works). A stop in between leaves the checkpoint at an earlier
-    /// state whose stages are safe to repeat (the agent's commit is made once, whatever the checkpoint says). Saves are
-    /// written while the next stages run (<see cref="RunStateSaves"/>); the run waits only for <c>pending</c>, which
-    /// must be on disk before the archive moves anything, and for the last save.
+    /// updates"): now when they forget the old outcome, make the run's folders (the checkpoint shows the run under way
+    /// while its workspace is made and its agent works), hold the agent's work, or come last. A stop in between leaves
+    /// the checkpoint at an earlier state whose stages are safe to repeat (the agent's changes are committed once,
+    /// whatever the checkpoint says). Saves are written while the next stages run (<see cref="RunStateSaves"/>); the
+    /// run waits for <c>pending</c>, which must be on disk before the archive moves anything, for the saves before an
+    /// agent or a judge starts, and for the last one.
     /// </summary>
     private static bool MustSave(RerunStage stage, RerunStage? next) =>
         next == null
-        || next.Records.Contains(RunState.AgentComplete)
-        || stage.Records.Any(s => s is RunState.Pending or RunState.AgentComplete);
+        || stage.Records.Any(s => s is RunState.Pending or RunState.DirStructureCreated or RunState.AgentComplete);
 
     /// <summary>
     /// Saves states in the checkpoint: <c>pending</c> forgets the old outcome (formats.md §3.10); the first complete state
