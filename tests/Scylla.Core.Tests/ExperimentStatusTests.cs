@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Scylla.Core.Checkpoints;
 using Scylla.Core.Experiments;
@@ -76,6 +78,58 @@ public sealed class ExperimentStatusTests : IDisposable
         Assert.Equal(Completeness.Progressing, changed.Completeness);
         Assert.NotEqual(first.Fingerprint, changed.Fingerprint);
         Assert.Equal(Completeness.Complete, Status(Experiment.Open(done)).Completeness);
+    }
+
+    [Fact]
+    public void Scores_and_costs_are_summed_subtest_by_subtest_as_the_result_files_sum_them()
+    {
+        var path = Fixtures.Generate(_temp, [RunStatus.Completed], tiers: 1, subtests: 2, runs: 2);
+        // Python's statistics.mean([0.1, 0.2, 0.9733333333333333, 0.7]) is 0.4933333333333333; a float sum over the
+        // runs gives ...35. Subtest costs 0.1 + (0.2 + 0.3) are 0.6; summed run by run they are 0.6000000000000001.
+        foreach (var (subtest, run, score, cost) in new[]
+        {
+            ("00", 1, 0.1, 0.1), ("00", 2, 0.2, 0.0), ("01", 1, 0.9733333333333333, 0.2), ("01", 2, 0.7, 0.3),
+        })
+        {
+            var file = Path.Combine(path, "T0", subtest, $"run_{run:00}", "run_result.json");
+            var record = (JsonObject)PythonJson.Parse(File.ReadAllText(file))!;
+            record["judge_score"] = score;
+            record["cost_usd"] = cost;
+            File.WriteAllText(file, PythonJson.Serialize(record));
+        }
+
+        var experiment = Experiment.Open(path);
+        var whole = Status(experiment);
+        var tier = Assert.Single(ExperimentStatusReader.Read(experiment, StatusLevel.Tier, null, null, _ => { }));
+        var subtests = ExperimentStatusReader.Read(experiment, StatusLevel.Subtest, null, null, _ => { });
+
+        Assert.Equal((4, 0.4933333333333333, 0.6), (whole.ScoredRuns, whole.MeanScore, whole.CostUsd));
+        Assert.Equal((4, 0.4933333333333333, 0.6), (tier.ScoredRuns, tier.MeanScore, tier.CostUsd));
+        Assert.Equal([0.1, 0.5], subtests.Select(s => s.CostUsd));
+        Assert.Equal([0.15000000000000002, 0.8366666666666667], subtests.Select(s => s.MeanScore!.Value));
+    }
+
+    [Fact]
+    public void The_fingerprint_hashes_each_runs_id_status_slots_and_marks_and_groups_keep_the_scan_order()
+    {
+        var path = Fixtures.Generate(_temp, s_pattern, tiers: 2, subtests: 2, runs: 3);
+        Directory.CreateDirectory(Path.Combine(path, "T0", "00", "run_09"));
+        Directory.CreateDirectory(Path.Combine(path, "T1", "05", "run_01"));
+        var runs = Fixtures.Scan(path);
+        var text = string.Concat(runs.Select(r =>
+            $"{r.RunId}|{r.Status}|{r.JudgeSlots}|{r.RunState}|{r.CheckpointStatus}\n"));
+        var expected = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
+        var experiment = Experiment.Open(path);
+
+        var tiers = ExperimentStatusReader.Read(experiment, StatusLevel.Tier, null, null, _ => { });
+        var subtests = ExperimentStatusReader.Read(experiment, StatusLevel.Subtest, null, null, _ => { });
+
+        Assert.Equal(expected, Status(experiment).Fingerprint);
+        Assert.All(subtests, s => Assert.Equal(expected, s.Fingerprint));
+        Assert.Equal(runs.Select(r => r.Tier).Distinct(), tiers.Select(t => t.Tier!));
+        Assert.Equal(runs.Select(r => (r.Tier, r.Subtest)).Distinct(), subtests.Select(s => (s.Tier!, s.Subtest!)));
+        Assert.Equal(("T1", "05"), (subtests[^1].Tier, subtests[^1].Subtest));
+        Assert.Equal((3, 4), (subtests[0].ExpectedRuns, subtests[0].TotalRuns));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Scylla.Core.Experiments;
 using Scylla.Core.Json;
 using Scylla.Core.Results;
+using Scylla.Core.Runs;
 using Scylla.Core.Workspaces;
 
 namespace Scylla.Core.Tests;
@@ -176,6 +177,62 @@ public sealed class ResultBuilderTests : IDisposable
 
         var names = merged["skills"]!["names"]!.AsArray().Select(n => n!.GetValue<string>());
         Assert.Equal(["one", "zero"], names.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_best_subtest_of_a_large_result_file_is_its_last_best_subtest_key_as_python_reads_it()
+    {
+        var experiment = Experiment.Open(Fixtures.Generate(_temp, [RunStatus.Completed], tiers: 1, runs: 1));
+        var tier = Path.Combine(experiment.Path, "T0");
+        File.WriteAllText(Path.Combine(tier, "best_subtest.json"), "{\"winning_subtest\": \"01\"}");
+        // Runs enough to span several 64 KiB pieces, with Python's bare non-finite numbers and escaped quotes.
+        var runs = string.Join(", ", Enumerable.Range(0, 8000).Select(i =>
+            $"{{\"note\": \"a \\\"best_subtest\\\": NaN\", \"score\": {(i % 2 == 0 ? "NaN" : "-Infinity")}}}"));
+        var large = $"{{\"best_subtest\": \"00\", \"tier_results\": {{\"runs\": [{runs}]}}, \"best_subtest\": \"02\"}}";
+        Assert.True(large.Length > 4 * 64 * 1024);
+        var cases = new (string Text, string Best)[]
+        {
+            ("\uFEFF" + large, "02"),
+            (large.Replace("\"02\"}", "null}", StringComparison.Ordinal), "01"),
+            (large.Replace("\"02\"}", "\"\"}", StringComparison.Ordinal), "01"),
+            (large[..^1], "01"),
+            ("[" + large + "]", "01"),
+            ("{\"best_subtest\": {\"best_subtest\": \"00\"}}", "01"),
+        };
+
+        foreach (var (text, best) in cases)
+        {
+            File.WriteAllText(Path.Combine(tier, "result.json"), text);
+            Assert.Equal(best, Inheritance.BestSubtestOnDisk(experiment, "T0"));
+        }
+    }
+
+    [Fact]
+    public void Exact_sums_added_in_pieces_give_the_mean_of_the_whole_list_as_python_does()
+    {
+        // Reference values printed by python3 (statistics.mean of the concatenated pieces).
+        foreach (var (pieces, mean) in new (double[][] Pieces, double Mean)[]
+        {
+            ([[0.0, 1e-300], [3.0, 0.1], [1e300, -2.5]], 1.6666666666666668e+299),
+            ([[0.1, 0.2], [], [0.9733333333333333, 0.7]], 0.4933333333333333),
+            ([[1e300], [-1e300, 0.1], [0.2]], 0.07500000000000001),
+        })
+        {
+            var total = new ExactSum();
+            foreach (var piece in pieces)
+            {
+                var sum = new ExactSum();
+                foreach (var value in piece)
+                {
+                    sum.Add(value);
+                }
+
+                total.Add(sum);
+            }
+
+            Assert.Equal(mean, total.Mean(pieces.Sum(p => p.Length)));
+            Assert.Equal(mean, PythonStatistics.Mean(pieces.SelectMany(p => p).ToList()));
+        }
     }
 
     [Fact]

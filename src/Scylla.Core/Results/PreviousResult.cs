@@ -52,51 +52,12 @@ internal static class PreviousResult
 
         public JsonObject? Read(Stream stream)
         {
-            var buffer = new byte[64 * 1024];
-            var filled = 0;
-            var blanked = 0;
-            var blanker = new NonFiniteBlanker();
-            var state = default(JsonReaderState);
-            var final = false;
-            var first = true;
-            while (!final)
+            JsonPieces.Read(stream, (ref Utf8JsonReader reader) =>
             {
-                if (filled == buffer.Length)
-                {
-                    Array.Resize(ref buffer, buffer.Length * 2); // one token longer than the buffer
-                }
-
-                var count = stream.Read(buffer, filled, buffer.Length - filled);
-                final = count == 0;
-                filled += count;
-                if (first && buffer.AsSpan(0, filled).StartsWith(Encoding.UTF8.Preamble))
-                {
-                    // A byte order mark is dropped, as the other reads of a file drop it.
-                    buffer.AsSpan(3, filled - 3).CopyTo(buffer);
-                    filled -= 3;
-                }
-
-                first = false;
-                blanked = blanker.Blank(buffer.AsSpan(0, filled), blanked, final);
-                var reader = new Utf8JsonReader(buffer.AsSpan(0, blanked), final, state);
-                while (!_notAnObject && reader.Read())
-                {
-                    Take(ref reader);
-                }
-
-                if (_notAnObject)
-                {
-                    return null;
-                }
-
-                var consumed = (int)reader.BytesConsumed;
-                buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
-                filled -= consumed;
-                blanked -= consumed;
-                state = reader.CurrentState;
-            }
-
-            return _kept;
+                Take(ref reader);
+                return !_notAnObject;
+            });
+            return _notAnObject ? null : _kept;
         }
 
         private void Take(ref Utf8JsonReader reader)
@@ -155,64 +116,6 @@ internal static class PreviousResult
                 case JsonTokenType.True or JsonTokenType.False: _copy!.WriteBooleanValue(reader.GetBoolean()); break;
                 default: _copy!.WriteNullValue(); break;
             }
-        }
-    }
-
-    /// <summary>
-    /// Python writes bare NaN and Infinity, which the reader refuses: outside strings they are overwritten in place
-    /// with a value of the same length (null, padded; NaN becomes 0), as no kept value is one of them. Text that may
-    /// end inside such a token or an escape is left for the next piece.
-    /// </summary>
-    private sealed class NonFiniteBlanker
-    {
-        private static readonly byte[][] s_tokens =
-            ["-Infinity"u8.ToArray(), "Infinity"u8.ToArray(), "NaN"u8.ToArray()];
-
-        private bool _inString;
-
-        /// <summary>Blanks <paramref name="json"/> from <paramref name="from"/>; returns where it stopped.</summary>
-        public int Blank(Span<byte> json, int from, bool final)
-        {
-            var i = from;
-            for (; i < json.Length; i++)
-            {
-                var rest = json[i..];
-                if (_inString)
-                {
-                    if (rest[0] == '\\' && rest.Length == 1 && !final)
-                    {
-                        return i;
-                    }
-
-                    i += rest[0] == '\\' ? 1 : 0;
-                    _inString = rest[0] != '"';
-                    continue;
-                }
-
-                if (rest[0] == '"')
-                {
-                    _inString = true;
-                    continue;
-                }
-
-                foreach (var token in s_tokens)
-                {
-                    if (rest.StartsWith(token))
-                    {
-                        rest[..token.Length].Fill((byte)' ');
-                        (token.Length == 3 ? "0"u8 : "null"u8).CopyTo(rest);
-                        i += token.Length - 1;
-                        break;
-                    }
-
-                    if (!final && rest.Length < token.Length && token.AsSpan().StartsWith(rest))
-                    {
-                        return i;
-                    }
-                }
-            }
-
-            return Math.Min(i, json.Length);
         }
     }
 }

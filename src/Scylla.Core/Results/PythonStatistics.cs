@@ -23,9 +23,13 @@ internal static class PythonStatistics
     /// <summary><c>statistics.mean</c>: the exact mean, rounded once.</summary>
     public static double Mean(IReadOnlyList<double> values)
     {
-        var (scaled, exponent) = Exact(values);
-        var total = scaled.Aggregate(BigInteger.Zero, (a, b) => a + b);
-        return ToDouble(total, new BigInteger(values.Count), exponent);
+        var sum = new ExactSum();
+        foreach (var value in values)
+        {
+            sum.Add(value);
+        }
+
+        return sum.Mean(values.Count);
     }
 
     /// <summary><c>statistics.median</c>: the middle value, or the float mean of the two middle values.</summary>
@@ -57,7 +61,7 @@ internal static class PythonStatistics
         return (parts.Select(p => p.Mantissa << (p.Exponent - exponent)).ToList(), exponent);
     }
 
-    private static (BigInteger Mantissa, int Exponent) Decompose(double value)
+    internal static (BigInteger Mantissa, int Exponent) Decompose(double value)
     {
         if (!double.IsFinite(value))
         {
@@ -74,7 +78,7 @@ internal static class PythonStatistics
     }
 
     /// <summary>(numerator / denominator) * 2^exponent, correctly rounded (half to even).</summary>
-    private static double ToDouble(BigInteger numerator, BigInteger denominator, int exponent)
+    internal static double ToDouble(BigInteger numerator, BigInteger denominator, int exponent)
     {
         if (numerator.IsZero)
         {

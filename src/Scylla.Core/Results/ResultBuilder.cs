@@ -51,9 +51,17 @@ public static class ResultBuilder
     public static string TierDirectory(Experiment experiment, string tier) =>
         ResultRunReader.TierDirectory(experiment, tier);
 
-    /// <summary>Reads every tier's counted runs and aggregates them, writing nothing (Get-ScyllaExperiment).</summary>
-    public static IReadOnlyList<TierAggregate> Aggregate(Experiment experiment, Action<ScanIssue> report) =>
-        ResultRunReader.TiersOnDisk(experiment).Select(t => AggregateTier(experiment, t, null, report)).ToList();
+    /// <summary>
+    /// Every tier on disk with its subtests that have a counted run, each subtest's runs reduced by
+    /// <paramref name="summarize"/> as soon as they are read, so no run is kept (Get-ScyllaExperiment;
+    /// docs/performance.md, "Result files"). Writes nothing.
+    /// </summary>
+    internal static List<(string Tier, List<(string Subtest, T Summary)> Subtests)> Summarize<T>(
+        Experiment experiment, Func<IReadOnlyList<ResultRun>, T> summarize, Action<ScanIssue> report)
+        where T : class =>
+        ResultRunReader.TiersOnDisk(experiment)
+            .Select(t => (t, ReadSubtests(experiment, t, null, (_, runs) => summarize(runs), report)))
+            .ToList();
 
     private static ResultRebuild Rebuild(
         Experiment experiment, ResultScope scope, IReadOnlyCollection<string>? tiers, string? subtest, bool write)
@@ -107,7 +115,16 @@ public static class ResultBuilder
     }
 
     private static TierAggregate AggregateTier(
-        Experiment experiment, string tier, string? onlySubtest, Action<ScanIssue> report)
+        Experiment experiment, string tier, string? onlySubtest, Action<ScanIssue> report) =>
+        new(tier, ReadSubtests(experiment, tier, onlySubtest,
+            (subtest, runs) => new SubtestAggregate(tier, subtest, runs), report).Select(s => s.Summary).ToList());
+
+    /// <summary>
+    /// The subtests of a tier that have a counted run, in id order, each as <paramref name="summarize"/> gives it.
+    /// </summary>
+    private static List<(string Subtest, T Summary)> ReadSubtests<T>(Experiment experiment, string tier,
+        string? onlySubtest, Func<string, List<ResultRun>, T> summarize, Action<ScanIssue> report)
+        where T : class
     {
         var subtests = onlySubtest != null ? [onlySubtest] : ResultRunReader.Subtests(experiment, tier, report);
 
@@ -116,15 +133,14 @@ public static class ResultBuilder
         {
             var issues = new List<ScanIssue>();
             var runs = ResultRunReader.Runs(experiment, tier, subtest, issues.Add);
-            return (Subtest: subtest, Runs: runs, Issues: issues);
+            return (Subtest: subtest, Summary: runs.Count > 0 ? summarize(subtest, runs) : null, Issues: issues);
         }).ToList();
         foreach (var issue in read.SelectMany(r => r.Issues))
         {
             report(issue);
         }
 
-        var scored = read.Where(r => r.Runs.Count > 0).Select(r => new SubtestAggregate(tier, r.Subtest, r.Runs));
-        return new TierAggregate(tier, scored.ToList());
+        return read.Where(r => r.Summary != null).Select(r => (r.Subtest, r.Summary!)).ToList();
     }
 
     private static void AddTierFiles(Experiment experiment, TierAggregate tier, ResultScope scope, string generatedAt,

@@ -8,7 +8,10 @@ using Scylla.Core.Workspaces;
 
 namespace Scylla.Core.Status;
 
-/// <summary>Builds <see cref="ScyllaExperiment"/> objects from one run scan and one read of the run results.</summary>
+/// <summary>
+/// Builds <see cref="ScyllaExperiment"/> objects from one run scan and one read of the run results, each a single
+/// pass that keeps counts and sums, never the runs (docs/performance.md, "Result files").
+/// </summary>
 public static class ExperimentStatusReader
 {
     /// <summary>
@@ -20,9 +23,52 @@ public static class ExperimentStatusReader
     public static IReadOnlyList<ScyllaExperiment> Read(Experiment experiment, StatusLevel level,
         IReadOnlyCollection<string>? tiers, string? previousFingerprint, Action<ScanIssue> report)
     {
-        var query = new RunQuery { Tiers = tiers?.ToArray() };
-        var runs = RunScanner.Scan(experiment, query, report).ToList();
-        var aggregates = ResultBuilder.Aggregate(experiment, report)
+        var judges = experiment.Config.JudgeModels.Count;
+        // Groups in the order of their first run, as GroupBy gives them; only the experiment's exists without runs.
+        var groups = new Dictionary<(string? Tier, string? Subtest), RunCounts>();
+        var order = new List<(string? Tier, string? Subtest)>();
+        if (level == StatusLevel.Experiment)
+        {
+            groups[(null, null)] = new RunCounts();
+            order.Add((null, null));
+        }
+
+        var scannedTiers = new List<string>();
+        var expected = 0;
+        var allExpectedDone = true;
+        using var fingerprint = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var run in RunScanner.Scan(experiment, new RunQuery { Tiers = tiers?.ToArray() }, report))
+        {
+            (string? Tier, string? Subtest) key = level switch
+            {
+                StatusLevel.Experiment => (null, null),
+                StatusLevel.Tier => (run.Tier, null),
+                _ => (run.Tier, run.Subtest),
+            };
+            if (!groups.TryGetValue(key, out var counts))
+            {
+                groups[key] = counts = new RunCounts();
+                order.Add(key);
+            }
+
+            if (!scannedTiers.Contains(run.Tier))
+            {
+                scannedTiers.Add(run.Tier);
+            }
+
+            var completeSlots = CompleteSlots(run.JudgeSlots);
+            counts.Add(run, completeSlots);
+            if (run.IsExpected)
+            {
+                expected++;
+                allExpectedDone &= run.Status == RunStatus.Completed && completeSlots == judges;
+            }
+
+            fingerprint.AppendData(Encoding.UTF8.GetBytes(
+                $"{run.RunId}|{run.Status}|{run.JudgeSlots}|{run.RunState}|{run.CheckpointStatus}\n"));
+        }
+
+        var scored = ResultBuilder.Summarize(experiment, ScoreTotals.Of, report)
             .Where(t => tiers == null || tiers.Contains(t.Tier)).ToList();
         Checkpoint? checkpoint = null;
         try
@@ -36,88 +82,70 @@ public static class ExperimentStatusReader
 
         var runner = checkpoint == null ? null : CheckpointHealth.Check(checkpoint, experiment.Path);
         var liveRunner = Execution.LiveRunner.Find(experiment.Path, checkpoint); // any host, with or without a checkpoint
-        var bestOnDisk = runs.Select(r => r.Tier).Concat(aggregates.Select(a => a.Tier)).Distinct()
+        var bestOnDisk = scannedTiers.Concat(scored.Select(t => t.Tier)).Distinct()
             .ToDictionary(t => t, t => Inheritance.BestSubtestOnDisk(experiment, t));
         var tiersWithBest = string.Join(',',
             bestOnDisk.Where(b => b.Value != null).Select(b => b.Key).Order(StringComparer.Ordinal));
-        var fingerprint = Fingerprint(runs);
-        var complete = IsComplete(runs, experiment.Config.JudgeModels.Count);
-        var completeness = complete ? Completeness.Complete
-            : previousFingerprint == fingerprint ? Completeness.Stuck
+        var hash = Convert.ToHexString(fingerprint.GetHashAndReset())[..16].ToLowerInvariant();
+        var completeness = expected > 0 && allExpectedDone ? Completeness.Complete
+            : previousFingerprint == hash ? Completeness.Stuck
             : Completeness.Progressing;
 
-        ScyllaExperiment Build(
-            string? tier, string? subtest, List<ScyllaRun> group, List<SubtestAggregate> scored) => new()
+        ScyllaExperiment Build((string? Tier, string? Subtest) key, RunCounts counts)
         {
-            Level = subtest != null ? StatusLevel.Subtest : tier != null ? StatusLevel.Tier : StatusLevel.Experiment,
-            ExperimentId = experiment.Config.ExperimentId,
-            ExperimentPath = experiment.Path,
-            Tier = tier,
-            Subtest = subtest,
-            Layout = experiment.Layout,
-            CheckpointVersion = checkpoint?.SourceVersion,
-            CheckpointStatus = checkpoint?.Status,
-            RunnerPid = runner?.RunnerPid ?? CheckpointHealth.ReadPidFile(experiment.Path),
-            RunnerAlive = liveRunner != null,
-            HeartbeatAgeSeconds = runner?.HeartbeatAge?.TotalSeconds,
-            IsZombie = runner?.IsZombie == true,
-            ExpectedRuns = group.Count(r => r.IsExpected),
-            TotalRuns = group.Count,
-            Completed = group.Count(r => r.Status == RunStatus.Completed),
-            Missing = group.Count(r => r.Status == RunStatus.Missing),
-            Failed = group.Count(r => r.Status == RunStatus.Failed),
-            Partial = group.Count(r => r.Status == RunStatus.Partial),
-            Results = group.Count(r => r.Status == RunStatus.Results),
-            RateLimited = group.Count(r => r.Status == RunStatus.RateLimited),
-            JudgeSlotsComplete = group.Where(r => r.IsExpected).Sum(r => CompleteSlots(r.JudgeSlots)),
-            JudgeSlotsExpected = group.Count(r => r.IsExpected) * experiment.Config.JudgeModels.Count,
-            ScoredRuns = scored.Sum(s => s.RunCount),
-            PassRate = scored.Count == 0 ? null : (double)scored.Sum(s => s.Passed) / scored.Sum(s => s.RunCount),
-            MeanScore = scored.Count == 0
-                ? null
-                : PythonStatistics.Mean(scored.SelectMany(s => s.Runs.Select(r => r.Score)).ToList()),
-            CostUsd = PythonStatistics.Sum(scored.Select(s => s.TotalCost)),
-            Tokens = TokenCounts.Sum(scored.Select(s => s.Tokens)).Total,
-            AgentSeconds = PythonStatistics.Sum(scored.Select(s => s.AgentSeconds)),
-            JudgeSeconds = PythonStatistics.Sum(scored.Select(s => s.JudgeSeconds)),
-            TiersWithBestSubtest = tiersWithBest,
-            BestSubtest = tier != null && subtest == null ? bestOnDisk.GetValueOrDefault(tier) : null,
-            Completeness = completeness,
-            Fingerprint = fingerprint,
-        };
+            var (tier, subtest) = key;
+            var totals = new ScoreTotals();
+            foreach (var (_, subtests) in scored.Where(t => tier == null || t.Tier == tier))
+            {
+                foreach (var (_, summary) in subtests.Where(s => subtest == null || s.Subtest == subtest))
+                {
+                    totals.Add(summary);
+                }
+            }
 
-        var allScored = aggregates.SelectMany(a => a.Subtests).ToList();
-        return level switch
-        {
-            StatusLevel.Experiment => [Build(null, null, runs, allScored)],
-            StatusLevel.Tier => runs.GroupBy(r => r.Tier)
-                .Select(g => Build(g.Key, null, g.ToList(), allScored.Where(s => s.Tier == g.Key).ToList())).ToList(),
-            _ => runs.GroupBy(r => (r.Tier, r.Subtest)).Select(g => Build(g.Key.Tier, g.Key.Subtest, g.ToList(),
-                allScored.Where(s => s.Tier == g.Key.Tier && s.Subtest == g.Key.Subtest).ToList())).ToList(),
-        };
-    }
+            return new()
+            {
+                Level = subtest != null ? StatusLevel.Subtest
+                    : tier != null ? StatusLevel.Tier
+                    : StatusLevel.Experiment,
+                ExperimentId = experiment.Config.ExperimentId,
+                ExperimentPath = experiment.Path,
+                Tier = tier,
+                Subtest = subtest,
+                Layout = experiment.Layout,
+                CheckpointVersion = checkpoint?.SourceVersion,
+                CheckpointStatus = checkpoint?.Status,
+                RunnerPid = runner?.RunnerPid ?? CheckpointHealth.ReadPidFile(experiment.Path),
+                RunnerAlive = liveRunner != null,
+                HeartbeatAgeSeconds = runner?.HeartbeatAge?.TotalSeconds,
+                IsZombie = runner?.IsZombie == true,
+                ExpectedRuns = counts.ExpectedRuns,
+                TotalRuns = counts.TotalRuns,
+                Completed = counts.Completed,
+                Missing = counts.Missing,
+                Failed = counts.Failed,
+                Partial = counts.Partial,
+                Results = counts.Results,
+                RateLimited = counts.RateLimited,
+                JudgeSlotsComplete = counts.JudgeSlotsComplete,
+                JudgeSlotsExpected = counts.ExpectedRuns * judges,
+                ScoredRuns = totals.RunCount,
+                PassRate = totals.PassRate,
+                MeanScore = totals.MeanScore,
+                CostUsd = totals.CostUsd,
+                Tokens = totals.Tokens.Total,
+                AgentSeconds = totals.AgentSeconds,
+                JudgeSeconds = totals.JudgeSeconds,
+                TiersWithBestSubtest = tiersWithBest,
+                BestSubtest = tier != null && subtest == null ? bestOnDisk.GetValueOrDefault(tier) : null,
+                Completeness = completeness,
+                Fingerprint = hash,
+            };
+        }
 
-    /// <summary>Complete: every expected run (at least one) is Completed with all its judge slots Complete.</summary>
-    private static bool IsComplete(List<ScyllaRun> runs, int judges)
-    {
-        var expected = runs.Where(r => r.IsExpected).ToList();
-        return expected.Count > 0
-            && expected.All(r => r.Status == RunStatus.Completed && CompleteSlots(r.JudgeSlots) == judges);
+        return order.Select(key => Build(key, groups[key])).ToList();
     }
 
     private static int CompleteSlots(string slots) =>
         slots.Split(',', StringSplitOptions.RemoveEmptyEntries).Count(s => s == nameof(JudgeSlotStatus.Complete));
-
-    /// <summary>16 hex digits of a SHA-256 over every run's id, status, judge slots and checkpoint state.</summary>
-    private static string Fingerprint(List<ScyllaRun> runs)
-    {
-        var text = new StringBuilder();
-        foreach (var run in runs)
-        {
-            text.Append(run.RunId).Append('|').Append(run.Status).Append('|').Append(run.JudgeSlots).Append('|')
-                .Append(run.RunState).Append('|').Append(run.CheckpointStatus).Append('\n');
-        }
-
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16].ToLowerInvariant();
-    }
 }

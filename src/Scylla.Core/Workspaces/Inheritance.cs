@@ -63,14 +63,57 @@ public static class Inheritance
     /// <summary><c>result.json</c>'s <c>best_subtest</c>; when that is empty, <c>best_subtest.json</c>'s <c>winning_subtest</c>.</summary>
     private static string? BestSubtest(string tierDirectory)
     {
-        var best = ReadObject(Path.Combine(tierDirectory, RunFolder.Result))?["best_subtest"];
-        if (best?.GetValueKind() == JsonValueKind.String && best.GetValue<string>().Length > 0)
+        var best = ReadBestSubtestKey(Path.Combine(tierDirectory, RunFolder.Result));
+        if (!string.IsNullOrEmpty(best))
         {
-            return best.GetValue<string>();
+            return best;
         }
 
         var winner = ReadObject(Path.Combine(tierDirectory, Results.ResultBuilder.BestSubtestFile))?["winning_subtest"];
         return winner?.GetValueKind() == JsonValueKind.String ? winner.GetValue<string>() : null;
+    }
+
+    /// <summary>
+    /// The top-level <c>best_subtest</c> when it is a string (the last one, as a Python dict keeps); null when it is
+    /// not, or the file is missing or not a JSON object. A result file holds every run of its tier: it is read token by
+    /// token and none of the rest is kept (docs/performance.md, "Result files").
+    /// </summary>
+    private static string? ReadBestSubtestKey(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        string? key = null, best = null;
+        var isObject = true;
+        try
+        {
+            using var stream = IO.SmallFile.OpenRegular(path);
+            JsonPieces.Read(stream, (ref Utf8JsonReader reader) =>
+            {
+                if (reader.CurrentDepth == 0)
+                {
+                    isObject = reader.TokenType is JsonTokenType.StartObject or JsonTokenType.EndObject;
+                }
+                else if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    key = reader.GetString();
+                }
+                else if (reader.CurrentDepth == 1 && key == "best_subtest")
+                {
+                    best = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+
+                return isObject;
+            });
+        }
+        catch (Exception e) when (e is JsonException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null; // an unreadable result counts as no result
+        }
+
+        return isObject ? best : null;
     }
 
     private static JsonObject? ReadObject(string path)
