@@ -194,8 +194,8 @@ public sealed class Rerunner(RerunOptions options)
 
             if ((stage.Needs & (StageNeeds.AgentExecutable | StageNeeds.JudgeExecutable)) != 0)
             {
-                WaitWhilePaused(reportStage, attempt.CancellationToken); // no agent or judge starts while the batch is paused
-                attempt.Saves.Flush(); // nor before the checkpoint took the run's states: an unwritable one costs nothing
+                attempt.Saves.Flush(); // no agent or judge starts before the checkpoint took the run's states so far,
+                WaitWhilePaused(reportStage, attempt.CancellationToken); // nor while the batch is paused (checked last)
             }
 
             reportStage(stage.Name);
