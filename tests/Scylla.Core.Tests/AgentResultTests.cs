@@ -93,6 +93,21 @@ public sealed class AgentResultTests : IDisposable
         Assert.Equal(text, File.ReadAllText(agentResult));
     }
 
+    [Fact]
+    public void An_output_past_the_size_bound_is_regenerated_from_its_start()
+    {
+        var run = ResultsRun(string.Empty, string.Empty);
+        using (var log = File.OpenWrite(Path.Combine(run, "agent", "stdout.log")))
+        {
+            log.SetLength(65L << 20); // sparse: 65 MiB of NUL, past the 64 MiB any whole read allows
+        }
+
+        var regenerated = Regenerate(run);
+
+        Assert.Equal(1, regenerated["api_calls"]!.GetValue<int>());
+        Assert.EndsWith("\n[truncated: 68157440 bytes in stdout.log]", regenerated["stdout"]!.GetValue<string>());
+    }
+
     public static TheoryData<string> DamagedResults() =>
     [
         "{\"exit_code\": 0, \"tok",
