@@ -144,6 +144,20 @@ Describe 'Invoke-ScyllaRerun' {
         (Get-ScyllaRun $e).Status | Should -Be 'Completed'
     }
 
+    It 'rebuilds a damaged agent/result.json of a Results run from its logs, api_calls from num_turns' {
+        $e = New-RerunExperiment -Tiers 1 -Runs 1 -Status Results
+        $run = Get-ScyllaRun $e
+        Set-Content "$($run.Path)/agent/result.json" '{"exit_code": 0, "tok'
+
+        $result = $run | Invoke-Rerun -Experiment $e
+
+        ($result.Action, $result.Outcome) | Should -Be @('Regenerate', 'Succeeded')
+        $agentResult = Read-Json "$($run.Path)/agent/result.json"
+        $agentResult.api_calls | Should -Be 4
+        $agentResult.token_stats.cache_read_tokens | Should -Be 9000
+        (Get-ScyllaRun $e).Status | Should -Be 'Completed'
+    }
+
     It 'refuses a Completed run with a stable error id and says what to use instead' {
         $e = New-RerunExperiment -Tiers 1 -Runs 1 -Status Completed
 

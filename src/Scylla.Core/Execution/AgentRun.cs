@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Scylla.Core.Experiments;
 using Scylla.Core.IO;
 using Scylla.Core.Json;
@@ -11,104 +9,6 @@ using Scylla.Core.Workspaces;
 using Scylla.Core.Runs;
 
 namespace Scylla.Core.Execution;
-
-/// <summary>Token counts with upstream's canonical key names.</summary>
-public sealed record TokenStats(long Input, long Output, long CacheCreation, long CacheRead)
-{
-    public static readonly TokenStats Zero = new(0, 0, 0, 0);
-
-    public JsonObject ToJson() => new()
-    {
-        ["input_tokens"] = Input,
-        ["output_tokens"] = Output,
-        ["cache_creation_tokens"] = CacheCreation,
-        ["cache_read_tokens"] = CacheRead,
-    };
-
-    /// <summary>Reads canonical keys, falling back to the API's <c>cache_*_input_tokens</c> names (formats.md §6.2).</summary>
-    public static TokenStats From(JsonNode? node)
-    {
-        long Get(string key, string? alternative = null) =>
-            node?[key] is JsonValue v && v.TryGetValue(out long n) ? n
-            : alternative != null && node?[alternative] is JsonValue a && a.TryGetValue(out long m) ? m
-            : 0;
-        return new TokenStats(Get("input_tokens"), Get("output_tokens"), Get("cache_creation_tokens", "cache_creation_input_tokens"), Get("cache_read_tokens", "cache_read_input_tokens"));
-    }
-}
-
-/// <summary>What the agent did: <c>agent/result.json</c> (formats.md §4.2).</summary>
-public sealed record AgentResult(int ExitCode, string Stdout, string Stderr, TokenStats Tokens, double CostUsd, int ApiCalls)
-{
-    /// <summary>Real work, a limit, an API or infrastructure failure, or the agent's own failure.</summary>
-    public AgentOutcome Outcome => AgentOutcome.Of(ExitCode, Stdout, Stderr, Tokens);
-
-    public JsonObject ToJson() => new()
-    {
-        ["exit_code"] = ExitCode,
-        ["stdout"] = Stdout,
-        ["stderr"] = Stderr,
-        ["token_stats"] = Tokens.ToJson(),
-        ["cost_usd"] = CostUsd,
-        ["api_calls"] = ApiCalls,
-    };
-
-    /// <summary>Parses the CLI's output (run-flow §6.3): a single JSON object when possible, else text patterns.</summary>
-    public static AgentResult Parse(int exitCode, string stdout, string stderr)
-    {
-        var json = RateLimits.ParseObject(stdout);
-        TokenStats tokens;
-        double cost = 0;
-        int apiCalls;
-        if (json is { } root)
-        {
-            tokens = TokenStats.From(root.TryGetProperty("usage", out var usage) ? JsonNode.Parse(usage.GetRawText()) : null);
-            cost = root.TryGetProperty("total_cost_usd", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : 0;
-            apiCalls = root.TryGetProperty("num_turns", out var turns) && turns.ValueKind == JsonValueKind.Number && turns.GetInt32() > 0 ? turns.GetInt32() : CountApiCalls(stdout);
-        }
-        else
-        {
-            tokens = TokensFromText(stdout + "\n" + stderr);
-            apiCalls = CountApiCalls(stdout);
-        }
-
-        return new AgentResult(exitCode, stdout, stderr, tokens, cost, apiCalls);
-    }
-
-    private static TokenStats TokensFromText(string text)
-    {
-        long input = 0, output = 0;
-        foreach (Match m in AgentPatterns.InputTokens().Matches(text)) { input = long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture); }
-        foreach (Match m in AgentPatterns.OutputTokens().Matches(text)) { output = long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture); }
-        return new TokenStats(input, output, 0, 0);
-    }
-
-    private static int CountApiCalls(string stdout)
-    {
-        var explicitCount = AgentPatterns.ApiCalls().Match(stdout);
-        if (explicitCount.Success)
-        {
-            return int.Parse(explicitCount.Groups[1].Success ? explicitCount.Groups[1].Value : explicitCount.Groups[2].Value, CultureInfo.InvariantCulture);
-        }
-
-        var markers = AgentPatterns.ResponseMarkers().Matches(stdout).Count;
-        return markers > 0 ? markers : stdout.Trim().Length > 100 ? 1 : 0;
-    }
-}
-
-internal static partial class AgentPatterns
-{
-    [GeneratedRegex(@"input\s+tokens?:?\s*(\d+)", RegexOptions.IgnoreCase)]
-    public static partial Regex InputTokens();
-
-    [GeneratedRegex(@"output\s+tokens?:?\s*(\d+)", RegexOptions.IgnoreCase)]
-    public static partial Regex OutputTokens();
-
-    [GeneratedRegex(@"API calls:\s*(\d+)|(\d+)\s+API calls", RegexOptions.IgnoreCase)]
-    public static partial Regex ApiCalls();
-
-    [GeneratedRegex("Response:|Completion:")]
-    public static partial Regex ResponseMarkers();
-}
 
 /// <summary>
 /// Prepares and runs the agent of one run (run-flow §6): <c>agent/prompt.md</c>, the command log, <c>replay.sh</c> run with
@@ -187,7 +87,7 @@ public static class AgentRun
         var stderr = ReadBounded(stderrPath);
         var result = outcome.TimedOut
             ? new AgentResult(-1, string.Empty, $"Agent timed out after {timeout.TotalSeconds:0} seconds; its process group was killed.", TokenStats.Zero, 0, 0)
-            : AgentResult.Parse(outcome.ExitCode, stdout, stderr);
+            : AgentResult.FromLog(outcome.ExitCode, stdout, stderr, stdoutPath);
 
         WriteCommandLog(agentDirectory, workspace, command, result.ExitCode, outcome.Duration, stdout, stderr);
         File.WriteAllText(Path.Combine(agentDirectory, RunFolder.Output), result.Stdout);
@@ -233,14 +133,21 @@ public static class AgentRun
         }
     }
 
-    /// <summary>A log read back for parsing and for result.json; past 1 MiB only the start is kept, so memory stays bounded.</summary>
-    internal static string ReadBounded(string path, int limit = 1 << 20)
+    /// <summary>How much of a log <see cref="ReadBounded"/> keeps.</summary>
+    internal const int ReadLimit = 1 << 20;
+
+    /// <summary>
+    /// A log read back for result.json; past <see cref="ReadLimit"/> only the start is kept, so memory stays bounded. A
+    /// FIFO or folder in its place is refused without blocking.
+    /// </summary>
+    internal static string ReadBounded(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var buffer = new byte[(int)Math.Min(stream.Length, limit)];
+        using var stream = SmallFile.OpenRegular(path);
+        var buffer = new byte[(int)Math.Min(stream.Length, ReadLimit)];
         stream.ReadExactly(buffer);
         var text = Encoding.UTF8.GetString(buffer);
-        return stream.Length > limit ? text + $"\n[truncated: {stream.Length} bytes in {Path.GetFileName(path)}]" : text;
+        return stream.Length > ReadLimit
+            ? text + $"\n[truncated: {stream.Length} bytes in {Path.GetFileName(path)}]" : text;
     }
 
     internal static void WriteJson(string path, JsonObject content) => AtomicFile.WriteAllText(path, PythonJson.Serialize(content));

@@ -114,26 +114,19 @@ public static class RunResults
     }
 
     /// <summary>
-    /// Regenerates what a Results run is missing, in one pass (formats.md §6.4): <c>agent/result.json</c> from the agent's
-    /// logs (canonical token keys, <c>api_calls</c> from <c>num_turns</c>), then <c>run_result.json</c> from the agent
-    /// result, <c>judge/result.json</c> and the timings. Returns the run result.
+    /// Regenerates what a Results run is missing, in one pass (docs/format.md, "The agent's result"):
+    /// <c>agent/result.json</c> when it is missing or damaged, from the agent's logs as the agent's run writes it; then
+    /// <c>run_result.json</c> from the agent result, <c>judge/result.json</c> and the timings. Returns the run result.
     /// </summary>
     public static JsonObject Regenerate(string runDirectory, int runNumber, IReadOnlyList<string> judgeModels)
     {
         var agentDirectory = Path.Combine(runDirectory, RunFolder.Agent);
         var agentResultPath = Path.Combine(agentDirectory, RunFolder.Result);
-        if (!File.Exists(agentResultPath))
+        var agentJson = ReadObject(agentResultPath);
+        if (!AgentResult.IsComplete(agentJson) && RebuildAgentResult(agentDirectory) is { } rebuilt)
         {
-            var stdoutPath = Path.Combine(agentDirectory,
-                File.Exists(Path.Combine(agentDirectory, RunFolder.Stdout)) ? RunFolder.Stdout : RunFolder.Output);
-            var stdout = SmallFile.ReadText(stdoutPath);
-            var stderr = File.Exists(Path.Combine(agentDirectory, RunFolder.Stderr))
-                ? SmallFile.ReadText(Path.Combine(agentDirectory, RunFolder.Stderr)) : string.Empty;
-            var commands = ReadObject(Path.Combine(agentDirectory, RunFolder.CommandLog))?["commands"] as JsonArray
-                ?? [];
-            var agentCommand = commands.OfType<JsonObject>().FirstOrDefault(c => c["command"]?[0]?.ToString().Contains("claude", StringComparison.Ordinal) == true) ?? commands.OfType<JsonObject>().LastOrDefault();
-            var exitCode = agentCommand?["exit_code"] is JsonValue e && e.TryGetValue(out int code) ? code : 0;
-            AgentRun.WriteJson(agentResultPath, AgentResult.Parse(exitCode, stdout, stderr).ToJson());
+            agentJson = rebuilt;
+            AgentRun.WriteJson(agentResultPath, rebuilt);
         }
 
         var judgeResultPath = Path.Combine(runDirectory, RunFolder.Judge, RunFolder.Result);
@@ -148,7 +141,10 @@ public static class RunResults
             ?? throw new ScyllaException("JudgeResultMissing", ScyllaErrorKind.InvalidOperation,
                 $"'{Path.Combine(runDirectory, RunFolder.Judge, RunFolder.Result)}' is missing, " +
                 "so run_result.json cannot be rebuilt from the logs. Re-run the judges with -JudgeOnly.", runDirectory);
-        var agentJson = ReadObject(agentResultPath)!;
+        agentJson = agentJson
+            ?? throw new ScyllaException("AgentResultInvalid", ScyllaErrorKind.InvalidOperation,
+                $"'{agentResultPath}' is missing or unreadable and the agent's output (agent/stdout.log, " +
+                "agent/output.txt) is gone, so run_result.json cannot be rebuilt. Re-run the agent.", agentResultPath);
         var agent = new AgentResult(
             agentJson["exit_code"] is JsonValue x && x.TryGetValue(out int exit) ? exit : 1,
             agentJson["stdout"]?.ToString() ?? string.Empty,
@@ -173,6 +169,30 @@ public static class RunResults
         var runResult = Build(runDirectory, runNumber, agent, agentSeconds, judgeSeconds, consensus, ReadJudges(runDirectory, judgeModels));
         AgentRun.WriteJson(runResultPath, runResult);
         return runResult;
+    }
+
+    /// <summary>
+    /// <c>agent/result.json</c> as the agent's run wrote it, from its logs (<c>stdout.log</c>, else <c>output.txt</c>,
+    /// and the command log's exit code); null when the output is gone.
+    /// </summary>
+    private static JsonObject? RebuildAgentResult(string agentDirectory)
+    {
+        var stdoutPath = new[] { RunFolder.Stdout, RunFolder.Output }.Select(name => Path.Combine(agentDirectory, name))
+            .FirstOrDefault(File.Exists);
+        if (stdoutPath == null)
+        {
+            return null;
+        }
+
+        var stderrPath = Path.Combine(agentDirectory, RunFolder.Stderr);
+        var commands = ReadObject(Path.Combine(agentDirectory, RunFolder.CommandLog))?["commands"] as JsonArray ?? [];
+        var agentCommand = commands.OfType<JsonObject>()
+            .FirstOrDefault(c => c["command"] is JsonArray { Count: > 0 } argv
+                && argv[0]?.ToString().Contains("claude", StringComparison.Ordinal) == true)
+            ?? commands.OfType<JsonObject>().LastOrDefault();
+        var exitCode = agentCommand?["exit_code"] is JsonValue e && e.TryGetValue(out int code) ? code : 0;
+        var stderr = File.Exists(stderrPath) ? AgentRun.ReadBounded(stderrPath) : string.Empty;
+        return AgentResult.FromLog(exitCode, AgentRun.ReadBounded(stdoutPath), stderr, stdoutPath).ToJson();
     }
 
     /// <summary>
