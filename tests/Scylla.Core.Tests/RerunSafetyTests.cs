@@ -132,6 +132,38 @@ public sealed class RerunSafetyTests : IDisposable
         Assert.Equal(RerunOutcome.Succeeded, succeeded.Outcome);
     }
 
+    /// <summary>
+    /// The folders' save is written while the workspace is made (docs/performance.md, "Checkpoint updates"); when it
+    /// cannot be written, the run fails with its error before the agent starts.
+    /// </summary>
+    [Fact]
+    public void A_save_that_fails_while_the_workspace_is_made_stops_the_run_before_its_agent()
+    {
+        var path = NewExperiment(RunStatus.Failed);
+        var started = _temp.Combine("agent-started");
+        var agent = Script("agent", $"if [ \"${{1:-}}\" = --version ]; then echo 1; exit 0; fi\ntouch {started}\n" +
+            $"exec {Path.Combine(s_fakes, "agent.sh")} \"$@\"\n");
+        var lockFile = Path.Combine(path, CheckpointStore.LockFileName);
+        Process? holder = null;
+        var rerunner = new Rerunner(Options() with { AgentPath = agent, CheckpointLockTimeout = TimeSpan.FromSeconds(1) });
+
+        // The lock is taken as the folders are made, after pending was saved and before the folders' save is queued.
+        var result = rerunner.Execute(Open(path), Address(path), stage =>
+        {
+            if (stage == "create the run folders")
+            {
+                holder = Process.Start("flock", [lockFile, "sleep", "30"]);
+                WaitUntil(() => IsLocked(lockFile));
+            }
+        }, CancellationToken.None);
+        holder?.Kill();
+        holder?.Dispose();
+
+        Assert.Equal((RerunOutcome.Failed, "LockTimeout"), (result.Outcome, result.ErrorId));
+        Assert.False(File.Exists(started), "no agent starts before the checkpoint took the run's states");
+        Assert.Equal("pending", CheckpointStore.TryLoad(path)!.GetRunState("T0", "00", 1)); // and failed never could be
+    }
+
     [Fact]
     public void A_stop_while_waiting_for_the_checkpoint_lock_interrupts_the_run_at_once()
     {

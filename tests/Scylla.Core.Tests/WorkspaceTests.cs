@@ -41,7 +41,10 @@ public sealed class WorkspaceTests : IDisposable
         Assert.Equal((false, false, false, Git(ws, "rev-parse", "HEAD")), (created.IsDirty!.Value, created.IsStale, created.IsLocked, created.Commit));
     }
 
-    /// <summary>A resumed run commits again when its commit was made but not saved in the checkpoint.</summary>
+    /// <summary>
+    /// A resumed run whose commit was made but not saved in the checkpoint runs the commit stage again: it adds no
+    /// empty commit, so the judges still see the agent's changes.
+    /// </summary>
     [Fact]
     public void The_agents_changes_are_committed_once_however_often_the_commit_stage_runs()
     {

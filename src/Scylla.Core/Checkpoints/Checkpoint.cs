@@ -212,8 +212,8 @@ public sealed class Checkpoint
     /// <summary>Whether <see cref="ClearRun"/> would change nothing but <c>last_updated_at</c>.</summary>
     public bool IsRunCleared(string tier, string subtest, int runNumber) =>
         GetRunStatus(tier, subtest, runNumber) == null && GetRunState(tier, subtest, runNumber) == "pending"
-        && Level(Map("subtest_states"), tier)?[subtest]?.ToString() == "pending"
-        && Map("tier_states")[tier]?.ToString() == "pending"
+        && Level(Level(_data, "subtest_states"), tier)?[subtest]?.ToString() == "pending"
+        && Level(_data, "tier_states")?[tier]?.ToString() == "pending"
         && Text("experiment_state") == "tiers_running";
 
     /// <summary>Sets a run's state and status as given; a null removes that entry (used by reset and repair).</summary>

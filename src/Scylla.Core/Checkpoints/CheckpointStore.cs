@@ -84,7 +84,8 @@ public static class CheckpointStore
 
     /// <summary>
     /// <see cref="Update"/>, except that a change returning false (it found nothing to change in the checkpoint as it
-    /// is on disk, and changed nothing) writes nothing: the file keeps its bytes and times.
+    /// is on disk, and changed nothing) writes nothing: the file keeps its bytes and times. A checkpoint read from the
+    /// backup, or created because there was none, is written all the same.
     /// </summary>
     public static Checkpoint UpdateIfChanged(string experimentDirectory, ExperimentConfig config,
         Func<Checkpoint, bool> change, CancellationToken cancellationToken = default, TimeSpan? lockTimeout = null,
@@ -96,7 +97,7 @@ public static class CheckpointStore
             using var fileLock = FileLock.Acquire(Path.Combine(experimentDirectory, LockFileName), lockTimeout ?? s_lockTimeout, cancellationToken);
 
             // Kept while it changes, under its lock: a reader of this process waits for the save and reads it; a
-            // change or a write that fails drops it, so nothing half-applied is read again.
+            // change or a write that fails drops it, and a reader that waited for it then reads the file (IsKept).
             var stamp = FileStamp.Of(path);
             var checkpoint = s_kept.TryGetValue(path, out var kept) && kept.Stamp == stamp && stamp.Exists
                 ? kept.Checkpoint
@@ -136,8 +137,9 @@ public static class CheckpointStore
 
         lock (checkpoint)
         {
-            return (checkpoint.GetRunStatus(tier, subtest, runNumber),
-                checkpoint.GetRunState(tier, subtest, runNumber));
+            return IsKept(experimentDirectory, checkpoint)
+                ? (checkpoint.GetRunStatus(tier, subtest, runNumber), checkpoint.GetRunState(tier, subtest, runNumber))
+                : null;
         }
     }
 
@@ -186,6 +188,13 @@ public static class CheckpointStore
         var path = PathFor(experimentDirectory);
         return s_kept.TryGetValue(path, out var kept) && kept.Stamp == FileStamp.Of(path) ? kept.Checkpoint : null;
     }
+
+    /// <summary>
+    /// Whether <paramref name="checkpoint"/>, got from <see cref="Kept"/>, is still the kept one: false once a change or
+    /// a write of it failed (what it holds may never have been written). Asked under its lock.
+    /// </summary>
+    internal static bool IsKept(string experimentDirectory, Checkpoint checkpoint) =>
+        s_kept.TryGetValue(PathFor(experimentDirectory), out var kept) && ReferenceEquals(kept.Checkpoint, checkpoint);
 
     /// <summary>Writes <paramref name="checkpoint"/> and flushes it to disk; a failed write leaves no file.</summary>
     private static void WriteSynced(string path, Checkpoint checkpoint)

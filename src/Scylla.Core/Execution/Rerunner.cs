@@ -98,6 +98,10 @@ public sealed class Rerunner(RerunOptions options)
                 RecordFailure(attempt, error);
                 return Result(error is RateLimitException ? RerunOutcome.RateLimited : RerunOutcome.Failed, error, SafeRead(experiment, target));
             }
+            finally
+            {
+                attempt.Saves.Settle(); // while the lease is held: a stopped run's last save lands before it is released
+            }
 
             return Verified(experiment, target, Result);
         }
@@ -112,7 +116,6 @@ public sealed class Rerunner(RerunOptions options)
         }
         finally
         {
-            attempt?.Saves.Settle(); // nothing outlives the run; a stopped run keeps what it last saved
             attempt?.Repository?.Dispose();
         }
     }
@@ -187,15 +190,15 @@ public sealed class Rerunner(RerunOptions options)
         for (var i = 0; i < stages.Count; i++)
         {
             var stage = stages[i];
-            if (stage.Interruptible)
-            {
-                attempt.CancellationToken.ThrowIfCancellationRequested();
-            }
-
             if ((stage.Needs & (StageNeeds.AgentExecutable | StageNeeds.JudgeExecutable)) != 0)
             {
                 attempt.Saves.Flush(); // no agent or judge starts before the checkpoint took the run's states so far,
                 WaitWhilePaused(reportStage, attempt.CancellationToken); // nor while the batch is paused (checked last)
+            }
+
+            if (stage.Interruptible)
+            {
+                attempt.CancellationToken.ThrowIfCancellationRequested(); // after the waits: a stop during them counts
             }
 
             reportStage(stage.Name);
@@ -204,7 +207,8 @@ public sealed class Rerunner(RerunOptions options)
             var next = i + 1 < stages.Count ? stages[i + 1] : null;
             if (unsaved.Count > 0 && MustSave(stage, next))
             {
-                attempt.Saves.Queue([.. unsaved], stage.Interruptible ? attempt.CancellationToken : CancellationToken.None);
+                var token = stage.Interruptible ? attempt.CancellationToken : CancellationToken.None;
+                attempt.Saves.Queue([.. unsaved], token);
                 unsaved.Clear();
                 if (next == null || stage.Records.Contains(RunState.Pending))
                 {

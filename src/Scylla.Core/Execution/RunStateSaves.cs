@@ -29,9 +29,10 @@ internal sealed class RunStateSaves(Action<IReadOnlyList<RunState>, Cancellation
             _token = cancellationToken;
             if (!_saving)
             {
-                _saving = true;
+                // set once the thread exists (the gate keeps it waiting): a thread that cannot start hangs no Flush
                 Task.Factory.StartNew(SaveQueued, CancellationToken.None, TaskCreationOptions.LongRunning,
                     TaskScheduler.Default);
+                _saving = true;
             }
         }
     }

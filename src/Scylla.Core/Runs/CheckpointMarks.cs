@@ -19,16 +19,25 @@ internal sealed class CheckpointMarks
     /// <summary>The checkpoint this process keeps, read run by run instead of <see cref="_runs"/>.</summary>
     private readonly Checkpoint? _kept;
 
+    private readonly string _experimentPath = string.Empty;
+
+    private readonly Func<CheckpointMarks>? _readFile;
+
+    /// <summary>The file's marks, read once the kept checkpoint turned out not to be what the file holds.</summary>
+    private CheckpointMarks? _fromFile;
+
     private CheckpointMarks(Dictionary<(string, string, int), (string?, string?)> runs) => _runs = runs;
 
-    private CheckpointMarks(Checkpoint kept) : this([]) => _kept = kept;
+    private CheckpointMarks(Checkpoint kept, string experimentPath, Func<CheckpointMarks> readFile) : this([]) =>
+        (_kept, _experimentPath, _readFile) = (kept, experimentPath, readFile);
 
     /// <summary>
     /// The marks of the checkpoint this process wrote or parsed last, when the file is still that one: a batch of
     /// re-runs plans from its own checkpoint without reading the file (docs/performance.md, "Checkpoint updates").
+    /// Should a save of it fail meanwhile, the rest are <paramref name="readFile"/>'s.
     /// </summary>
-    public static CheckpointMarks? Kept(string experimentPath) =>
-        CheckpointStore.Kept(experimentPath) is { } kept ? new CheckpointMarks(kept) : null;
+    public static CheckpointMarks? Kept(string experimentPath, Func<CheckpointMarks> readFile) =>
+        CheckpointStore.Kept(experimentPath) is { } kept ? new CheckpointMarks(kept, experimentPath, readFile) : null;
 
     /// <summary>
     /// The marks of the experiment's checkpoint (none when it has none). A plain v3.1 file is read straight from its
@@ -71,15 +80,21 @@ internal sealed class CheckpointMarks
 
     public (string? Status, string? State) For(string tier, string subtest, int runNumber)
     {
-        if (_kept != null)
+        if (_kept != null && _fromFile == null)
         {
             lock (_kept)
             {
-                return (_kept.GetRunStatus(tier, subtest, runNumber), _kept.GetRunState(tier, subtest, runNumber));
+                if (CheckpointStore.IsKept(_experimentPath, _kept))
+                {
+                    return (_kept.GetRunStatus(tier, subtest, runNumber), _kept.GetRunState(tier, subtest, runNumber));
+                }
             }
+
+            _fromFile = _readFile!();
         }
 
-        return _runs.TryGetValue((tier, subtest, runNumber), out var marks) ? marks : default;
+        return _fromFile?.For(tier, subtest, runNumber)
+            ?? (_runs.TryGetValue((tier, subtest, runNumber), out var marks) ? marks : default);
     }
 
     /// <summary>The marks of a plain v3.1 checkpoint, or null when the file needs the full loader.</summary>
