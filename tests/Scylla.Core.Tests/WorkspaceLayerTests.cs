@@ -1,6 +1,7 @@
 using Scylla.Core.Checkpoints;
 using Scylla.Core.Execution;
 using Scylla.Core.Experiments;
+using Scylla.Core.Planning;
 using Scylla.Core.Runs;
 using Scylla.Core.Samples;
 using Scylla.Core.Workspaces;
@@ -151,6 +152,65 @@ public sealed class WorkspaceLayerTests : IDisposable
         Assert.Equal((RerunOutcome.Skipped, "AgentWorkLost"), (result.Outcome, result.ErrorId));
         Assert.Equal(before, TreeSnapshot.Of(path));
         Documentation.AssertDocumented("AgentWorkLost");
+    }
+
+    /// <summary>
+    /// The dry run names what the re-run then does with a run resumed at its judges whose worktree is gone: judged from
+    /// its branch while the agent's commit is its tip; once the branch is deleted or moved on, its agent runs again
+    /// (plain) or it is refused (-JudgeOnly); without a base repository, refused as the re-run refuses it. The calls
+    /// and the cost estimate (T1's Completed run: 0.12 USD an agent call) follow the action.
+    /// </summary>
+    [Theory]
+    [InlineData(false, "kept", "ResumeJudges", 0, 3)]
+    [InlineData(false, "deleted", "RerunAgent", 1, 3)]
+    [InlineData(false, "moved", "RerunAgent", 1, 3)]
+    [InlineData(false, "no repository", "RepositoryNotFound", 0, 0)]
+    [InlineData(true, "kept", "RerunJudges", 0, 1)]
+    [InlineData(true, "deleted", "AgentWorkLost", 0, 0)]
+    [InlineData(true, "moved", "AgentWorkLost", 0, 0)]
+    public void The_plan_names_what_the_re_run_does_with_a_run_whose_worktree_is_gone(
+        bool judgeOnly, string branch, string expected, int agentCalls, int judgeCalls)
+    {
+        var path = NewExperiment(ExperimentLayout.Flat, RunStatus.Completed, tiers: 2);
+        var run = LeaveAsUpstreamDoes(path, ExperimentLayout.Flat);
+        var repository = Path.Combine(path, "repo");
+        var options = Options() with { JudgeOnly = judgeOnly };
+        switch (branch)
+        {
+            case "deleted":
+                Git(repository, "branch", "-D", "T0_00_run_01");
+                break;
+            case "moved":
+                Git(repository, "branch", "-f", "T0_00_run_01", Open(path).Config.TaskCommit);
+                break;
+            case "no repository":
+                options = options with { Workspace = new WorkspaceOptions { RepositoryPath = _temp.Combine("none") } };
+                break;
+        }
+
+        if (judgeOnly)
+        {
+            JudgeResultArchive.ArchiveSlots(run, [1]);
+        }
+        else
+        {
+            ResetToTheJudges(path, run);
+        }
+
+        File.Delete(Path.Combine(run, "judge_prompt.md"));
+        var selection = new RerunSelection();
+        selection.Add("T0", "00", 1);
+
+        var planned = RerunPlanner.Build(Open(path), selection, judgeOnly, _ => { }, options.Workspace)
+            .PlannedRuns.Single();
+        var result = new Rerunner(options).Execute(Open(path), Address(path), _ => { }, CancellationToken.None);
+
+        Assert.Equal(expected, planned.Action?.ToString() ?? planned.Refusal!.ErrorId);
+        Assert.Equal((planned.Action, planned.Refusal?.ErrorId),
+            (result.Action, result.Outcome == RerunOutcome.Skipped ? result.ErrorId : null));
+        Assert.Equal(planned.Refusal == null ? RerunOutcome.Succeeded : RerunOutcome.Skipped, result.Outcome);
+        Assert.Equal((agentCalls, judgeCalls), (planned.AgentCalls, planned.JudgeCalls));
+        Assert.Equal(planned.Refusal == null ? 0.12 * agentCalls : null, planned.CostUsd?.Mean);
     }
 
     [Theory]

@@ -86,6 +86,32 @@ Describe 'Get-ScyllaRerunPlan' {
     }
 }
 
+Describe 'The plan of a run whose agent work is gone' {
+    It 'names what the re-run does: its agent runs again, and -JudgeOnly is refused' {
+        $e = New-PlanExperiment -Runs 4
+        $config = "$e/tier-config"
+        # Run 1 reset to its judges, run 3 short of a judge slot; neither keeps its judge prompt, and the sample's
+        # workspaces are plain folders with no agent commit on a branch of the base repository.
+        $null = Reset-ScyllaRun $e -Tier T0 -Subtest 00 -RunNumber 1 -FromState judge_pipeline_run
+        Remove-Item "$e/T0/00/run_03/judge/judge_02" -Recurse
+        Remove-Item "$e/T0/00/run_01/judge_prompt.md", "$e/T0/00/run_03/judge_prompt.md"
+
+        $plan = Get-ScyllaRerunPlan $e -TierConfigPath $config -RunNumber 1
+        $judgeOnly = Get-ScyllaRerunPlan $e -TierConfigPath $config -RunNumber 3 -JudgeOnly
+        $text = Invoke-PwshText "Invoke-ScyllaRerun '$e' -TierConfigPath '$config' -RunNumber 1 -WhatIf"
+
+        $plan.PlannedRuns | ForEach-Object { "$($_.RunId) $($_.Action) $($_.AgentCalls) $($_.JudgeCalls)" } |
+            Should -Be 'T0/00/run_01 RerunAgent 1 3'
+        $text[1] | Should -BeLike 'What if:   T0 re-run the agent and the judges: 1 runs, 1 agent calls, 3 judge calls*'
+        $judgeOnly.PlannedRuns.Refusal.ErrorId | Should -Be 'AgentWorkLost'
+
+        $rerun1 = Invoke-ScyllaRerun $e -TierConfigPath $config -RunNumber 1 @rerun
+        $rerun3 = Invoke-ScyllaRerun $e -TierConfigPath $config -RunNumber 3 -JudgeOnly @rerun -ErrorAction Ignore
+        "$($rerun1.Action) $($rerun1.Outcome)" | Should -Be 'RerunAgent Succeeded'
+        "$($rerun3.Outcome) $($rerun3.ErrorId)" | Should -Be 'Skipped AgentWorkLost'
+    }
+}
+
 Describe 'Invoke-ScyllaRerun -MaxCost and -MaxRuns' {
     It 'stops starting runs once spent plus the estimate would cross -MaxCost; the rest are reported and untouched' {
         $e = New-PlanExperiment

@@ -101,24 +101,11 @@ internal sealed partial class RerunPreflight(RerunOptions options)
     }
 
     /// <summary>
-    /// What the judges of a resumed run are shown of the agent's work when no stage captures the diff: nothing new when
-    /// the run has its judge prompt, else the patch of its live worktree, else the patch of the agent's commit on its
-    /// branch (how upstream leaves a finished run); null when none of these holds the work any more.
+    /// What the judges of a resumed run are shown of the agent's work when no stage captures the diff
+    /// (<see cref="AgentWorkPlaces"/>); null when nothing holds the work any more.
     /// </summary>
-    public string? AgentWork(RunAttempt attempt)
-    {
-        if (File.Exists(Path.Combine(attempt.RunDirectory, RunFolder.JudgePrompt)))
-        {
-            return string.Empty;
-        }
-
-        var repository = attempt.Repository ??= OpenRepository(attempt.Experiment);
-        var run = attempt.Run;
-        return WorktreeRegistrations.IsLive(attempt.Workspace)
-            ? repository.Patch(attempt.Workspace)
-            : repository.BranchPatch(repository.Base.BranchName(
-                attempt.Experiment.Config.ExperimentId, run.Tier, run.Subtest, run.RunNumber));
-    }
+    public string? AgentWork(RunAttempt attempt) => AgentWorkPlaces.Find(attempt.Experiment, attempt.Run,
+        () => attempt.Repository ??= OpenRepository(attempt.Experiment), readPatch: true);
 
     private RepositorySession OpenRepository(Experiment experiment) =>
         RepositorySession.Open(BaseRepository.Locate(experiment, options.Workspace.RepositoryPath), options.Workspace);

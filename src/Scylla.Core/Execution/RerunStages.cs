@@ -73,18 +73,22 @@ internal static class RerunStages
     /// <summary>
     /// The stages an action runs, in list order. A resumed run starts after the state it recorded; one whose worktree
     /// is gone (a finished run reset to a judge state) starts after the diff at the latest: its agent's work is
-    /// committed on its branch, where preflight read the patch.
+    /// committed on its branch, where preflight read the patch. <paramref name="hasWorktree"/> is asked only then, so
+    /// a plan of many runs looks at no worktree it does not need (docs/performance.md, "The dry run").
     /// </summary>
-    public static IReadOnlyList<RerunStage> PathFor(RerunAction action, RunState? recorded, bool hasWorktree) => action switch
+    public static IReadOnlyList<RerunStage> PathFor(
+        RerunAction action, RunState? recorded, Func<bool> hasWorktree) => action switch
     {
         RerunAction.RerunAgent => All,
         RerunAction.ResumeJudges when recorded is { } state && state.AwaitsJudges() =>
-            All.Where(s => s.Reaches > (hasWorktree || state > RunState.DiffCaptured ? state : RunState.DiffCaptured)
-                && s.Reaches <= RunState.WorktreeCleaned).ToList(),
+            After(state > RunState.DiffCaptured || hasWorktree() ? state : RunState.DiffCaptured),
         RerunAction.ResumeJudges => [BuildJudgePrompt, RunJudges, WriteResults, ReleaseWorktree],
         RerunAction.RerunJudges => [BuildJudgePrompt, RunJudges, WriteResults],
         _ => [WriteResults],
     };
+
+    private static List<RerunStage> After(RunState start) =>
+        All.Where(s => s.Reaches > start && s.Reaches <= RunState.WorktreeCleaned).ToList();
 
     private static void ArchiveExisting(RunAttempt a) =>
         a.ArchivePath = RunArchive.ArchiveRun(a.Experiment, a.Run.Tier, a.Run.Subtest, a.Run.RunNumber);

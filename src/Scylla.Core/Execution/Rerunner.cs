@@ -3,7 +3,6 @@ using Scylla.Core.Checkpoints;
 using Scylla.Core.Experiments;
 using Scylla.Core.Planning;
 using Scylla.Core.Runs;
-using Scylla.Core.Workspaces;
 
 namespace Scylla.Core.Execution;
 
@@ -123,36 +122,20 @@ public sealed class Rerunner(RerunOptions options)
     /// <summary>
     /// The stages of the planned path. When its judges need a patch no stage of it captures, the patch is read now,
     /// from the run's live worktree or its branch; a run whose work is in neither goes back to its agent (with
-    /// -JudgeOnly it is refused), and says why.
+    /// -JudgeOnly it is refused), and says why. The plan decides the same way (<see cref="RerunDecision"/>).
     /// </summary>
     private IReadOnlyList<RerunStage> PlanWithAgentWork(RunAttempt attempt, ref RerunAction planned,
         Action<string> reportStage)
     {
-        var run = attempt.Run;
-        var live = WorktreeRegistrations.IsLive(run.WorkspacePath);
-        var stages = RerunStages.PathFor(planned, RunStates.Parse(run.RunState), live);
-        if (!stages.Contains(RerunStages.BuildJudgePrompt) || stages.Contains(RerunStages.CaptureDiff))
+        (planned, attempt.JudgeSlots, var stages) = RerunDecision.WithAgentWork(attempt.Run, planned,
+            attempt.JudgeSlots, attempt.SlotCount, () => (attempt.Patch = _preflight.AgentWork(attempt)) != null,
+            out var lost);
+        if (lost != null)
         {
-            return stages;
+            reportStage(lost + ", so its agent runs again");
         }
 
-        attempt.Patch = _preflight.AgentWork(attempt);
-        if (attempt.Patch != null)
-        {
-            return stages;
-        }
-
-        var lost = $"{run.RunId} has no judge prompt, no worktree, and no agent commit on its branch: "
-            + "the agent's work is gone";
-        if (planned == RerunAction.RerunJudges)
-        {
-            throw RerunDecision.Refusal("AgentWorkLost", lost + "; re-run its agent (without -JudgeOnly).");
-        }
-
-        reportStage(lost + ", so its agent runs again");
-        planned = RerunAction.RerunAgent;
-        attempt.JudgeSlots = Enumerable.Range(1, attempt.SlotCount).ToList();
-        return RerunStages.All;
+        return stages;
     }
 
     /// <summary>Records <c>failed</c> (or <c>rate_limited</c>), still under the lease, unless the checkpoint cannot take even that.</summary>

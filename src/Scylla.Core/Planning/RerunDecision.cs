@@ -1,6 +1,7 @@
 using Scylla.Core.Checkpoints;
 using Scylla.Core.Execution;
 using Scylla.Core.Runs;
+using Scylla.Core.Workspaces;
 
 namespace Scylla.Core.Planning;
 
@@ -38,6 +39,32 @@ internal static class RerunDecision
         return resume ? (RerunAction.ResumeJudges, open)
             : run.Status == RunStatus.Results ? (RerunAction.Regenerate, [])
             : (RerunAction.RerunAgent, Enumerable.Range(1, slots.Count).ToList());
+    }
+
+    /// <summary>
+    /// The decision of <see cref="For"/> once the agent's work is looked for (docs/planning.md, "The agent's work"):
+    /// when the path's judges need a patch no stage of it captures, <paramref name="agentWorkFound"/> looks in the
+    /// places <see cref="AgentWorkPlaces"/> names. Without the work the agent runs again, with every judge slot, and
+    /// -JudgeOnly is refused; <paramref name="lost"/> then says why. Returns the stages the decided path takes.
+    /// </summary>
+    public static (RerunAction Action, IReadOnlyList<int> Slots, IReadOnlyList<RerunStage> Stages) WithAgentWork(
+        ScyllaRun run, RerunAction action, IReadOnlyList<int> slots, int slotCount, Func<bool> agentWorkFound,
+        out string? lost)
+    {
+        lost = null;
+        var stages = RerunStages.PathFor(action, RunStates.Parse(run.RunState),
+            () => WorktreeRegistrations.IsLive(run.WorkspacePath));
+        if (!stages.Contains(RerunStages.BuildJudgePrompt) || stages.Contains(RerunStages.CaptureDiff)
+            || agentWorkFound())
+        {
+            return (action, slots, stages);
+        }
+
+        lost = $"{run.RunId} has no judge prompt, no worktree, and no agent commit on its branch: "
+            + "the agent's work is gone";
+        return action == RerunAction.RerunJudges
+            ? throw Refusal("AgentWorkLost", lost + "; re-run its agent (without -JudgeOnly).")
+            : (RerunAction.RerunAgent, Enumerable.Range(1, slotCount).ToList(), RerunStages.All);
     }
 
     internal static ScyllaException Refusal(string id, string message) =>

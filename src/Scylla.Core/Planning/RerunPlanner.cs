@@ -2,18 +2,43 @@ using Scylla.Core.Execution;
 using Scylla.Core.Experiments;
 using Scylla.Core.Runs;
 using Scylla.Core.Tiers;
+using Scylla.Core.Workspaces;
 
 namespace Scylla.Core.Planning;
 
 /// <summary>
 /// Plans a re-run (docs/planning.md): one scan of the experiment classifies every run, gives the recorded runs the
 /// estimates come from, and finds the chosen runs; each chosen run is then decided as the re-run would decide it. So
-/// a dry run costs one scan, however many runs it names.
+/// a dry run costs one scan, however many runs it names, and opens the base repository once at most: only when a run's
+/// judges would need the agent's commit on its branch (docs/planning.md, "The agent's work").
 /// </summary>
 public static class RerunPlanner
 {
-    public static RerunPlan Build(
-        Experiment experiment, RerunSelection selection, bool judgeOnly, Action<ScanIssue> report)
+    /// <summary>
+    /// The plan of the chosen runs; <paramref name="workspace"/> names the base repository the re-run would use
+    /// (default: the one found beside the experiment).
+    /// </summary>
+    public static RerunPlan Build(Experiment experiment, RerunSelection selection, bool judgeOnly,
+        Action<ScanIssue> report, WorkspaceOptions? workspace = null)
+    {
+        var options = workspace ?? new WorkspaceOptions();
+        var repository = new Lazy<RepositorySession>(() => RepositorySession.Open(
+            BaseRepository.Locate(experiment, options.RepositoryPath), options)); // a failure is kept: one per run
+        try
+        {
+            return Build(experiment, selection, judgeOnly, report, repository);
+        }
+        finally
+        {
+            if (repository.IsValueCreated)
+            {
+                repository.Value.Dispose();
+            }
+        }
+    }
+
+    private static RerunPlan Build(Experiment experiment, RerunSelection selection, bool judgeOnly,
+        Action<ScanIssue> report, Lazy<RepositorySession> repository)
     {
         var estimator = new RerunEstimator(experiment);
         var byQuery = new List<ScyllaRun>();
@@ -31,13 +56,13 @@ public static class RerunPlanner
             }
         }
 
-        var chosen = byQuery.Select(run => Decide(experiment, estimator, run, judgeOnly)).ToList();
+        var chosen = byQuery.Select(run => Decide(experiment, estimator, run, judgeOnly, repository)).ToList();
         var inQuery = byQuery.Select(r => (r.Tier, r.Subtest, r.RunNumber)).ToHashSet();
         foreach (var address in selection.Addresses.Where(a => !inQuery.Contains(a)))
         {
             chosen.Add(byAddress.TryGetValue(address, out var run)
-                ? Decide(experiment, estimator, run, judgeOnly)
-                : ReadAndDecide(experiment, estimator, address, judgeOnly));
+                ? Decide(experiment, estimator, run, judgeOnly, repository)
+                : ReadAndDecide(experiment, estimator, address, judgeOnly, repository));
         }
 
         return new RerunPlan
@@ -53,11 +78,20 @@ public static class RerunPlanner
         };
     }
 
-    private static PlannedRun Decide(Experiment experiment, RerunEstimator estimator, ScyllaRun run, bool judgeOnly)
+    /// <summary>
+    /// The run decided as the re-run decides it (<see cref="RerunDecision"/>), the agent's work looked for as the
+    /// re-run looks for it, without reading its patch.
+    /// </summary>
+    private static PlannedRun Decide(Experiment experiment, RerunEstimator estimator, ScyllaRun run, bool judgeOnly,
+        Lazy<RepositorySession> repository)
     {
         try
         {
-            var (action, slots) = RerunDecision.For(run, judgeOnly);
+            var decided = RerunDecision.For(run, judgeOnly);
+            var (action, slots, _) = RerunDecision.WithAgentWork(run, decided.Action, decided.Slots,
+                experiment.Config.JudgeModels.Count,
+                () => AgentWorkPlaces.Find(experiment, run, () => repository.Value, readPatch: false) != null,
+                out _);
             var agentCalls = action == RerunAction.RerunAgent ? 1 : 0;
             var (cost, seconds, source) = estimator.Estimate(run.Tier, action, agentCalls, slots.Count);
             return New(experiment, run.Tier, run.Subtest, run.RunNumber, run.Status) with
@@ -82,12 +116,13 @@ public static class RerunPlanner
         Experiment experiment,
         RerunEstimator estimator,
         (string Tier, string Subtest, int RunNumber) address,
-        bool judgeOnly)
+        bool judgeOnly,
+        Lazy<RepositorySession> repository)
     {
         try
         {
             var run = RunScanner.ReadRun(experiment, address.Tier, address.Subtest, address.RunNumber, _ => { });
-            return Decide(experiment, estimator, run, judgeOnly);
+            return Decide(experiment, estimator, run, judgeOnly, repository);
         }
         catch (ScyllaException refusal)
         {

@@ -155,8 +155,10 @@ public sealed class RepositorySession : IDisposable
     /// The agent's committed changes read from the run's branch when its worktree is gone (as upstream leaves a
     /// finished run); null when the branch's last commit is not the agent's, so its work is not there.
     /// </summary>
-    public string? BranchPatch(string branch) => _repository.Branches[branch]?.Tip is { } tip
-        && tip.MessageShort == AgentChangesCommitMessage ? PatchOf(tip) : null;
+    public string? BranchPatch(string branch) => AgentCommit(branch) is { } tip ? PatchOf(tip) : null;
+
+    /// <summary>Whether the agent's commit is the last of the run's branch, read without its patch.</summary>
+    public bool HasAgentCommit(string branch) => AgentCommit(branch) != null;
 
     /// <summary>
     /// Moves a run folder and points its worktree's registration at the new place (what <c>git worktree repair</c>
@@ -247,6 +249,11 @@ public sealed class RepositorySession : IDisposable
         RemoveWorktree(registration.Name, registration.WorkspacePath, _options.KeepBranch, registration.Branch);
         return workspace;
     }
+
+    /// <summary>The last commit of the run's branch when it is the agent's; null when the branch is gone or moved on.
+    /// </summary>
+    private Commit? AgentCommit(string branch) => _repository.Branches[branch]?.Tip is { } tip
+        && tip.MessageShort == AgentChangesCommitMessage ? tip : null;
 
     /// <summary>
     /// A commit's changes against its parent, without CLAUDE.md and .claude/, truncated like upstream past 500 lines.

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Scylla.Core.Workspaces;
 
 namespace Scylla.PowerShell.Infrastructure;
 
@@ -60,6 +61,14 @@ public abstract class RerunOptionsCommand : RerunSelectionCommand
 
     [Parameter]
     public SwitchParameter SkipOwnershipCheck { get; set; }
+
+    /// <summary>The workspace options of the re-run; the plan opens the base repository with the same.</summary>
+    private protected override WorkspaceOptions RepositoryOptions => new()
+    {
+        RepositoryPath = WorkspaceParameters.Resolve(this, RepositoryPath),
+        InstructionTemplatePath = WorkspaceParameters.Resolve(this, InstructionTemplatePath),
+        SkipOwnershipCheck = SkipOwnershipCheck,
+    };
 
     /// <summary>A path (it holds a separator) resolves against the session's location; a bare name is looked up in
     /// PATH.</summary>

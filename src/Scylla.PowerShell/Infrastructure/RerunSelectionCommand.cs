@@ -2,6 +2,7 @@ using System.Management.Automation;
 using Scylla.Core.Experiments;
 using Scylla.Core.Planning;
 using Scylla.Core.Runs;
+using Scylla.Core.Workspaces;
 using Scylla.PowerShell.Completion;
 
 namespace Scylla.PowerShell.Infrastructure;
@@ -89,7 +90,13 @@ public abstract class RerunSelectionCommand : PSCmdlet
             new RunQuery { Tiers = Tier, Subtests = Subtest, RunNumbers = RunNumber, Statuses = statuses });
     }
 
+    /// <summary>
+    /// The base repository the re-run would use; the plan reads it when a run's judges would need the agent's commit
+    /// on its branch (docs/planning.md, "The agent's work").
+    /// </summary>
+    private protected abstract WorkspaceOptions RepositoryOptions { get; }
+
     /// <summary>The engine's plan for every experiment selected so far, as it reads the runs now.</summary>
     private protected List<(Experiment Experiment, RerunPlan Plan)> PlanSelectedRuns() =>
-        _selections?.Plan(JudgeOnly) ?? [];
+        _selections?.Plan(JudgeOnly, RepositoryOptions) ?? [];
 }

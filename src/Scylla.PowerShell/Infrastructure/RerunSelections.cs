@@ -3,6 +3,7 @@ using Scylla.Core;
 using Scylla.Core.Experiments;
 using Scylla.Core.Planning;
 using Scylla.Core.Runs;
+using Scylla.Core.Workspaces;
 
 namespace Scylla.PowerShell.Infrastructure;
 
@@ -50,14 +51,14 @@ internal sealed class RerunSelections(PSCmdlet cmdlet)
 
     /// <summary>One plan per experiment; scan warnings are written for experiments chosen by -Path, as Get-ScyllaRun
     /// writes them.</summary>
-    public List<(Experiment Experiment, RerunPlan Plan)> Plan(bool judgeOnly) => _selections
-        .Select(s => (s.Experiment, RerunPlanner.Build(s.Experiment, s.Selection, judgeOnly, issue =>
+    public List<(Experiment Experiment, RerunPlan Plan)> Plan(bool judgeOnly, WorkspaceOptions repository) =>
+        _selections.Select(s => (s.Experiment, RerunPlanner.Build(s.Experiment, s.Selection, judgeOnly, issue =>
         {
             if (s.Warn)
             {
                 cmdlet.WriteWarning(issue.Message);
             }
-        })))
+        }, repository)))
         .ToList();
 
     private void Add(string experimentPath, string? tierConfig, bool warn, Action<Experiment, RerunSelection> choose)

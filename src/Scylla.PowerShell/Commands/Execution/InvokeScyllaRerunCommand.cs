@@ -6,7 +6,6 @@ using Scylla.Core.Experiments;
 using Scylla.Core.Planning;
 using Scylla.Core.Results;
 using Scylla.Core.Runs;
-using Scylla.Core.Workspaces;
 using Scylla.PowerShell.Infrastructure;
 
 namespace Scylla.PowerShell.Commands.Execution;
@@ -62,12 +61,7 @@ public sealed class InvokeScyllaRerunCommand : RerunOptionsCommand
             JudgeTimeout = TimeSpan.FromSeconds(JudgeTimeoutSeconds ?? 1200),
             JudgeThrottleLimit = JudgeThrottleLimit,
             WaitOnRateLimit = WaitOnRateLimit ? MaxRateLimitWait : null,
-            Workspace = new WorkspaceOptions
-            {
-                RepositoryPath = WorkspaceParameters.Resolve(this, RepositoryPath),
-                InstructionTemplatePath = WorkspaceParameters.Resolve(this, InstructionTemplatePath),
-                SkipOwnershipCheck = SkipOwnershipCheck,
-            },
+            Workspace = RepositoryOptions,
         });
 
         var plans = PlanSelectedRuns();

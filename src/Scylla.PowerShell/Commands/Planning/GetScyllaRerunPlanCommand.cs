@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Scylla.Core.Planning;
+using Scylla.Core.Workspaces;
 using Scylla.PowerShell.Infrastructure;
 
 namespace Scylla.PowerShell.Commands.Planning;
@@ -12,6 +13,20 @@ namespace Scylla.PowerShell.Commands.Planning;
 [OutputType(typeof(RerunPlan))]
 public sealed class GetScyllaRerunPlanCommand : RerunSelectionCommand
 {
+    /// <summary>The base repository Invoke-ScyllaRerun -RepositoryPath would use.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RepositoryPath { get; set; }
+
+    [Parameter]
+    public SwitchParameter SkipOwnershipCheck { get; set; }
+
+    private protected override WorkspaceOptions RepositoryOptions => new()
+    {
+        RepositoryPath = WorkspaceParameters.Resolve(this, RepositoryPath),
+        SkipOwnershipCheck = SkipOwnershipCheck,
+    };
+
     protected override void EndProcessing()
     {
         foreach (var (_, plan) in PlanSelectedRuns())
