@@ -145,7 +145,8 @@ public sealed class RerunSafetyTests : IDisposable
             $"exec {Path.Combine(s_fakes, "agent.sh")} \"$@\"\n");
         var lockFile = Path.Combine(path, CheckpointStore.LockFileName);
         Process? holder = null;
-        var rerunner = new Rerunner(Options() with { AgentPath = agent, CheckpointLockTimeout = TimeSpan.FromSeconds(1) });
+        var options = Options() with { AgentPath = agent, CheckpointLockTimeout = TimeSpan.FromSeconds(1) };
+        var rerunner = new Rerunner(options);
 
         // The lock is taken as the folders are made, after pending was saved and before the folders' save is queued.
         var result = rerunner.Execute(Open(path), Address(path), stage =>

@@ -190,8 +190,8 @@ public static class CheckpointStore
     }
 
     /// <summary>
-    /// Whether <paramref name="checkpoint"/>, got from <see cref="Kept"/>, is still the kept one: false once a change or
-    /// a write of it failed (what it holds may never have been written). Asked under its lock.
+    /// Whether <paramref name="checkpoint"/>, got from <see cref="Kept"/>, is still the kept one: false once a change
+    /// or a write of it failed (what it holds may never have been written). Asked under its lock.
     /// </summary>
     internal static bool IsKept(string experimentDirectory, Checkpoint checkpoint) =>
         s_kept.TryGetValue(PathFor(experimentDirectory), out var kept) && ReferenceEquals(kept.Checkpoint, checkpoint);

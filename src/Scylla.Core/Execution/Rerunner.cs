@@ -99,7 +99,7 @@ public sealed class Rerunner(RerunOptions options)
             }
             finally
             {
-                attempt.Saves.Settle(); // while the lease is held: a stopped run's last save lands before it is released
+                attempt.Saves.Settle(); // under the lease: a stopped run's last save lands before it is released
             }
 
             return Verified(experiment, target, Result);

@@ -33,7 +33,8 @@ public static class RunScanner
             report(new ScanIssue(experiment.Path, warning));
         }
 
-        CheckpointMarks ReadFile() => ReadCheckpoint(experiment.Path, CheckpointMarks.Read, report) ?? CheckpointMarks.None;
+        CheckpointMarks ReadFile() =>
+            ReadCheckpoint(experiment.Path, CheckpointMarks.Read, report) ?? CheckpointMarks.None;
         var marks = CheckpointMarks.Kept(experiment.Path, ReadFile) ?? ReadFile();
         var classified = ReadAhead<RunAddress, ClassifiedRun>.Apply(
             EnumerateAddresses(experiment, query, report),
