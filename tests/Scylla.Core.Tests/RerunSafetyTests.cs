@@ -165,6 +165,34 @@ public sealed class RerunSafetyTests : IDisposable
         Assert.Equal("pending", CheckpointStore.TryLoad(path)!.GetRunState("T0", "00", 1)); // and failed never could be
     }
 
+    /// <summary>
+    /// Slurm signals the agent and pwsh at once (docs/cluster.md, "Cancelling"): an agent ended by SIGTERM just before
+    /// the run's own stop leaves an interrupted run, not a failed agent; without a stop it is a failed agent.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void An_agent_ended_by_SIGTERM_just_before_the_runs_stop_is_an_interrupted_run(bool stopFollows)
+    {
+        var path = NewExperiment(RunStatus.Failed);
+        var agent = Script("sigterm", "if [ \"${1:-}\" = --version ]; then echo 1; exit 0; fi\nsleep 0.2; exit 143\n");
+        using var stop = new CancellationTokenSource();
+
+        var result = new Rerunner(Options() with { AgentPath = agent }).Execute(Open(path), Address(path), stage =>
+        {
+            if (stopFollows && stage == "run the agent")
+            {
+                stop.CancelAfter(TimeSpan.FromSeconds(1)); // after the agent's exit, within the 2 s grace
+            }
+        }, stop.Token);
+
+        var archived = Directory.GetDirectories(Path.Combine(path, "T0", "00", ".failed"), "run_01_failed_*").Length;
+        var state = CheckpointStore.TryLoad(path)!.GetRunState("T0", "00", 1);
+        // a failed agent's attempt is archived; an interrupted one stays for the next re-run to archive
+        Assert.Equal(stopFollows ? (RerunOutcome.Interrupted, "Interrupted", 0, "dir_structure_created")
+            : (RerunOutcome.Failed, "AgentFailed", 1, "failed"), (result.Outcome, result.ErrorId, archived, state));
+    }
+
     [Fact]
     public void A_stop_while_waiting_for_the_checkpoint_lock_interrupts_the_run_at_once()
     {

@@ -152,6 +152,9 @@ internal static class RerunStages
     /// Runs the agent; an attempt that hit a rate limit, never reached the API, or failed without output is archived
     /// before its failure is reported, so nothing judges it and the next re-run starts it afresh.
     /// </summary>
+    /// <summary>How long an agent ended by a stop signal waits for this process's own stop to arrive.</summary>
+    private static readonly TimeSpan s_ownStopGrace = TimeSpan.FromSeconds(2);
+
     private static void ExecuteAgent(RunAttempt a)
     {
         var config = a.Experiment.Config;
@@ -161,6 +164,14 @@ internal static class RerunStages
         a.Lease.RecordProcessGroup(null);
         a.Agent = agent;
         a.AgentSeconds = seconds;
+        if (agent.ExitCode is 128 + 1 or 128 + 2 or 128 + 15)
+        {
+            // Slurm and a terminal signal the whole job or process group at once: an agent ended by SIGHUP, SIGINT or
+            // SIGTERM before this process saw its own is a stop, not a failed agent (docs/cluster.md, "Cancelling").
+            a.CancellationToken.WaitHandle.WaitOne(s_ownStopGrace);
+            a.CancellationToken.ThrowIfCancellationRequested();
+        }
+
         if (AgentFailure(a.Run, agent) is { } failure)
         {
             a.ArchivePath = Archive(a, a.RunDirectory);
