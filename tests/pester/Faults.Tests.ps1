@@ -9,10 +9,7 @@ BeforeAll {
             Sort-Object FullName | ForEach-Object { "$($_.FullName) $((Get-FileHash $_.FullName).Hash)" }
     }
 
-    function Test-ProcessRunning([int] $Id) {
-        $stat = "/proc/$Id/stat"
-        (Test-Path $stat) -and ((Get-Content $stat -Raw) -replace '^.*\) ', '')[0] -ne 'Z'
-    }
+    . (Join-Path $PSScriptRoot 'RerunHelpers.ps1')
 }
 
 Describe 'A corpus of broken experiments' {

@@ -29,11 +29,7 @@ BeforeAll {
 
     function Read-Json([string] $Path) { Get-Content $Path -Raw | ConvertFrom-Json -AsHashtable -DateKind String }
 
-    # Running, not a zombie: a killed process whose parent died stays listed until someone reaps it.
-    function Test-ProcessRunning([int] $Id) {
-        $stat = "/proc/$Id/stat"
-        (Test-Path $stat) -and ((Get-Content $stat -Raw) -replace '^.*\) ', '')[0] -ne 'Z'
-    }
+    . (Join-Path $PSScriptRoot 'RerunHelpers.ps1')
 }
 
 Describe 'Invoke-ScyllaRerun' {

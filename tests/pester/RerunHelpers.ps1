@@ -1,5 +1,5 @@
-# Helpers shared by the Pester files that drive re-runs in separate pwsh processes. Dot-source it in BeforeAll after
-# setting $pwsh (this pwsh's command line: its executable, or dotnet and pwsh.dll).
+# Helpers shared by the Pester files that drive re-runs and their processes. Dot-source it in BeforeAll; Start-Pwsh
+# needs $pwsh set (this pwsh's command line: its executable, or dotnet and pwsh.dll).
 
 # A pwsh running $Command with the module, as a host of its own when -HostName is given (private mount and UTS
 # namespaces, a tmpfs /tmp and that host name; needs root); returns the process.
@@ -30,4 +30,10 @@ function Wait-Until([scriptblock] $Condition, [int] $Seconds = 60) {
 # The archived attempts of the one subtest the re-run experiments have.
 function Get-Archives([string] $Experiment) {
     @(Get-ChildItem (Join-Path $Experiment 'T0/00/.failed') -Directory -ErrorAction Ignore).Name
+}
+
+# Running, not a zombie left unreaped after its parent died.
+function Test-ProcessRunning([int] $Id) {
+    $stat = "/proc/$Id/stat"
+    (Test-Path $stat) -and ((Get-Content $stat -Raw) -replace '^.*\) ', '')[0] -ne 'Z'
 }

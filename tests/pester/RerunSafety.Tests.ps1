@@ -30,12 +30,6 @@ exec '$(Join-Path $fakes 'agent.sh')' "`$@"
         chmod +x $path
         $path
     }
-
-    function Test-ProcessRunning([int] $Id) {
-        $stat = "/proc/$Id/stat"
-        (Test-Path $stat) -and ((Get-Content $stat -Raw) -replace '^.*\) ', '')[0] -ne 'Z'
-    }
-
 }
 
 Describe 'Several processes re-running one experiment' {

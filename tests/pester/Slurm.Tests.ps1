@@ -5,6 +5,7 @@
 BeforeAll {
     $ErrorActionPreference = 'Stop'
     Import-Module $env:SCYLLA_MODULE
+    . (Join-Path $PSScriptRoot 'RerunHelpers.ps1') # first: this file's own Wait-Until takes a description
     $fakes = (Resolve-Path (Join-Path $PSScriptRoot '../../examples/fake-claude')).ProviderPath
     $agent = Join-Path $fakes 'agent.sh'
     $judge = Join-Path $fakes 'judge.sh'
@@ -77,11 +78,6 @@ BeforeAll {
             }
         }
         $checkpoint
-    }
-
-    function Test-ProcessRunning([int] $Id) {
-        $stat = "/proc/$Id/stat"
-        (Test-Path $stat) -and ((Get-Content $stat -Raw) -replace '^.*\) ', '')[0] -ne 'Z'
     }
 }
 

@@ -124,26 +124,6 @@ public static class CheckpointStore
     }
 
     /// <summary>
-    /// A run's <c>completed_runs</c> and <c>run_states</c> values from the checkpoint this process wrote last, when the
-    /// file is still that one; null otherwise (then the file has to be read).
-    /// </summary>
-    public static (string? Status, string? State)? KeptRun(
-        string experimentDirectory, string tier, string subtest, int runNumber)
-    {
-        if (Kept(experimentDirectory) is not { } checkpoint)
-        {
-            return null;
-        }
-
-        lock (checkpoint)
-        {
-            return IsKept(experimentDirectory, checkpoint)
-                ? (checkpoint.GetRunStatus(tier, subtest, runNumber), checkpoint.GetRunState(tier, subtest, runNumber))
-                : null;
-        }
-    }
-
-    /// <summary>
     /// Applies <paramref name="change"/> to <paramref name="checkpoint"/> (the file at <paramref name="stamp"/>) and
     /// replaces the file with it, unless nothing changed; keeps it as the base of the next update.
     /// </summary>

@@ -42,11 +42,7 @@ internal sealed class RunStateSaves(Action<IReadOnlyList<RunState>, Cancellation
     {
         lock (_gate)
         {
-            while (_saving)
-            {
-                Monitor.Wait(_gate);
-            }
-
+            Settle();
             _failure?.Throw();
         }
     }

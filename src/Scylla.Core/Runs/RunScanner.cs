@@ -33,9 +33,7 @@ public static class RunScanner
             report(new ScanIssue(experiment.Path, warning));
         }
 
-        CheckpointMarks ReadFile() =>
-            ReadCheckpoint(experiment.Path, CheckpointMarks.Read, report) ?? CheckpointMarks.None;
-        var marks = CheckpointMarks.Kept(experiment.Path, ReadFile) ?? ReadFile();
+        var marks = Marks(experiment, report);
         var classified = ReadAhead<RunAddress, ClassifiedRun>.Apply(
             EnumerateAddresses(experiment, query, report),
             address => Classify(experiment, address, query.IncludesStatus),
@@ -82,9 +80,7 @@ public static class RunScanner
         var address = new RunAddress(tier, subtest, runNumber, expected);
         // what this process wrote last, when the file is still that: a re-run reads its run twice, and a large
         // checkpoint is not parsed for that (docs/performance.md, "Checkpoint updates")
-        var marks = CheckpointStore.KeptRun(experiment.Path, tier, subtest, runNumber)
-            ?? (ReadCheckpoint(experiment.Path, CheckpointMarks.Read, report) ?? CheckpointMarks.None)
-                .For(tier, subtest, runNumber);
+        var marks = Marks(experiment, report).For(tier, subtest, runNumber);
         return ToRun(experiment, marks, Classify(experiment, address, _ => true), report);
     }
 
@@ -131,6 +127,17 @@ public static class RunScanner
             Path = path,
             TierConfigPath = experiment.Catalog.Directory,
         };
+    }
+
+    /// <summary>
+    /// The checkpoint's marks: those of the checkpoint this process keeps while the file is still that one, else the
+    /// file's.
+    /// </summary>
+    private static CheckpointMarks Marks(Experiment experiment, Action<ScanIssue> report)
+    {
+        CheckpointMarks ReadFile() =>
+            ReadCheckpoint(experiment.Path, CheckpointMarks.Read, report) ?? CheckpointMarks.None;
+        return CheckpointMarks.Kept(experiment.Path, ReadFile) ?? ReadFile();
     }
 
     /// <summary><paramref name="read"/> of the experiment's checkpoint; null, and an issue, if unreadable.</summary>
